@@ -1,0 +1,1 @@
+"""The edges of vledger: command line, HTTP API, inspector pages."""

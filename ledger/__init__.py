@@ -1,0 +1,1 @@
+"""The write side of vledger: signed, chained voucher events on eventsourcing."""

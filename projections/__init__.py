@@ -1,0 +1,1 @@
+"""The read side of vledger: views rebuilt from the event log."""
