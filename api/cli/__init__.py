@@ -1,0 +1,1 @@
+"""The `vledger` command line. Each command group lives in its own module."""
