@@ -1,0 +1,85 @@
+"""`vledger init`, `vledger history`, `vledger verify`."""
+
+from __future__ import annotations
+
+import json
+import time
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from api.cli import app
+from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
+from ledger.envelope import parse_uuid
+from ledger.errors import NotFound, TamperDetected
+from ledger.genesis import initialise
+from ledger.history import voucher_history
+from ledger.verify import verify_notifications
+
+console = Console(stderr=True)
+
+
+@app.command()
+def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-missing",
+         help="Do nothing when the ledger already exists."), json_output: bool = JsonOption) -> None:
+    """Create a ledger: schema, trust root, ledger key, region profiles."""
+    ledger = open_ledger(db, must_exist=False)
+    if if_missing and ledger.is_initialised():
+        typer.echo(f"ledger already initialised at {ledger.database_url}")
+        return
+    result = initialise(ledger)
+    if json_output:
+        print_json(result)
+        return
+    typer.echo(f"ledger created at {ledger.database_url}")
+    typer.echo(f"keys written to {ledger.keys_dir} (trust root, ledger key, matching key); keep them safe")
+    typer.echo(f"genesis event {result['event_hashes'][0]}")
+
+
+@app.command()
+def history(voucher: str = typer.Option(..., "--voucher", help="Voucher id (UUID)."), db: str = DatabaseOption,
+            json_output: bool = JsonOption) -> None:
+    """Every event of a voucher: sequence, time, actor, role, key id, outcome."""
+    ledger = open_ledger(db)
+    rows = voucher_history(ledger, parse_uuid(voucher, what="--voucher"))
+    if json_output:
+        print_json(rows)
+        return
+    table = Table(title=f"voucher {voucher}")
+    for column in ("seq", "recorded at", "event", "actor", "role", "key id", "outcome"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["sequence"]), row["recorded_at"], row["event"], row["actor"][:8], row["role"],
+                      row["key_id"], row["outcome"])
+    Console().print(table)
+
+
+@app.command()
+def verify(db: str = DatabaseOption, json_output: bool = JsonOption) -> None:
+    """Re-check every event's hash, chain link and signature from the first event."""
+    ledger = open_ledger(db)
+    total = ledger.max_notification_id()
+    started = time.perf_counter()
+    with Progress(console=console, transient=True, disable=json_output) as progress:
+        task = progress.add_task("verifying events", total=total)
+        verifier = verify_notifications(ledger.notifications(), progress=lambda n: progress.advance(task, n))
+    seconds = time.perf_counter() - started
+    summary = {
+        "intact": verifier.first_problem is None,
+        "events_checked": verifier.events_checked,
+        "aggregates": len(verifier.heads),
+        "keys": len(verifier.keys),
+        "seconds": round(seconds, 3),
+        "events_per_second": round(verifier.events_checked / seconds) if seconds else None,
+        "first_problem": str(verifier.first_problem) if verifier.first_problem else None,
+    }
+    if json_output:
+        print_json(summary)
+    if verifier.first_problem is not None:
+        raise TamperDetected(str(verifier.first_problem))
+    if not json_output:
+        typer.echo(f"intact: {summary['events_checked']} events, {summary['aggregates']} chains, "
+                   f"{summary['keys']} keys verified in {seconds:.2f} s ({summary['events_per_second']} events/s)")

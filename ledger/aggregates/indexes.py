@@ -1,0 +1,74 @@
+"""Small index aggregates with uuid5 ids, saved in the same transaction as the
+real change so the database refuses a duplicate atomically (STYLE.md 1)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from ledger.aggregates.chained import Chained, derived_id
+
+
+class Receipt(Chained):
+    """One per command_id: the same envelope twice records once (idempotency)."""
+
+    @staticmethod
+    def id_for(command_id: str):
+        return derived_id("receipt", command_id)
+
+    @event("Recorded")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.result: dict[str, Any] = facts["result"]
+        self.envelope_hash: str = facts["envelope_hash"]
+        self.link(seal)
+
+
+class SubsidyClaim(Chained):
+    """One live voucher per trainee x occupation x level (S2, one subsidy each)."""
+
+    @staticmethod
+    def id_for(trainee: str, occupation: str, level: str):
+        return derived_id("subsidy-claim", trainee, occupation, level)
+
+    @event("Taken")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.voucher: str | None = facts["voucher"]
+        self.link(seal)
+
+    @event("Retaken")
+    def retaken(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.voucher = facts["voucher"]
+        self.link(seal)
+
+    @event("Released")
+    def released(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.voucher = None
+        self.link(seal)
+
+
+class CertificateNumber(Chained):
+    """One certificate number, one voucher (fraud rule: a certificate on two vouchers)."""
+
+    @staticmethod
+    def id_for(number: str):
+        return derived_id("certificate", number)
+
+    @event("Claimed")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.voucher: str = facts["voucher"]
+        self.link(seal)
+
+
+class NationalIdentity(Chained):
+    """One registration per person (L10 every subsidised person is in the system, once)."""
+
+    @staticmethod
+    def id_for(national_id_hash: str):
+        return derived_id("national-id", national_id_hash)
+
+    @event("Bound")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.trainee: str = facts["trainee"]
+        self.link(seal)

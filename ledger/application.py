@@ -1,0 +1,192 @@
+"""The ledger application: `submit` takes a signed envelope, checks it
+(signature, key, role, rules) and records the step's events, the receipt for
+its `command_id` and any index changes in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Notification
+
+from ledger.aggregates.chained import Chained, derived_id
+from ledger.aggregates.indexes import Receipt
+from ledger.aggregates.party import Party
+from ledger.command import Command
+from ledger.config import keys_dir
+from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
+from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.personal import PersonalData
+from ledger.signing import canonical_json, sha256_hex, verify_signature
+from ledger.steps import load_all_steps
+
+ROOT_ID = derived_id("party", "trust-root")
+APPLICATION_NAME = "vledger"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command returns: the first result, and whether this call was a repeat."""
+
+    result: dict[str, Any]
+    duplicate: bool = False
+
+
+class VoucherLedger(Application):
+    name = APPLICATION_NAME
+
+    def __init__(self, database_url: str, *, keys: Path | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "SQLALCHEMY_URL": database_url,
+            "CREATE_TABLE": "y",
+        }
+        super().__init__(env)
+        self.database_url = database_url
+        self.clock = clock
+        self.keys_dir = keys or keys_dir(database_url)
+        self.steps = load_all_steps()
+        self.personal_data = PersonalData(self.engine, self.keys_dir / "matching.key")
+        self.personal_data.create_tables()
+
+    @property
+    def engine(self):
+        return self.factory.datastore.engine
+
+    # -- writing -----------------------------------------------------------
+
+    def submit(self, signed: Any, *, personal: dict[str, Any] | None = None) -> Outcome:
+        """Checks and records one signed command; the same `command_id` twice
+        records once and returns the first result."""
+        envelope, signature = check_signed(signed)
+        envelope_hash = sha256_hex(canonical_json(envelope))
+        earlier = self._receipt(envelope["command_id"])
+        if earlier is not None:
+            return self._repeat(earlier, envelope_hash)
+        command = self._decide(envelope, signature, personal)
+        result = self._result(command)
+        command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
+                       {"result": result, "envelope_hash": envelope_hash})
+        self._assert_sealed(command)
+        try:
+            self.save(*command.changed.values())
+        except IntegrityError:
+            return self._after_race(envelope, signature, personal, envelope_hash)
+        for action in command.after_save:
+            action()
+        return Outcome(result)
+
+    def _decide(self, envelope: dict[str, Any], signature: str, personal: dict[str, Any] | None) -> Command:
+        now = self.clock()
+        if parse_time(envelope["signed_at"], what="signed_at") > now + CLOCK_SKEW:
+            raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
+        step = self.steps.get(envelope["command"])
+        if step is None:
+            raise BadInput(f"unknown command {envelope['command']!r}; known: {', '.join(sorted(self.steps))}")
+        command = Command(self, envelope, signature, now, personal=personal)
+        if step.name != "genesis":
+            command.actor = self._authenticate(command)
+            if command.actor.role not in step.roles:
+                raise RoleNotAllowed(
+                    f"a {command.actor.role} may not {step.name}; it is a step for: {', '.join(step.roles)}")
+        step.run(command)
+        command.body.refuse_unknown()
+        return command
+
+    def _authenticate(self, command: Command) -> Party:
+        envelope = command.envelope
+        actor = command.find(Party, envelope["actor"])
+        if actor is None:
+            raise KeyNotValid(f"actor {envelope['actor']} is not a registered party")
+        key = actor.keys.get(envelope["key_id"])
+        if key is None:
+            raise KeyNotValid(f"key {envelope['key_id']} is not registered for actor {envelope['actor']}")
+        if key["valid_until"] is not None:
+            raise KeyNotValid(f"key {envelope['key_id']} stopped being valid at {key['valid_until']}")
+        if not verify_signature(key["public_key"], canonical_json(envelope), command.signature):
+            raise InvalidSignature(f"the signature does not verify with key {envelope['key_id']}")
+        if actor.erased:
+            raise KeyNotValid(f"party {envelope['actor']} was erased and can no longer act")
+        return actor
+
+    def _result(self, command: Command) -> dict[str, Any]:
+        main = command.changed.get(command.target)
+        events = [event for aggregate in command.changed.values() for event in aggregate.pending_events]
+        return {
+            "command_id": command.envelope["command_id"],
+            "command": command.name,
+            "target": str(command.target),
+            "version": main.version if main else None,
+            "recorded_at": command.recorded_at,
+            "event_hashes": [event.seal["event_hash"] for event in events],
+        }
+
+    @staticmethod
+    def _assert_sealed(command: Command) -> None:
+        """Every pending event was sealed for its own class and version (TIGER_STYLE)."""
+        for aggregate in command.changed.values():
+            for event in aggregate.pending_events:
+                assert event.seal["event_hash"], "an event left unsealed"
+                assert type(event).__qualname__.startswith(type(aggregate).__name__ + ".")
+
+    def _receipt(self, command_id: str) -> Receipt | None:
+        try:
+            return self.repository.get(Receipt.id_for(command_id))
+        except AggregateNotFoundError:
+            return None
+
+    @staticmethod
+    def _repeat(receipt: Receipt, envelope_hash: str) -> Outcome:
+        if receipt.envelope_hash != envelope_hash:
+            raise Conflict("this command_id was already used for a different envelope; use a new command_id")
+        return Outcome(receipt.result, duplicate=True)
+
+    def _after_race(self, envelope: dict[str, Any], signature: str, personal: dict[str, Any] | None,
+                    envelope_hash: str) -> Outcome:
+        """Another writer committed first. A repeat of the same command returns
+        the first result; otherwise re-deciding against the new state gives the
+        precise refusal, or a 409 to retry."""
+        earlier = self._receipt(envelope["command_id"])
+        if earlier is not None:
+            return self._repeat(earlier, envelope_hash)
+        self._decide(envelope, signature, personal)
+        raise Conflict("another command changed the same record at the same moment; send it again")
+
+    # -- reading -----------------------------------------------------------
+
+    def get(self, aggregate_id: UUID | str) -> Chained:
+        return self.repository.get(UUID(str(aggregate_id)))
+
+    def find(self, aggregate_id: UUID | str) -> Chained | None:
+        try:
+            return self.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def stored_events(self, aggregate_id: UUID | str) -> list:
+        return list(self.events.get(UUID(str(aggregate_id))))
+
+    def notifications(self, start: int = 1, batch_size: int = 1000, stop: int | None = None
+                      ) -> Iterator[Notification]:
+        """Every stored event in global order, read in batches."""
+        position = start
+        while True:
+            batch = self.recorder.select_notifications(position, batch_size, stop=stop)
+            yield from batch
+            if len(batch) < batch_size:
+                return
+            position = batch[-1].id + 1
+
+    def max_notification_id(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def is_initialised(self) -> bool:
+        return self.find(ROOT_ID) is not None
+
+    def now_iso(self) -> str:
+        return iso(self.clock())

@@ -1,0 +1,40 @@
+"""Where the ledger lives: `VLEDGER_DB` (a SQLAlchemy URL) and the keys folder
+beside it. One setting picks SQLite or PostgreSQL (DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ledger.errors import BadInput
+
+DEFAULT_DATABASE_URL = "sqlite:///./vledger.db"
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+
+
+def database_url(override: str | None = None) -> str:
+    url = override or os.environ.get("VLEDGER_DB") or DEFAULT_DATABASE_URL
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadInput(f"database URL {url!r} is not a SQLAlchemy URL, e.g. {DEFAULT_DATABASE_URL}") from None
+    if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
+        raise BadInput(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def keys_dir(url: str) -> Path:
+    """`VLEDGER_KEYS` if set; else a `vledger-keys` folder beside a SQLite file;
+    else `./vledger-keys`. Private keys never go into the database."""
+    if os.environ.get("VLEDGER_KEYS"):
+        return Path(os.environ["VLEDGER_KEYS"])
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        database = Path(parsed.database)
+        return database.parent / f"{database.stem}-keys"
+    return Path("vledger-keys")

@@ -1,0 +1,49 @@
+"""The ledger's use cases, one function per step of the loop, registered by
+name with the roles that may take it. Each step checks its rules first (raising
+a `LedgerError` with the rule ID), then records events through `Command.seal`.
+
+Modules: `trust` (parties, keys, catalogue, erasure), `classes` (filings),
+`vouchers` (issue to assessment), `redemption` (request, review, notice),
+`payments` (prepayment, payment, allowance, claw-back), `exits`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from ledger.command import Command
+
+StepFunction = Callable[["Command"], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    roles: tuple[str, ...]
+    run: StepFunction
+    description: str
+
+
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str, *, roles: tuple[str, ...]) -> Callable[[StepFunction], StepFunction]:
+    def register(function: StepFunction) -> StepFunction:
+        assert name not in STEPS, f"step {name} registered twice"
+        STEPS[name] = Step(name, roles, function, (function.__doc__ or "").strip().splitlines()[0])
+        return function
+
+    return register
+
+
+def load_all_steps() -> dict[str, Step]:
+    from ledger.steps import classes, exits, payments, redemption, trust, vouchers  # noqa: F401
+
+    return STEPS
+
+
+def require(condition: Any, error_class: type, message: str, rule: str | None = None) -> None:
+    """Refuse the step unless `condition` holds."""
+    if not condition:
+        raise error_class(message, rule=rule)

@@ -1,0 +1,37 @@
+"""Exits from the loop (L7): expiry and revocation by the bureau. Both free the
+trainee x occupation x level for a new voucher."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ledger.command import Command
+from ledger.errors import RuleViolation
+from ledger.steps import require, step
+from ledger.steps.redemption import voucher_of_region
+from ledger.steps.vouchers import release_claim
+
+BEFORE_PAYMENT = ("issued", "claimed", "enrolled", "training", "certified", "redemption_requested", "approved",
+                  "in_notice", "cleared")
+
+
+@step("expire_voucher", roles=("bureau",))
+def expire_voucher(command: Command) -> None:
+    """Record that an unpaid voucher ran past its validity."""
+    voucher = voucher_of_region(command)
+    require(command.today > date.fromisoformat(voucher.valid_until), RuleViolation,
+            f"voucher {voucher.id} is valid until {voucher.valid_until}", "L7")
+    require(voucher.status in BEFORE_PAYMENT, RuleViolation, f"voucher {voucher.id} is {voucher.status}", "L7")
+    voucher.expired(**command.seal(voucher, "Expired", {"valid_until": voucher.valid_until}))
+    release_claim(command, voucher)
+
+
+@step("revoke_voucher", roles=("bureau",))
+def revoke_voucher(command: Command) -> None:
+    """Revoke an unpaid voucher, e.g. issued in error or obtained by fraud."""
+    voucher = voucher_of_region(command)
+    require(voucher.status in BEFORE_PAYMENT, RuleViolation,
+            f"voucher {voucher.id} is {voucher.status}; a paid voucher is clawed back, not revoked", "L7")
+    reason = command.body.text("reason", max_length=1000)
+    voucher.revoked(**command.seal(voucher, "Revoked", {"reason": reason}))
+    release_claim(command, voucher)

@@ -1,0 +1,93 @@
+"""Redemption (核销): the institution asks with evidence (H6), the bureau
+reviews, opens the public notice, hears objections and closes it (H7)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ledger.aggregates.voucher import Voucher
+from ledger.command import Command
+from ledger.envelope import iso
+from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.steps import require, step
+from ledger.steps.vouchers import live_voucher, release_claim, require_status
+
+EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
+MAX_EVIDENCE_ITEMS = 50
+
+
+def voucher_of_region(command: Command, *, usable: bool = False) -> Voucher:
+    voucher = live_voucher(command, usable=usable)
+    require(voucher.region == command.actor.region or command.actor.role == "inspector", RoleNotAllowed,
+            f"voucher {voucher.id} is in region {voucher.region}, not {command.actor.region}")
+    return voucher
+
+
+@step("request_redemption", roles=("institution",))
+def request_redemption(command: Command) -> None:
+    """Ask to redeem a certified voucher, with evidence hashes (H6); no certificate, no subsidy (N3, J3)."""
+    voucher = live_voucher(command)
+    require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    require_status(voucher, "certified", rule="N3", why=": a subsidy needs the training-qualified certificate")
+    items = command.body.raw("evidence")
+    require(isinstance(items, list) and 1 <= len(items) <= MAX_EVIDENCE_ITEMS, BadInput,
+            f"body.evidence must list 1 to {MAX_EVIDENCE_ITEMS} items of {{kind, sha256}} (H6)")
+    evidence = []
+    for item in items:
+        require(isinstance(item, dict) and set(item) == {"kind", "sha256"}, BadInput,
+                "each evidence item is {kind, sha256}: the hash of the file, never the file (H6)")
+        require(item["kind"] in EVIDENCE_KINDS, BadInput, f"evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}")
+        require(isinstance(item["sha256"], str) and len(item["sha256"]) == 64
+                and all(c in "0123456789abcdef" for c in item["sha256"]), BadInput,
+                "evidence sha256 must be 64 lowercase hex digits")
+        evidence.append({"kind": item["kind"], "sha256": item["sha256"]})
+    voucher.redemption_requested(**command.seal(voucher, "RedemptionRequested", {"evidence": evidence}))
+
+
+@step("review_redemption", roles=("bureau",))
+def review_redemption(command: Command) -> None:
+    """The bureau reviews the request, checking each learning credential (L13, J4)."""
+    voucher = voucher_of_region(command)
+    require_status(voucher, "redemption_requested")
+    approved = command.body.boolean("approved")
+    reason = command.body.text("reason", max_length=500)
+    voucher.reviewed(**command.seal(voucher, "Reviewed", {"approved": approved, "reason": reason}))
+    if not approved:
+        release_claim(command, voucher)
+
+
+@step("open_notice", roles=("bureau",))
+def open_notice(command: Command) -> None:
+    """Open the public notice (公示) after an approving review (H3, H7)."""
+    voucher = voucher_of_region(command)
+    require_status(voucher, "approved", rule="H7", why=": the notice follows the review")
+    days = command.body.integer("days", minimum=1, maximum=30)
+    voucher.notice_opened(**command.seal(voucher, "NoticeOpened", {
+        "opens_at": command.recorded_at, "closes_at": iso(command.now + timedelta(days=days)), "days": days}))
+
+
+@step("raise_objection", roles=("inspector", "bureau"))
+def raise_objection(command: Command) -> None:
+    """Object during the public notice (H7)."""
+    voucher = voucher_of_region(command)
+    require_status(voucher, "in_notice", rule="H7", why=": objections are raised while the notice is open")
+    reason = command.body.text("reason", max_length=1000)
+    voucher.objection_raised(**command.seal(voucher, "ObjectionRaised", {"by": command.actor_id, "reason": reason}))
+
+
+@step("close_notice", roles=("bureau",))
+def close_notice(command: Command) -> None:
+    """Close the notice when its period has run: cleared, or an objection upheld (H7)."""
+    voucher = voucher_of_region(command)
+    require_status(voucher, "in_notice")
+    closes_at = datetime.fromisoformat(voucher.notice_closes_at.replace("Z", "+00:00"))
+    require(command.now >= closes_at, RuleViolation,
+            f"the public notice runs until {voucher.notice_closes_at}", "H7")
+    outcome = command.body.choice("outcome", ("cleared", "upheld"))
+    reason = command.body.text("reason", max_length=1000, required=bool(voucher.objections))
+    require(outcome == "upheld" or not voucher.objections or reason, BadInput,
+            "clearing a notice with objections needs the reason they were dismissed")
+    voucher.notice_closed(**command.seal(voucher, "NoticeClosed", {
+        "outcome": outcome, "objections": len(voucher.objections), "reason": reason}))
+    if outcome == "upheld":
+        release_claim(command, voucher)

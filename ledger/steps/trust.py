@@ -1,0 +1,172 @@
+"""The trust registry and the catalogue: genesis, parties and their keys
+(trust model), catalogue entry, exit and lifetime ban (L2, L3, L12, S5), and
+erasure of a trainee's personal data."""
+
+from __future__ import annotations
+
+from ledger.aggregates.indexes import NationalIdentity
+from ledger.aggregates.party import CATALOGUED_ROLES, INSTITUTION_KINDS, Party
+from ledger.command import Command
+from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNotAllowed, RuleViolation
+from ledger.personal import check_personal, commitment
+from ledger.rules import REGIONS
+from ledger.signing import canonical_json, key_id_of, public_key_from_b64, verify_signature
+from ledger.steps import require, step
+
+ROOT_REGISTERS = ("bureau", "finance", "inspector")
+BUREAU_REGISTERS = ("institution", "platform", "trainee")
+ALLOWANCE_GROUPS = (  # N4, S3
+    "registered_poor", "employment_difficulty", "zero_employment_family", "two_after_rural", "urban_minimum_living")
+
+
+def _public_key(command: Command) -> tuple[str, str]:
+    public_key = command.body.text("public_key", max_length=64)
+    raw = public_key_from_b64(public_key).public_bytes_raw()
+    return public_key, key_id_of(raw)
+
+
+@step("genesis", roles=("root",))
+def genesis(command: Command) -> None:
+    """Create the ledger: the trust root registers itself, self-signed."""
+    from ledger.application import ROOT_ID
+
+    require(command.target == ROOT_ID, BadInput, f"genesis targets the trust root id {ROOT_ID}")
+    require(command.find(Party, ROOT_ID) is None, Conflict, "this ledger already has a trust root")
+    public_key, key_id = _public_key(command)
+    ledger_public_key = command.body.text("ledger_public_key", max_length=64)
+    public_key_from_b64(ledger_public_key)
+    origin = command.body.text("origin", max_length=200)
+    require(command.envelope["key_id"] == key_id and command.actor_id == str(ROOT_ID), BadInput,
+            "genesis is signed by the trust root key it registers")
+    require(verify_signature(public_key, canonical_json(command.envelope), command.signature),
+            InvalidSignature, "the genesis signature does not verify with the trust root key")
+    command.create(Party, ROOT_ID, "Registered", {
+        "role": "root", "name": "trust root", "region": "", "registered_by": str(ROOT_ID),
+        "key_id": key_id, "public_key": public_key,
+        "ledger_public_key": ledger_public_key, "origin": origin,
+    })
+
+
+@step("register_party", roles=("root", "bureau"))
+def register_party(command: Command) -> None:
+    """Register a party with its first public key (the root registers bureaus,
+    finance and inspectors; a bureau registers institutions, platforms and trainees of its region)."""
+    actor, body = command.actor, command.body
+    role = body.choice("role", ROOT_REGISTERS + BUREAU_REGISTERS)
+    allowed = ROOT_REGISTERS if actor.role == "root" else BUREAU_REGISTERS
+    require(role in allowed, RoleNotAllowed, f"a {actor.role} registers only: {', '.join(allowed)}")
+    require(command.find(Party, command.target) is None, Conflict, f"party {command.target} already exists")
+    public_key, key_id = _public_key(command)
+    if actor.role == "root":
+        region = body.choice("region", REGIONS, required=role == "bureau") or ""
+    else:
+        region = actor.region
+    facts = {"role": role, "region": region, "registered_by": command.actor_id,
+             "key_id": key_id, "public_key": public_key}
+    if role == "trainee":
+        facts.update(_trainee_facts(command))
+    else:
+        facts["name"] = body.text("name", max_length=200)
+    if role == "institution":
+        facts["kind"] = body.choice("kind", INSTITUTION_KINDS)  # L3
+    command.create(Party, command.target, "Registered", facts)
+
+
+def _trainee_facts(command: Command) -> dict:
+    """A trainee is real-name (N1, L5) but the log keeps only a keyed hash and ciphertext."""
+    signed_commitment = command.body.sha256("personal_sha256")
+    groups = command.body.raw("allowance_groups", required=False) or []
+    require(isinstance(groups, list) and set(groups) <= set(ALLOWANCE_GROUPS) and len(set(groups)) == len(groups),
+            BadInput, f"allowance_groups must be distinct items of: {', '.join(ALLOWANCE_GROUPS)} (N4)")
+    require(command.personal is not None, BadInput,
+            "a trainee registration carries the personal data {name, national_id, nonce} beside the envelope")
+    personal = check_personal(command.personal)
+    require(commitment(personal) == signed_commitment, BadInput,
+            "personal_sha256 does not match the personal data sent beside the envelope")
+    personal_data = command.ledger.personal_data
+    national_id_hash = personal_data.national_id_hash(personal["national_id"])
+    identity_id = NationalIdentity.id_for(national_id_hash)
+    existing = command.find(NationalIdentity, identity_id)
+    require(existing is None, RuleViolation,
+            f"this person is already registered as trainee {existing.trainee if existing else ''}", "L10")
+    command.create(NationalIdentity, identity_id, "Bound", {"trainee": str(command.target)})
+    return {
+        "name": "",
+        "national_id_hash": national_id_hash,
+        "sealed_personal": personal_data.seal_personal(str(command.target), personal),
+        "allowance_groups": groups,
+    }
+
+
+def _managed_party(command: Command) -> Party:
+    """The target party, which the actor may manage: the root any, a bureau those it registered."""
+    party = command.get(Party, command.target, "party")
+    require(command.actor.role == "root" or party.registered_by == command.actor_id, RoleNotAllowed,
+            f"party {command.target} was registered by another authority; only it or the trust root manages it")
+    return party
+
+
+@step("rotate_key", roles=("root", "bureau"))
+def rotate_key(command: Command) -> None:
+    """Replace a party's key; events signed before still verify, the old key signs nothing new."""
+    party = _managed_party(command)
+    public_key, key_id = _public_key(command)
+    require(key_id not in party.keys, Conflict, f"key {key_id} is already registered for this party")
+    party.key_rotated(**command.seal(party, "KeyRotated", {"key_id": key_id, "public_key": public_key}))
+
+
+@step("revoke_key", roles=("root", "bureau"))
+def revoke_key(command: Command) -> None:
+    """Revoke a party's key: from now on it signs nothing."""
+    party = _managed_party(command)
+    key_id = command.body.text("key_id", max_length=16)
+    reason = command.body.text("reason", max_length=500)
+    require(key_id in party.keys, NotFound, f"key {key_id} is not registered for party {command.target}")
+    require(party.key_is_valid(key_id), Conflict, f"key {key_id} is already revoked or rotated out")
+    party.key_revoked(**command.seal(party, "KeyRevoked", {"key_id": key_id, "reason": reason}))
+
+
+def _catalogue_party(command: Command) -> Party:
+    party = command.get(Party, command.target, "party")
+    require(party.role in CATALOGUED_ROLES, BadInput, "only institutions and platforms are in the catalogue")
+    require(party.region == command.actor.region, RoleNotAllowed,
+            f"party {command.target} is in region {party.region}, not {command.actor.region}")
+    return party
+
+
+@step("list_in_catalogue", roles=("bureau",))
+def list_in_catalogue(command: Command) -> None:
+    """Admit an institution or platform to the recommended catalogue (L2)."""
+    party = _catalogue_party(command)
+    require(not party.banned, RuleViolation, "a party caught faking is banned for life and never relisted", "L12")
+    require(not party.listed, Conflict, "the party is already in the catalogue")
+    party.listed_in_catalogue(**command.seal(party, "Listed", {}))
+
+
+@step("delist", roles=("bureau",))
+def delist(command: Command) -> None:
+    """Remove from the catalogue: dynamic exit, e.g. a zombie platform (L12, S5)."""
+    party = _catalogue_party(command)
+    reason = command.body.text("reason", max_length=500)
+    require(party.listed, Conflict, "the party is not in the catalogue")
+    party.delisted(**command.seal(party, "Delisted", {"reason": reason}))
+
+
+@step("ban", roles=("bureau",))
+def ban(command: Command) -> None:
+    """Ban for life a party caught faking (L12)."""
+    party = _catalogue_party(command)
+    reason = command.body.text("reason", max_length=500)
+    require(not party.banned, Conflict, "the party is already banned")
+    party.banned_for_life(**command.seal(party, "Banned", {"reason": reason}))
+
+
+@step("erase_trainee", roles=("root", "bureau"))
+def erase_trainee(command: Command) -> None:
+    """Destroy a trainee's personal-data key; the log keeps only ciphertext nobody can open."""
+    party = _managed_party(command)
+    require(party.role == "trainee", BadInput, "only a trainee's personal data is erased")
+    require(not party.erased, Conflict, "this trainee was already erased")
+    reason = command.body.text("reason", max_length=500)
+    command.after_save.append(lambda: command.ledger.personal_data.destroy_key(str(command.target)))
+    party.personal_data_erased(**command.seal(party, "Erased", {"reason": reason}))

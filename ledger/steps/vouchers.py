@@ -1,0 +1,208 @@
+"""From issue to assessment (L7): the bureau issues, the trainee claims, the
+institution enrols the voucher in an approved class, the platform and the
+institution record training, the institution assesses and certifies (S4)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ledger.aggregates.filing import ClassFiling
+from ledger.aggregates.indexes import CertificateNumber, SubsidyClaim
+from ledger.aggregates.party import Party
+from ledger.aggregates.voucher import Voucher
+from ledger.command import Command
+from ledger.envelope import iso
+from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
+from ledger.rules import profile_for
+from ledger.steps import require, step
+from ledger.steps.classes import require_catalogued
+from ledger.subsidy import online_share_refusal, quote
+
+MAX_STANDARD_FEN = 10_000_000
+MINUTES_PER_DAY = 24 * 60
+CERTIFICATE_KINDS = (  # L14
+    "vocational_qualification", "skill_level", "special_ability", "special_operations", "training_qualified")
+MAX_VALIDITY = timedelta(days=3 * 366)
+
+
+def live_voucher(command: Command, *, usable: bool = True) -> Voucher:
+    """The target voucher, refusing anything on an exited voucher; `usable`
+    also refuses a voucher past its validity (L7: the loop closes by the date)."""
+    voucher = command.get(Voucher, command.target, "voucher")
+    require(voucher.is_live, RuleViolation, f"voucher {voucher.id} is {voucher.status}; nothing more is recorded on it",
+            "L7")
+    if usable:
+        require(command.today <= date.fromisoformat(voucher.valid_until), RuleViolation,
+                f"voucher {voucher.id} expired on {voucher.valid_until}", "L7")
+    return voucher
+
+
+def require_status(voucher: Voucher, *statuses: str, rule: str | None = None, why: str = "") -> None:
+    require(voucher.status in statuses, RuleViolation if rule else Conflict,
+            f"voucher {voucher.id} is {voucher.status}; this step needs it {' or '.join(statuses)}{why}", rule)
+
+
+def release_claim(command: Command, voucher: Voucher) -> None:
+    """An exited voucher frees its trainee x occupation x level for a new one."""
+    claim = command.get(SubsidyClaim, SubsidyClaim.id_for(voucher.trainee, voucher.occupation, voucher.level),
+                        "subsidy claim")
+    if claim.voucher == str(voucher.id):
+        claim.released(**command.seal(claim, "Released", {"voucher": str(voucher.id)}))
+
+
+@step("issue_voucher", roles=("bureau",))
+def issue_voucher(command: Command) -> None:
+    """Issue a voucher to a registered trainee of the bureau's region; one live
+    voucher per trainee x occupation x level (S2: one subsidy each)."""
+    body, bureau = command.body, command.actor
+    require(command.find(Voucher, command.target) is None, Conflict, f"voucher {command.target} already exists")
+    trainee_id = body.identifier("trainee")
+    occupation = body.text("occupation", max_length=100)
+    level = body.text("level", max_length=50)
+    standard_fen = body.integer("standard_fen", minimum=1, maximum=MAX_STANDARD_FEN)
+    shortage = body.boolean("shortage")
+    valid_until = body.day("valid_until")
+    trainee = command.get(Party, trainee_id, "trainee")
+    require(trainee.role == "trainee", BadInput, f"party {trainee_id} is not a trainee")
+    require(not trainee.erased, RuleViolation, f"trainee {trainee_id} was erased", "L10")
+    require(trainee.region == bureau.region, RoleNotAllowed,
+            f"trainee {trainee_id} is registered in {trainee.region}, not {bureau.region}")
+    require(command.today < valid_until <= command.today + MAX_VALIDITY, BadInput,
+            f"valid_until must be after today ({command.today}) and within three years")
+    claim_id = SubsidyClaim.id_for(str(trainee_id), occupation, level)
+    claim = command.find(SubsidyClaim, claim_id)
+    require(claim is None or claim.voucher is None, RuleViolation,
+            f"trainee {trainee_id} already holds live voucher {claim.voucher if claim else ''} for {occupation} "
+            f"level {level}; one trainee, one occupation, one level: one subsidy", "S2")
+    profile = profile_for(bureau.region)
+    if claim is None:
+        command.create(SubsidyClaim, claim_id, "Taken", {"voucher": str(command.target)})
+    else:
+        claim.retaken(**command.seal(claim, "Retaken", {"voucher": str(command.target)}))
+    command.create(Voucher, command.target, "Issued", {
+        "trainee": str(trainee_id), "occupation": occupation, "level": level,
+        "region": profile.region, "profile_version": profile.version,
+        "standard_fen": standard_fen, "shortage": shortage,
+        "valid_until": valid_until.isoformat(), "issued_by": command.actor_id,
+    })
+
+
+@step("claim_voucher", roles=("trainee",))
+def claim_voucher(command: Command) -> None:
+    """The trainee claims the voucher with their own key (L7, L9)."""
+    voucher = live_voucher(command)
+    require(voucher.trainee == command.actor_id, RoleNotAllowed, "only the voucher's own trainee claims it")
+    require_status(voucher, "issued")
+    voucher.claimed(**command.seal(voucher, "Claimed", {}))
+
+
+@step("enrol", roles=("institution",))
+def enrol(command: Command) -> None:
+    """Accept the voucher (受理) into an approved class of this institution (H4, L2, L12)."""
+    voucher = live_voucher(command)
+    require_status(voucher, "claimed")
+    filing = command.get(ClassFiling, command.body.identifier("filing"), "filing")
+    require(filing.institution == command.actor_id, RoleNotAllowed, "the filing belongs to another institution")
+    require(filing.status == "approved", RuleViolation,
+            f"filing {filing.id} is {filing.status}; no approved filing, no training and no subsidy", "H4")
+    require_catalogued(command.actor, "institution")
+    require((filing.occupation, filing.level, filing.region) == (voucher.occupation, voucher.level, voucher.region),
+            BadInput, f"the class trains {filing.occupation} level {filing.level} in {filing.region}; "
+            f"the voucher is for {voucher.occupation} level {voucher.level} in {voucher.region}")
+    profile = profile_for(voucher.region, voucher.profile_version)
+    subsidy = quote(profile, standard_fen=voucher.standard_fen, shortage=voucher.shortage,
+                    filed_on=date.fromisoformat(filing.filed_on), occupation_type=filing.occupation_type,
+                    total_class_hours=filing.total_class_hours)
+    if not subsidy.eligible:
+        refusal = subsidy.refusals[0]
+        raise RuleViolation(refusal.reason, rule=refusal.rule)
+    voucher.enrolled(**command.seal(voucher, "Enrolled", {
+        "filing": str(filing.id), "institution": command.actor_id, "platform": filing.platform,
+        "occupation_type": filing.occupation_type, "total_class_hours": filing.total_class_hours,
+        "subsidy": subsidy.to_json(),
+    }))
+
+
+def _approved_at(command: Command, voucher: Voucher) -> str:
+    return command.get(ClassFiling, voucher.filing, "filing").approved_at
+
+
+@step("record_online_learning", roles=("platform",))
+def record_online_learning(command: Command) -> None:
+    """A platform records an online session: sign-in, minutes, Q&A and tests,
+    random face checks (N2, L5, L6), within the online-share cap (L1, S1, J2)."""
+    voucher = live_voucher(command)
+    require_status(voucher, "enrolled", "training")
+    body = command.body
+    signed_in_at = body.moment("signed_in_at")
+    minutes = body.integer("minutes", minimum=1, maximum=MINUTES_PER_DAY)
+    facts = {
+        "platform": command.actor_id, "signed_in_at": iso(signed_in_at), "minutes": minutes,
+        "questions_answered": body.integer("questions_answered", minimum=0, maximum=10_000),
+        "tests_taken": body.integer("tests_taken", minimum=0, maximum=1000),
+        "tests_passed": body.integer("tests_passed", minimum=0, maximum=1000),
+        "face_checks_passed": body.integer("face_checks_passed", minimum=0, maximum=1000),
+        "face_checks_failed": body.integer("face_checks_failed", minimum=0, maximum=1000),
+    }
+    require(facts["tests_passed"] <= facts["tests_taken"], BadInput, "tests_passed cannot exceed tests_taken")
+    require(voucher.platform == command.actor_id, RuleViolation,
+            "only the platform named in the class filing records its online learning", "L2")
+    require_catalogued(command.actor, "platform")
+    require(iso(signed_in_at) >= _approved_at(command, voucher), RuleViolation,
+            "training recorded before the class filing was approved gets no subsidy", "H4")
+    require(signed_in_at <= command.now, BadInput, "signed_in_at is in the future")
+    profile = profile_for(voucher.region, voucher.profile_version)
+    refusal = online_share_refusal(profile, voucher.occupation_type, voucher.total_class_hours,
+                                   voucher.online_minutes + minutes)
+    require(refusal is None, RuleViolation, refusal.reason if refusal else "", refusal.rule if refusal else None)
+    voucher.online_learning_recorded(**command.seal(voucher, "OnlineLearningRecorded", facts))
+
+
+@step("record_offline_training", roles=("institution",))
+def record_offline_training(command: Command) -> None:
+    """The institution records offline (practical) training hours."""
+    voucher = live_voucher(command)
+    require_status(voucher, "enrolled", "training")
+    require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    require_catalogued(command.actor, "institution")
+    body = command.body
+    started_at = body.moment("started_at")
+    minutes = body.integer("minutes", minimum=1, maximum=MINUTES_PER_DAY)
+    location = body.text("location", max_length=200)
+    require(iso(started_at) >= _approved_at(command, voucher), RuleViolation,
+            "training recorded before the class filing was approved gets no subsidy", "H4")
+    require(started_at <= command.now, BadInput, "started_at is in the future")
+    voucher.offline_training_recorded(**command.seal(voucher, "OfflineTrainingRecorded", {
+        "institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location}))
+
+
+@step("assess", roles=("institution",))
+def assess(command: Command) -> None:
+    """Record the assessment and, if passed, the certificate (S4, L14); only
+    after the class's total hours are done (H1: total hours do not change)."""
+    voucher = live_voucher(command)
+    require_status(voucher, "training")
+    require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    profile = profile_for(voucher.region, voucher.profile_version)
+    required_minutes = voucher.total_class_hours * profile.class_hour_minutes
+    done_minutes = voucher.online_minutes + voucher.offline_minutes
+    require(done_minutes >= required_minutes, RuleViolation,
+            f"{done_minutes} of {required_minutes} required minutes are recorded; "
+            "assessment follows the full class hours", "H1")
+    body = command.body
+    passed = body.boolean("passed")
+    facts: dict = {"passed": passed, "assessed_by": command.actor_id}
+    if passed:
+        number = body.text("certificate_number", max_length=64)
+        facts["certificate_number"] = number
+        facts["certificate_kind"] = body.choice("certificate_kind", CERTIFICATE_KINDS)
+        certificate_id = CertificateNumber.id_for(number)
+        existing = command.find(CertificateNumber, certificate_id)
+        require(existing is None, RuleViolation,
+                f"certificate {number} is already on voucher {existing.voucher if existing else ''}", "L13")
+        command.create(CertificateNumber, certificate_id, "Claimed", {"voucher": str(voucher.id)})
+    voucher.assessed(**command.seal(voucher, "Assessed", facts))
+    if not passed:
+        release_claim(command, voucher)
+
+
