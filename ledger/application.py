@@ -168,6 +168,11 @@ class VoucherLedger(Application):
         except AggregateNotFoundError:
             return None
 
+    def get_sealed_personal(self, trainee_id: UUID | str) -> str:
+        """The encrypted name and national ID recorded when the trainee registered."""
+        first = next(iter(self.events.get(UUID(str(trainee_id)), lte=1)))
+        return first.facts["sealed_personal"]
+
     def stored_events(self, aggregate_id: UUID | str) -> list:
         return list(self.events.get(UUID(str(aggregate_id))))
 

@@ -116,7 +116,8 @@ class World:
         return voucher
 
     def enrolled_voucher(self, filing: uuid.UUID | None = None, **issue: Any) -> tuple[uuid.UUID, SigningKey]:
-        filing = filing or self.approved_filing()
+        filing = filing or self.approved_filing(occupation=issue.get("occupation", "electrician"),
+                                                level=issue.get("level", "4"))
         trainee = self.trainee()
         voucher = self.issue(trainee, **issue)
         self.do(trainee, "claim_voucher", voucher, {})

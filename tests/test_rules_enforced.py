@@ -1,0 +1,279 @@
+"""Each enforced rule: accepted at its limit, refused one step past it, with
+its rule ID, and the log unchanged by the refusal."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from ledger.envelope import iso
+from ledger.errors import BadInput, LedgerError, RuleViolation
+from tests.world import World
+
+
+def refused(world: World, rule: str | None, key, command: str, target, body: dict, error=RuleViolation,
+            **kwargs) -> LedgerError:
+    before = world.log_snapshot()
+    with pytest.raises(error) as caught:
+        world.do(key, command, target, body, **kwargs)
+    assert world.log_snapshot() == before, "a refused command changed the log"
+    if rule:
+        assert caught.value.rule == rule, caught.value
+    return caught.value
+
+
+def test_h4_enrolment_in_an_unapproved_filing_is_refused(world: World) -> None:
+    filing = uuid.uuid4()
+    world.do(world.institution, "file_class", filing, world.filing_body())
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    refused(world, "H4", world.institution, "enrol", voucher, {"filing": str(filing)})
+    world.do(world.bureau, "approve_filing", filing, {})
+    world.do(world.institution, "enrol", voucher, {"filing": str(filing)})
+
+
+def test_h4_a_filing_is_approved_only_before_the_class_starts(world: World) -> None:
+    filing = uuid.uuid4()
+    world.do(world.institution, "file_class", filing, world.filing_body())
+    world.clock.advance(days=2)
+    refused(world, "H4", world.bureau, "approve_filing", filing, {})
+
+
+def test_h4_a_class_must_be_filed_before_it_starts(world: World) -> None:
+    today = world.clock.now.date().isoformat()
+    refused(world, "H4", world.institution, "file_class", uuid.uuid4(), world.filing_body(starts_on=today))
+
+
+def test_h4_training_recorded_before_the_filing_was_approved_is_refused(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    approved_at = world.clock.now
+    from datetime import timedelta
+
+    refused(world, "H4", world.institution, "record_offline_training", voucher,
+            {"started_at": iso(approved_at - timedelta(hours=1)), "minutes": 60, "location": "x"})
+
+
+def test_l1_online_share_at_the_cap_is_accepted_and_one_minute_more_is_refused(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()  # Liaoning, skill, 24 class hours x 45 min: cap 50% = 540 minutes
+    world.clock.advance(days=3)
+    world.online(voucher, 500)
+    refused(world, "L1", world.platform, "record_online_learning", voucher, {
+        "signed_in_at": iso(world.clock.now), "minutes": 41, "questions_answered": 0, "tests_taken": 0,
+        "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0})
+    world.online(voucher, 40)
+    assert world.ledger.get(voucher).online_minutes == 540
+
+
+def test_l1_a_filing_planning_more_online_than_the_cap_is_refused(world: World) -> None:
+    world.do(world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=540))
+    refused(world, "L1", world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=541))
+
+
+def test_l2_a_platform_outside_the_catalogue_cannot_be_filed_or_record_learning(world: World) -> None:
+    outsider = world.register(world.bureau, "platform", name="not catalogued")
+    refused(world, "L2", world.institution, "file_class", uuid.uuid4(),
+            world.filing_body(platform=outsider.actor))
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=3)
+    world.do(world.bureau, "delist", world.platform.actor, {"reason": "zombie platform (S5)"})
+    refused(world, "L2", world.platform, "record_online_learning", voucher, {
+        "signed_in_at": iso(world.clock.now), "minutes": 30, "questions_answered": 0, "tests_taken": 0,
+        "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0})
+
+
+def test_l2_only_the_filings_platform_records_its_online_learning(world: World) -> None:
+    other = world.register(world.bureau, "platform", name="other")
+    world.do(world.bureau, "list_in_catalogue", other.actor, {})
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=3)
+    refused(world, "L2", other, "record_online_learning", voucher, {
+        "signed_in_at": iso(world.clock.now), "minutes": 30, "questions_answered": 0, "tests_taken": 0,
+        "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0})
+
+
+def test_l12_a_banned_institution_can_neither_file_nor_enrol_nor_be_relisted(world: World) -> None:
+    filing = world.approved_filing()
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    world.do(world.bureau, "ban", world.institution.actor, {"reason": "forged attendance"})
+    refused(world, "L12", world.institution, "file_class", uuid.uuid4(), world.filing_body())
+    refused(world, "L12", world.institution, "enrol", voucher, {"filing": str(filing)})
+    refused(world, "L12", world.bureau, "list_in_catalogue", world.institution.actor, {})
+
+
+def test_s2_a_second_live_voucher_for_the_same_trainee_occupation_and_level_is_refused(world: World) -> None:
+    trainee = world.trainee()
+    first = world.issue(trainee, occupation="welder", level="4")
+    refused(world, "S2", world.bureau, "issue_voucher", uuid.uuid4(), {
+        "trainee": trainee.actor, "occupation": "welder", "level": "4", "standard_fen": 100000,
+        "shortage": False, "valid_until": "2023-09-01"})
+    world.issue(trainee, occupation="welder", level="3")  # another level is another subsidy
+    world.do(world.bureau, "revoke_voucher", first, {"reason": "issued in error"})
+    world.issue(trainee, occupation="welder", level="4")  # the exit freed it
+
+
+def test_n3_redemption_without_a_certificate_is_refused(world: World) -> None:
+    voucher = world.trained_voucher()
+    refused(world, "N3", world.institution, "request_redemption", voucher,
+            {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+
+
+def test_h1_assessment_before_the_full_class_hours_is_refused(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=3)
+    world.offline(voucher, 24 * 45 - 1)
+    refused(world, "H1", world.institution, "assess", voucher,
+            {"passed": True, "certificate_number": "C-1", "certificate_kind": "skill_level"})
+    world.offline(voucher, 1)
+    world.do(world.institution, "assess", voucher,
+             {"passed": True, "certificate_number": "C-1", "certificate_kind": "skill_level"})
+
+
+def test_one_certificate_number_cannot_serve_two_vouchers(world: World) -> None:
+    first = world.certified_voucher()
+    number = world.ledger.get(first).certificate_number
+    second = world.trained_voucher(occupation="welder")
+    refused(world, "L13", world.institution, "assess", second,
+            {"passed": True, "certificate_number": number, "certificate_kind": "skill_level"})
+
+
+def test_h7_payment_before_review_notice_and_no_objection_is_refused(world: World) -> None:
+    voucher = world.certified_voucher()
+    pay = {"amount_fen": 150000, "fund": "employment_subsidy_fund"}
+    refused(world, "H7", world.finance, "pay", voucher, pay)
+    world.do(world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+    world.do(world.bureau, "review_redemption", voucher, {"approved": True, "reason": "ok"})
+    refused(world, "H7", world.finance, "pay", voucher, pay)
+    world.do(world.bureau, "open_notice", voucher, {"days": 5})
+    refused(world, "H7", world.finance, "pay", voucher, pay)
+    world.clock.advance(days=5)
+    world.clock.advance(seconds=-1)
+    refused(world, "H7", world.bureau, "close_notice", voucher, {"outcome": "cleared"})
+    world.clock.advance(seconds=1)
+    world.do(world.bureau, "close_notice", voucher, {"outcome": "cleared"})
+    refused(world, "H7", world.finance, "pay", voucher, {**pay, "amount_fen": 149999})
+    world.do(world.finance, "pay", voucher, pay)
+
+
+def test_h7_an_upheld_objection_rejects_the_redemption(world: World) -> None:
+    voucher = world.certified_voucher()
+    world.do(world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+    world.do(world.bureau, "review_redemption", voucher, {"approved": True, "reason": "ok"})
+    world.do(world.bureau, "open_notice", voucher, {"days": 1})
+    world.do(world.inspector, "raise_objection", voucher, {"reason": "never attended"})
+    world.clock.advance(days=1)
+    world.do(world.bureau, "close_notice", voucher, {"outcome": "upheld", "reason": "confirmed"})
+    assert world.ledger.get(voucher).status == "rejected"
+    refused(world, "L7", world.finance, "pay", voucher, {"amount_fen": 150000, "fund": "employment_subsidy_fund"})
+
+
+def test_h3_prepayment_up_to_the_ratio_is_accepted_and_one_fen_more_is_refused(hengyang: World) -> None:
+    voucher, _ = hengyang.enrolled_voucher(standard_fen=80000, shortage=True)  # 132000 fen, 30% = 39600
+    fund = "skills_upgrading_account"
+    refused(hengyang, "H3", hengyang.finance, "prepay", voucher, {"amount_fen": 39601, "fund": fund})
+    hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": 39600, "fund": fund})
+    refused(hengyang, "H3", hengyang.finance, "prepay", voucher, {"amount_fen": 1, "fund": fund})
+
+
+def test_h3_no_prepayment_before_enrolment_in_an_approved_filing(hengyang: World) -> None:
+    trainee = hengyang.trainee()
+    voucher = hengyang.issue(trainee)
+    refused(hengyang, "H3", hengyang.finance, "prepay", voucher,
+            {"amount_fen": 100, "fund": "skills_upgrading_account"})
+
+
+def test_l7_nothing_is_recorded_on_an_expired_voucher(world: World) -> None:
+    voucher, _ = world.enrolled_voucher(valid_days=10)
+    world.clock.advance(days=10)
+    world.offline(voucher, 60)  # the last valid day
+    world.clock.advance(days=1)
+    refused(world, "L7", world.institution, "record_offline_training", voucher,
+            {"started_at": iso(world.clock.now), "minutes": 60, "location": "x"})
+    world.do(world.bureau, "expire_voucher", voucher, {})
+    refused(world, "L7", world.institution, "record_offline_training", voucher,
+            {"started_at": iso(world.clock.now), "minutes": 60, "location": "x"})
+
+
+def test_l7_a_voucher_is_expired_only_after_its_last_valid_day(world: World) -> None:
+    voucher, _ = world.enrolled_voucher(valid_days=10)
+    world.clock.advance(days=10)
+    refused(world, "L7", world.bureau, "expire_voucher", voucher, {})
+
+
+def test_l7_nothing_is_recorded_on_a_revoked_voucher(world: World) -> None:
+    voucher, trainee = world.enrolled_voucher()
+    world.do(world.bureau, "revoke_voucher", voucher, {"reason": "fraud suspected"})
+    refused(world, "L7", world.institution, "record_offline_training", voucher,
+            {"started_at": iso(world.clock.now), "minutes": 60, "location": "x"})
+
+
+def test_l12_claw_back_recovers_exactly_what_was_paid(world: World) -> None:
+    voucher = world.paid_voucher()
+    refused(world, None, world.bureau, "claw_back", voucher, {"amount_fen": 1, "reason": "x", "rule": "L12"},
+            error=BadInput)
+    world.do(world.bureau, "claw_back", voucher, {"amount_fen": 150000, "reason": "forged", "rule": "L12"})
+    assert world.ledger.get(voucher).clawed_back_fen == 150000
+
+
+def test_n4_living_allowance_only_for_the_named_groups(hengyang: World) -> None:
+    voucher, _ = hengyang.enrolled_voucher()
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            {"amount_fen": 30000, "fund": "employment_subsidy_fund"})
+    trainee = hengyang.trainee(allowance_groups=["registered_poor"])
+    eligible = hengyang.issue(trainee)
+    hengyang.do(trainee, "claim_voucher", eligible, {})
+    hengyang.do(hengyang.institution, "enrol", eligible, {"filing": str(hengyang.approved_filing())})
+    hengyang.do(hengyang.finance, "pay_allowance", eligible, {"amount_fen": 30000, "fund": "employment_subsidy_fund"})
+
+
+def test_l10_the_same_person_is_registered_once(world: World) -> None:
+    person = world.person()
+    world.trainee(person)
+    from ledger.personal import commitment
+    from ledger.signing import SigningKey
+
+    key = SigningKey.generate()
+    again = {**person, "nonce": uuid.uuid4().hex}
+    refused(world, "L10", world.bureau, "register_party", uuid.uuid4(), {
+        "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(again)}, personal=again)
+
+
+def test_personal_data_never_appears_in_the_clear_in_the_log(world: World) -> None:
+    person = world.person()
+    trainee = world.trainee(person)
+    log = b"".join(state for _, state in world.log_snapshot())
+    assert person["national_id"].encode() not in log
+    assert person["name"].encode() not in log
+    assert person["nonce"].encode() not in log
+    party = world.ledger.get(trainee.actor)
+    sealed = world.ledger.get_sealed_personal(trainee.actor)
+    assert world.ledger.personal_data.open_personal(trainee.actor, sealed)["national_id"] == person["national_id"]
+    assert party.national_id_hash == world.ledger.personal_data.national_id_hash(person["national_id"])
+
+
+def test_erasing_a_trainee_destroys_the_key_and_the_chain_still_verifies(world: World) -> None:
+    from ledger.verify import verify_notifications
+
+    trainee = world.trainee()
+    world.do(world.bureau, "erase_trainee", trainee.actor, {"reason": "request under PIPL"})
+    sealed = world.ledger.get_sealed_personal(trainee.actor)
+    assert world.ledger.personal_data.open_personal(trainee.actor, sealed) is None
+    assert verify_notifications(world.ledger.notifications()).first_problem is None
+
+
+def test_personal_data_must_match_the_signed_commitment(world: World) -> None:
+    from ledger.personal import commitment
+    from ledger.signing import SigningKey
+
+    person = world.person()
+    key = SigningKey.generate()
+    refused(world, None, world.bureau, "register_party", uuid.uuid4(), {
+        "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)},
+        personal={**person, "name": "someone else"}, error=BadInput)
+    bad_id = {**person, "national_id": person["national_id"][:-1] + ("0" if person["national_id"][-1] != "0" else "1")}
+    refused(world, None, world.bureau, "register_party", uuid.uuid4(), {
+        "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(bad_id)},
+        personal=bad_id, error=BadInput)
