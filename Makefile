@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export VLEDGER_DB ?= sqlite:///./vledger.db
 
-.PHONY: run test install clean
+.PHONY: run test test-sqlite test-postgres install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,17 @@ run: $(STAMP)
 	$(BIN)/vledger demo --if-empty
 	$(BIN)/vledger serve
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# The whole suite on SQLite, then on a throwaway PostgreSQL cluster that
+# scripts/postgres-for-tests.sh installs if missing, starts, and always removes.
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider --timeout=900
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	env -u VLEDGER_TEST_POSTGRES $(PYTEST)
+
+test-postgres: $(STAMP)
+	scripts/postgres-for-tests.sh $(PYTEST)
 
 clean:
 	rm -rf $(VENV) vledger.db vledger.db-* vledger-keys
