@@ -65,10 +65,13 @@ class VoucherLedger(Application):
         records once and returns the first result."""
         envelope, signature = check_signed(signed)
         envelope_hash = sha256_hex(canonical_json(envelope))
-        earlier = self._receipt(envelope["command_id"])
-        if earlier is not None:
-            return self._repeat(earlier, envelope_hash)
-        command = self._decide(envelope, signature, personal)
+        try:
+            command = self._decide(envelope, signature, personal)
+        except LedgerError:
+            earlier = self._receipt(envelope["command_id"])
+            if earlier is not None:  # a repeat: the first result, whatever the state is now
+                return self._repeat(earlier, envelope_hash)
+            raise
         result = self._result(command)
         command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
                        {"result": result, "envelope_hash": envelope_hash})
@@ -76,7 +79,11 @@ class VoucherLedger(Application):
         try:
             self.save(*command.changed.values())
         except IntegrityError:
+            command.undo_unsaved()
             return self._after_race(envelope, signature, personal, envelope_hash)
+        except BaseException:
+            command.undo_unsaved()
+            raise
         for action in command.after_save:
             action()
         return Outcome(result)
@@ -94,8 +101,12 @@ class VoucherLedger(Application):
             if command.actor.role not in step.roles:
                 raise RoleNotAllowed(
                     f"a {command.actor.role} may not {step.name}; it is a step for: {', '.join(step.roles)}")
-        step.run(command)
-        command.body.refuse_unknown()
+        try:
+            step.run(command)
+            command.body.refuse_unknown()
+        except BaseException:
+            command.undo_unsaved()
+            raise
         return command
 
     def _authenticate(self, command: Command) -> Party:
@@ -154,7 +165,7 @@ class VoucherLedger(Application):
         earlier = self._receipt(envelope["command_id"])
         if earlier is not None:
             return self._repeat(earlier, envelope_hash)
-        self._decide(envelope, signature, personal)
+        self._decide(envelope, signature, personal).undo_unsaved()
         raise Conflict("another command changed the same record at the same moment; send it again")
 
     # -- reading -----------------------------------------------------------

@@ -35,6 +35,7 @@ class Command:
     changed: dict[UUID, Chained] = field(default_factory=dict)
     loaded: dict[UUID, Chained] = field(default_factory=dict)
     after_save: list[Callable[[], None]] = field(default_factory=list)
+    if_not_saved: list[Callable[[], None]] = field(default_factory=list)
     body: Body = field(init=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +60,11 @@ class Command:
     @property
     def recorded_at(self) -> str:
         return iso(self.now)
+
+    def undo_unsaved(self) -> None:
+        """Removes what the step wrote outside the log when its events are not saved."""
+        while self.if_not_saved:
+            self.if_not_saved.pop()()
 
     def find(self, cls: type[AggregateType], aggregate_id: UUID | str) -> AggregateType | None:
         aggregate_id = UUID(str(aggregate_id))

@@ -19,8 +19,9 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 
-from ledger.errors import BadInput, NotFound
+from ledger.errors import BadInput, Conflict, NotFound
 from ledger.signing import b64, canonical_json, sha256_hex, unb64
 
 NATIONAL_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -93,13 +94,19 @@ class PersonalData:
         return hmac.new(self.matching_key, national_id.encode("ascii"), hashlib.sha256).hexdigest()
 
     def seal_personal(self, trainee: str, personal: dict[str, str]) -> str:
-        """Encrypts under a new per-trainee key, stored outside the log."""
+        """Encrypts under a new per-trainee key, stored outside the log. The key
+        row is written first; the caller removes it if the event is not saved.
+        A row that already exists is never replaced (it may hold a recorded
+        trainee's only key)."""
         key = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(nonce, canonical_json(personal), trainee.encode("ascii"))
-        with self.engine.begin() as connection:
-            connection.execute(delete(personal_keys).where(personal_keys.c.trainee == trainee))
-            connection.execute(insert(personal_keys).values(trainee=trainee, key=key))
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(personal_keys).values(trainee=trainee, key=key))
+        except SQLAlchemyIntegrityError:
+            raise Conflict(f"trainee {trainee} already has a personal-data key: it is registered, or being "
+                           "registered right now; register under a new id if no trainee appears") from None
         return b64(nonce + ciphertext)
 
     def open_personal(self, trainee: str, sealed: str) -> dict[str, str] | None:

@@ -277,3 +277,29 @@ def test_personal_data_must_match_the_signed_commitment(world: World) -> None:
     refused(world, None, world.bureau, "register_party", uuid.uuid4(), {
         "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(bad_id)},
         personal=bad_id, error=BadInput)
+
+
+def test_a_refused_or_repeated_trainee_registration_leaves_no_stray_personal_data_key(world: World) -> None:
+    from sqlalchemy import func, select
+
+    from ledger.personal import commitment, personal_keys
+    from ledger.signing import SigningKey
+
+    def key_rows() -> int:
+        with world.ledger.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(personal_keys)).scalar()
+
+    person = world.person()
+    key = SigningKey.generate()
+    body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)}
+    target = uuid.uuid4()
+    refused(world, None, world.bureau, "register_party", target, {**body, "nickname": "x"}, personal=person,
+            error=BadInput)
+    assert key_rows() == 0
+    signed = world.signed(world.bureau, "register_party", target, body)
+    first = world.ledger.submit(signed, personal=person)
+    again = world.ledger.submit(signed, personal=person)
+    assert again.duplicate and again.result == first.result
+    assert key_rows() == 1
+    sealed = world.ledger.get_sealed_personal(target)
+    assert world.ledger.personal_data.open_personal(str(target), sealed)["name"] == person["name"]

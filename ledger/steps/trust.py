@@ -90,10 +90,12 @@ def _trainee_facts(command: Command) -> dict:
     require(existing is None, RuleViolation,
             f"this person is already registered as trainee {existing.trainee if existing else ''}", "L10")
     command.create(NationalIdentity, identity_id, "Bound", {"trainee": str(command.target)})
+    sealed_personal = personal_data.seal_personal(str(command.target), personal)
+    command.if_not_saved.append(lambda: personal_data.destroy_key(str(command.target)))
     return {
         "name": "",
         "national_id_hash": national_id_hash,
-        "sealed_personal": personal_data.seal_personal(str(command.target), personal),
+        "sealed_personal": sealed_personal,
         "allowance_groups": groups,
     }
 
