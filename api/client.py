@@ -1,0 +1,114 @@
+"""A small client for the parties: it loads a key file, builds and signs
+envelopes (`ledger.envelope.sign_command`), sends each step to its endpoint
+(`api/http/paths.py`) and signs read requests (`api/http/read_auth.py`).
+
+    client = LedgerClient.from_key_file("http://127.0.0.1:8000", "bureau.json")
+    client.submit("issue_voucher", voucher_id, {...})
+    client.get(f"/v1/vouchers/{voucher_id}")
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+
+from api.http.paths import ROUTE_BY_COMMAND
+from api.http.read_auth import authorization_header
+from ledger.envelope import sign_command, utc_now
+from ledger.errors import BadInput
+from ledger.signing import SigningKey
+
+TIMEOUT_SECONDS = 30.0
+
+
+class ApiProblem(Exception):
+    """The server refused the request; `problem` is its RFC 9457 body."""
+
+    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+        self.status = status
+        self.problem = problem
+        rule = f"{problem['rule']}: " if problem.get("rule") else ""
+        super().__init__(f"{status} {rule}{problem.get('detail') or problem.get('title') or 'refused'}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+class LedgerClient:
+    def __init__(self, base_url: str | None, key: SigningKey, *, http: httpx.Client | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        if http is None and not base_url:
+            raise BadInput("the client needs a server URL, e.g. http://127.0.0.1:8000")
+        self.key = key
+        self.clock = clock
+        self.http = http or httpx.Client(base_url=base_url, timeout=TIMEOUT_SECONDS)
+
+    @classmethod
+    def from_key_file(cls, base_url: str, path: Path | str, **options: Any) -> "LedgerClient":
+        return cls(base_url, SigningKey.load(Path(path)), **options)
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- writes --------------------------------------------------------------
+
+    def sign(self, command: str, target: uuid.UUID | str, body: dict[str, Any], *,
+             command_id: uuid.UUID | None = None) -> dict[str, Any]:
+        return sign_command(self.key, command, target, body, command_id=command_id, signed_at=self.clock())
+
+    def send(self, signed: dict[str, Any], personal: dict[str, Any] | None = None) -> Reply:
+        """Posts a signed envelope to its step's endpoint; refusals raise ApiProblem."""
+        envelope = signed["envelope"]
+        route = ROUTE_BY_COMMAND.get(envelope["command"])
+        if route is None:
+            raise BadInput(f"unknown step {envelope['command']!r}; known: {', '.join(sorted(ROUTE_BY_COMMAND))}")
+        payload = dict(signed)
+        if personal is not None:
+            payload["personal"] = personal
+        response = self.http.post(route.url(envelope["target"], envelope["body"]), json=payload)
+        return Reply(response.status_code, _json_or_problem(response),
+                     response.headers.get("Idempotent-Replay") == "true")
+
+    def submit(self, command: str, target: uuid.UUID | str, body: dict[str, Any], *,
+               personal: dict[str, Any] | None = None, command_id: uuid.UUID | None = None) -> dict[str, Any]:
+        """Signs and sends one step; returns the recorded result."""
+        return self.send(self.sign(command, target, body, command_id=command_id), personal).body
+
+    # -- reads ---------------------------------------------------------------
+
+    def get(self, path: str, params: dict[str, Any] | None = None, *, signed: bool = True) -> dict[str, Any]:
+        request = self.http.build_request("GET", path, params=params)
+        if signed:
+            request.headers["Authorization"] = authorization_header(
+                self.key, "GET", request.url.raw_path.decode("ascii"), self.clock())
+        return _json_or_problem(self.http.send(request))
+
+    def get_all(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every item of a paginated list, following `next_cursor`."""
+        params = dict(params or {})
+        items: list[dict[str, Any]] = []
+        while True:
+            result = self.get(path, params)
+            items.extend(result["items"])
+            if not result.get("next_cursor"):
+                return items
+            params["cursor"] = result["next_cursor"]
+
+
+def _json_or_problem(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"detail": response.text[:500]}
+    if response.status_code >= 400:
+        raise ApiProblem(response.status_code, body if isinstance(body, dict) else {"detail": str(body)})
+    return body

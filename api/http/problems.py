@@ -1,0 +1,140 @@
+"""Errors as RFC 9457 `application/problem+json`. ONE table maps every domain
+error class to an HTTP status and a problem type; a second lists the problems
+only the HTTP edge raises (validation, size, authentication, access).
+`tests/test_http_problems.py` fails if a `LedgerError` subclass is unmapped."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from ledger.errors import (
+    BadInput,
+    Conflict,
+    InvalidSignature,
+    KeyNotValid,
+    LedgerError,
+    NotFound,
+    RoleNotAllowed,
+    RuleViolation,
+    TamperDetected,
+)
+
+MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "https://vledger.example/problems/"
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    status: int
+    slug: str
+    title: str
+
+    @property
+    def type(self) -> str:
+        return TYPE_BASE + self.slug
+
+
+DOMAIN_PROBLEMS: dict[type[LedgerError], ProblemKind] = {
+    LedgerError: ProblemKind(400, "refused", "The ledger refused the command"),
+    BadInput: ProblemKind(400, "bad-input", "Bad input"),
+    NotFound: ProblemKind(404, "not-found", "Not found"),
+    InvalidSignature: ProblemKind(401, "invalid-signature", "The signature does not verify"),
+    KeyNotValid: ProblemKind(401, "key-not-valid", "The key is not valid for this party"),
+    RoleNotAllowed: ProblemKind(403, "role-not-allowed", "This role may not take this step"),
+    RuleViolation: ProblemKind(422, "rule-violation", "A rule refuses this step"),
+    Conflict: ProblemKind(409, "conflict", "Conflict: retry or stop"),
+    TamperDetected: ProblemKind(500, "tamper-detected", "The ledger failed verification"),
+}
+
+EDGE_PROBLEMS: dict[str, ProblemKind] = {kind.slug: kind for kind in (
+    ProblemKind(400, "malformed-body", "The request body is not JSON"),
+    ProblemKind(422, "request-validation", "The request does not match the API schema"),
+    ProblemKind(413, "body-too-large", "The request body is too large"),
+    ProblemKind(401, "not-authenticated", "This read needs a signed request"),
+    ProblemKind(403, "not-yours", "The caller may not read this"),
+    ProblemKind(400, "route-mismatch", "The envelope does not belong to this endpoint"),
+    ProblemKind(404, "no-such-endpoint", "No such endpoint"),
+    ProblemKind(405, "method-not-allowed", "Method not allowed"),
+    ProblemKind(415, "unsupported-media-type", "Unsupported media type"),
+    ProblemKind(501, "not-available", "Not available on this server yet"),
+    ProblemKind(500, "server-fault", "Internal server error"),
+)}
+STATUS_SLUGS = {400: "malformed-body", 404: "no-such-endpoint", 405: "method-not-allowed",
+                413: "body-too-large", 415: "unsupported-media-type"}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "type": TYPE_BASE + "rule-violation", "title": "A rule refuses this step", "status": 422,
+        "detail": "a class is filed and approved before it starts; it starts 2023-03-01, today is 2023-03-02",
+        "rule": "H4"}]})
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    rule: str | None = None
+    errors: list[dict[str, Any]] | None = Field(default=None, description="what to fix, field by field")
+
+
+class ProblemResponse(JSONResponse):
+    """problem+json; text that cannot be UTF-8 (a lone surrogate echoed from the
+    input) is escaped rather than failing."""
+
+    media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+class HttpProblem(Exception):
+    """A problem the HTTP edge raises itself (authentication, access, routing)."""
+
+    def __init__(self, slug: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = EDGE_PROBLEMS[slug]
+        self.detail = detail
+
+
+def domain_kind(error_class: type[LedgerError]) -> ProblemKind:
+    for cls in error_class.__mro__:
+        if cls in DOMAIN_PROBLEMS:
+            return DOMAIN_PROBLEMS[cls]
+    raise KeyError(error_class)
+
+
+def problem_response(kind: ProblemKind, detail: str, *, rule: str | None = None,
+                     errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+    content: dict[str, Any] = {"type": kind.type, "title": kind.title, "status": kind.status, "detail": detail}
+    if rule:
+        content["rule"] = rule
+    if errors:
+        content["errors"] = errors
+    headers = {"WWW-Authenticate": 'Signature realm="vledger"'} if kind.status == 401 else None
+    return ProblemResponse(content, status_code=kind.status, headers=headers)
+
+
+def ledger_error_response(error: LedgerError) -> JSONResponse:
+    return problem_response(domain_kind(type(error)), error.message, rule=error.rule)
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problems an operation can return."""
+    return {status: {"model": Problem, "description": _descriptions(status),
+                     "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for status in statuses}
+
+
+def _descriptions(status: int) -> str:
+    titles = {kind.title for kind in (*DOMAIN_PROBLEMS.values(), *EDGE_PROBLEMS.values()) if kind.status == status}
+    return "; ".join(sorted(titles)) or "problem"
