@@ -21,4 +21,4 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"vledger serving {ledger.database_url} at http://{shown_host}:{port} "
                f"(docs: http://{shown_host}:{port}/docs); Ctrl-C stops")
-    uvicorn.run(create_app(ledger=ledger), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_level="warning", access_log=False)

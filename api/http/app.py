@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.follower import ProjectionFollower
 from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
 from ledger.application import VoucherLedger
@@ -37,21 +39,35 @@ fields are refused. Lists are paginated with an opaque `cursor`.
 """
 
 
-def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None = None) -> FastAPI:
-    """The API over the ledger at `database_url` (or an already open `ledger`)."""
+def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None = None,
+               follow_projections: bool = False) -> FastAPI:
+    """The API over the ledger at `database_url` (or an already open `ledger`);
+    `follow_projections` keeps the views caught up while the app runs."""
     from api.http.routes import all_routers
 
     if ledger is None:
         from ledger.config import database_url as resolve
 
         ledger = VoucherLedger(resolve(database_url))
-    app = FastAPI(title="vledger", version="1", description=DESCRIPTION,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        follower = ProjectionFollower(ledger) if follow_projections else None
+        if follower:
+            follower.start()
+        yield
+        if follower:
+            follower.stop()
+
+    app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
                   openapi_tags=[{"name": name} for name in
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)
     for router in all_routers():
         app.include_router(router)
+    from api.pages import pages_router  # the inspector pages under / (issue 9)
+
+    app.include_router(pages_router)
     _add_problem_handlers(app)
     return app
 

@@ -44,7 +44,11 @@ def readyz(ledger: LedgerDep) -> Any:
     if not initialised:
         return JSONResponse({"status": "unavailable", "database": "reachable", "events": events,
                              "detail": "the ledger has no genesis; run `vledger init`"}, status_code=503)
-    projections = projection_lag(ledger, events)
+    try:
+        projections = projection_lag(ledger, events)
+    except Exception as error:  # e.g. the views are being created right now: not ready yet, never a 500
+        return JSONResponse({"status": "starting", "database": "reachable", "events": events,
+                             "detail": f"the views cannot be read yet: {str(error)[:200]}"}, status_code=503)
     lagging = {name: lag for name, lag in (projections or {}).items() if lag > MAX_PROJECTION_LAG_EVENTS}
     body = {"status": "ready" if not lagging else "lagging", "database": "reachable", "events": events,
             "projections": projections}
@@ -55,5 +59,9 @@ def readyz(ledger: LedgerDep) -> Any:
 
 
 def projection_lag(ledger: Any, events: int) -> dict[str, int] | None:
-    """Events each view still has to apply; None while the read side does not exist."""
-    return None
+    """Events the views still have to apply; None while this build has no read side."""
+    try:
+        from projections import position
+    except ImportError:
+        return None
+    return {"views": max(0, events - position(ledger))}
