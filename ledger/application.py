@@ -12,6 +12,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import OperationalError as StoreOperationalError
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from ledger.aggregates.chained import Chained, derived_id
 from ledger.aggregates.indexes import Receipt
@@ -63,6 +65,15 @@ class VoucherLedger(Application):
     def submit(self, signed: Any, *, personal: dict[str, Any] | None = None) -> Outcome:
         """Checks and records one signed command; the same `command_id` twice
         records once and returns the first result."""
+        try:
+            return self._submit(signed, personal)
+        except (StoreOperationalError, SQLAlchemyOperationalError) as error:
+            # SQLite busy past its timeout, a PostgreSQL lock timeout, a lost connection: retryable,
+            # and safe to retry because a command_id records at most once. The cause stays chained for logs.
+            raise Conflict("the database is busy or unreachable and did not take the write in time; "
+                           "send the same command again") from error
+
+    def _submit(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
         envelope, signature = check_signed(signed)
         envelope_hash = sha256_hex(canonical_json(envelope))
         try:
