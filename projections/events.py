@@ -1,0 +1,75 @@
+"""One stored event as the views read it: decoded straight from the
+notification's JSON state (the log's own format, DESIGN.md), without building
+aggregate objects, so that a rebuild reads tens of thousands of events a second."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+SEAL_MARK = b'"seal":{"recorded_at":"'
+ISO_LENGTH = len("2020-04-01T08:00:00.000000Z")
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    sequence: int  # global notification id
+    aggregate_type: str  # e.g. "Voucher"
+    aggregate_id: str
+    version: int
+    type: str  # e.g. "Voucher.Enrolled"
+    facts: dict[str, Any]
+    recorded_at: str
+    actor: str
+    key_id: str
+    command: str
+    command_id: str
+    target: str
+    event_hash: str
+
+
+def decode(notification: Notification) -> LoggedEvent:
+    state = json.loads(notification.state)
+    return _event(notification.id, str(notification.originator_id), notification.originator_version,
+                  notification.topic, state["facts"], state["seal"])
+
+
+def decode_row(sequence: int, originator_id: Any, version: int, topic: str, state: bytes) -> LoggedEvent:
+    """The same from a raw row of the events table (see `projections.log`)."""
+    if isinstance(originator_id, bytes):
+        originator_id = UUID(bytes=originator_id)
+    record = json.loads(state)
+    return _event(sequence, str(originator_id), version, topic, record["facts"], record["seal"])
+
+
+def from_domain_event(domain_event: Any, sequence: int) -> LoggedEvent:
+    """The same record from a domain event, as the library's projection runner delivers it."""
+    topic = f"{type(domain_event).__module__}:{type(domain_event).__qualname__}"
+    return _event(sequence, str(domain_event.originator_id), domain_event.originator_version, topic,
+                  domain_event.facts, domain_event.seal)
+
+
+def _event(sequence: int, aggregate_id: str, version: int, topic: str, facts: dict[str, Any],
+           seal: dict[str, Any]) -> LoggedEvent:
+    envelope = seal["envelope"]
+    event_type = topic.rsplit(":", 1)[1]
+    return LoggedEvent(
+        sequence=sequence, aggregate_type=event_type.split(".", 1)[0], aggregate_id=aggregate_id,
+        version=version, type=event_type,
+        facts=facts, recorded_at=seal["recorded_at"], actor=envelope["actor"], key_id=envelope["key_id"],
+        command=envelope["command"], command_id=envelope["command_id"], target=envelope["target"],
+        event_hash=seal["event_hash"])
+
+
+def recorded_at_of(state: bytes) -> str:
+    """The recording time without decoding the whole event: the seal is the
+    state's last top-level key and `recorded_at` its first field."""
+    at = state.rfind(SEAL_MARK)
+    if at < 0:
+        return json.loads(state)["seal"]["recorded_at"]
+    start = at + len(SEAL_MARK)
+    return state[start:start + ISO_LENGTH].decode()

@@ -1,0 +1,128 @@
+"""All views as one projection of the ledger, with one tracking position.
+
+`LedgerViews` is an `eventsourcing.projection.Projection` whose view is a
+`ViewsRecorder`, a `SQLAlchemyTrackingRecorder` that also owns the `view_*`
+tables: the rows a batch of events changed and the new tracking position are
+written in one transaction, so an event is applied exactly once even across
+crashes. `process_event` serves the library's `ProjectionRunner` (one event a
+transaction); `process_batch` serves catch-up and rebuild (many)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.projection import Projection
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
+from sqlalchemy import Connection, func, insert, select, update
+
+from projections.audit import Audit
+from projections.balances import Balances
+from projections.events import LoggedEvent, from_domain_event
+from projections.flags import Flags
+from projections.registry import Registry
+from projections.store import Store, ViewTable
+from projections.vouchers import Vouchers
+
+APPLICATION_NAME = "vledger"
+TRACKING_TABLE = "view_tracking"
+# Order matters: flags read the voucher as it was before the event.
+MODULES = (Registry(), Flags(), Vouchers(), Balances(), Audit())
+VIEW_NAMES = tuple(module.name for module in MODULES)
+TABLES: dict[str, ViewTable] = {view.name: view for module in MODULES for view in module.tables}
+
+
+class PositionMoved(IntegrityError):
+    """Another process moved the views' tracking position first; nothing was written."""
+
+
+def apply(event: LoggedEvent, store: Store) -> None:
+    for module in MODULES:
+        module.apply(event, store)
+
+
+def apply_all(events: Iterable[LoggedEvent], store: Store) -> int:
+    count = 0
+    for event in events:
+        apply(event, store)
+        count += 1
+    return count
+
+
+class ViewsRecorder(SQLAlchemyTrackingRecorder):
+    """The tracking recorder of the views, in the ledger's own database."""
+
+    def __init__(self, datastore: SQLAlchemyDatastore, **kwargs: Any) -> None:
+        kwargs.setdefault("tracking_table_name", TRACKING_TABLE)
+        super().__init__(datastore, **kwargs)
+        self.tables.extend(view.table for view in TABLES.values())
+
+    def position(self) -> int:
+        return self.max_tracking_id(APPLICATION_NAME) or 0
+
+    def drop_views(self, names: Iterable[str] | None = None) -> None:
+        """Drops view tables (all, with the tracking position, when `names` is None) and creates them empty."""
+        engine = self.datastore.engine
+        chosen = list(TABLES.values()) if names is None else [TABLES[name] for name in names]
+        with self.transaction(commit=True) as session:
+            connection = session.connection()
+            for view in chosen:
+                view.table.drop(connection, checkfirst=True)
+            if names is None:
+                self.tracking_table.drop(connection, checkfirst=True)
+        self.create_table()
+        assert engine is not None
+
+    def write(self, store: Store, start: int, end: int) -> None:
+        """Writes the batch's rows and moves the position from `start` to `end`
+        in one transaction; refuses if the position is no longer `start`."""
+        with self.transaction(commit=True) as session:
+            connection = session.connection()
+            self._move_position(connection, start, end)
+            store.flush(connection)
+
+    def _move_position(self, connection: Connection, start: int, end: int) -> None:
+        """Compare-and-set of the library's tracking row: a concurrent catch-up
+        that got there first makes this one fail instead of applying twice."""
+        assert end > start, "a batch moves the position forward"
+        table = self.tracking_table
+        if start == 0:
+            existing = connection.execute(
+                select(func.count()).select_from(table).where(table.c.application_name == APPLICATION_NAME)).scalar()
+            if existing:
+                raise PositionMoved(f"the views' position moved away from {start}")
+            connection.execute(insert(table).values(application_name=APPLICATION_NAME, notification_id=end))
+            return
+        moved = connection.execute(
+            update(table).where(table.c.application_name == APPLICATION_NAME, table.c.notification_id == start)
+            .values(notification_id=end))
+        if moved.rowcount != 1:
+            raise PositionMoved(f"the views' position moved away from {start}")
+
+
+class LedgerViews(Projection[ViewsRecorder]):
+    """The projection: applies events to the views through a `Store`."""
+
+    name = "views"
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        """One event from the library's runner (e.g. on PostgreSQL with LISTEN/NOTIFY)."""
+        event = from_domain_event(domain_event, tracking.notification_id)
+        self.process_batch([event], start=self.view.position())
+
+    def process_batch(self, events: list[LoggedEvent], *, start: int, store: Store | None = None) -> Store:
+        """Applies `events` (which follow position `start`) and writes them with
+        the new position in one transaction. A `store` carried from the previous
+        batch keeps its rows, saving reads."""
+        assert events, "a batch holds at least one event"
+        engine = self.view.datastore.engine
+        with engine.connect() as connection:
+            store = store or Store(TABLES, complete=start == 0)
+            store.connection = connection
+            try:
+                apply_all(events, store)
+            finally:
+                store.connection = None
+        self.view.write(store, start, events[-1].sequence)
+        return store
