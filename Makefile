@@ -26,11 +26,15 @@ PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider --timeout=900
 
 test: test-sqlite test-postgres
 
+# The browser tests (marker `browser`: Debian's Chromium, installed here by
+# scripts/chromium-for-tests.sh, against a real `vledger serve` on its own
+# SQLite demo ledger) run once, on the SQLite pass.
 test-sqlite: $(STAMP)
+	scripts/chromium-for-tests.sh
 	env -u VLEDGER_TEST_POSTGRES $(PYTEST)
 
 test-postgres: $(STAMP)
-	scripts/postgres-for-tests.sh $(PYTEST)
+	scripts/postgres-for-tests.sh $(PYTEST) -m "not browser"
 
 clean:
 	rm -rf $(VENV) vledger.db vledger.db-* vledger-keys

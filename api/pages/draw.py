@@ -1,0 +1,46 @@
+"""The inspection draw page (L11 双随机、一公开): the draw for a chosen
+checkpoint, computed by the ledger's own draw (`ledger.transparency.draw`),
+and the recipe to recompute it from the public checkpoint alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.errors import BadInput
+from ledger.rules import REGIONS
+from ledger.transparency import draw as drawing
+from ledger.transparency.checkpoints import all_checkpoints
+
+SHOWN_CHECKPOINTS = 50
+
+
+def draw_context(ledger, tree_size: int | None, count: int, kind: str, region: str | None) -> dict[str, Any]:
+    if kind not in drawing.KINDS:
+        raise BadInput(f"draw institutions or vouchers, not {kind[:40]!r}")
+    if region and region not in REGIONS:
+        raise BadInput(f"unknown region {region[:40]!r}; regions are: {', '.join(REGIONS)}")
+    checkpoints = all_checkpoints(ledger)
+    chosen = None
+    if checkpoints:
+        chosen = next((c for c in checkpoints if c.tree_size == tree_size), None) if tree_size else checkpoints[-1]
+    context: dict[str, Any] = {
+        "checkpoints": [c.tree_size for c in reversed(checkpoints)][:SHOWN_CHECKPOINTS], "chosen": chosen,
+        "count": count, "kind": kind, "region": region or "", "regions": REGIONS, "asked": tree_size,
+        "result": None, "method": drawing.__doc__.split("Recipe", 1)[-1].split(":", 1)[-1].strip()}
+    if chosen is not None:
+        result = drawing.draw(ledger, chosen, count, region=region or None, kind=kind)
+        context["result"] = result
+        context["labels"] = {target: _label(ledger, target) for target in result["chosen"]}
+    return context
+
+
+def _label(ledger, target: str) -> str:
+    """A drawn institution's name and region, or a voucher's region and occupation."""
+    from uuid import UUID
+
+    found = ledger.find(UUID(target))
+    if found is None:
+        return ""
+    if hasattr(found, "occupation"):
+        return f"{found.region} · {found.occupation} level {found.level} · {found.status}"
+    return f"{found.name} · {found.region}"

@@ -1,0 +1,127 @@
+"""What every page shares: the templates, the viewer proven by the session
+cookie (api/pages/session.py), and one route class that turns a refusal into
+an HTML page with the right status (a missing session into the login page)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from api.http.deps import Caller
+from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
+from api.pages.timeline import yuan
+from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound
+
+log = logging.getLogger("vledger.pages")
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["yuan"] = yuan
+templates.env.filters["short"] = lambda text, length=8: (text or "")[:length]
+
+STATUS_OF = {BadInput: 400, KeyNotValid: 403, NotFound: 404}
+
+
+class PageRefused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The party looking at the page."""
+
+    caller: Caller
+
+    @property
+    def id(self) -> str:
+        return self.caller.id
+
+    @property
+    def role(self) -> str:
+        return self.caller.role
+
+    @property
+    def region(self) -> str:
+        return self.caller.region
+
+    @property
+    def name(self) -> str:
+        return self.caller.party.name
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role == "inspector"
+
+
+def keeper(request: Request) -> SessionKeeper:
+    """One session keeper per app, made on first use (its secret never leaves memory)."""
+    state = request.app.state
+    if getattr(state, "pages_sessions", None) is None:
+        state.pages_sessions = SessionKeeper()
+    return state.pages_sessions
+
+
+def viewer_or_none(request: Request) -> Viewer | None:
+    session = keeper(request).session_of(request.cookies.get(COOKIE_NAME))
+    if session is None:
+        return None
+    ledger = request.app.state.ledger
+    try:
+        current_key(ledger, session.actor, session.key_id)
+    except KeyNotValid:
+        return None
+    return Viewer(Caller(find_party(ledger, session.actor)))
+
+
+def viewer(request: Request) -> Viewer:
+    found = viewer_or_none(request)
+    if found is None:
+        raise PageRefused(401, "log in with your key file to see this page")
+    return found
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("viewer", viewer_or_none(request))
+    return templates.TemplateResponse(request, name, context, status_code=status_code,
+                                      headers={"Cache-Control": "no-store"})
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json")
+
+
+class PageRoute(APIRoute):
+    """Refusals become pages (or JSON for the pages' own .json endpoints)."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PageRefused as refusal:
+                return _refusal(request, refusal.status, refusal.message)
+            except LedgerError as error:
+                status = next((code for cls, code in STATUS_OF.items() if isinstance(error, cls)), 400)
+                return _refusal(request, status, str(error))
+
+        return guarded
+
+
+def _refusal(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"status": status, "detail": message}, status_code=status)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    return render(request, "error.html", status_code=status, status=status, message=message)

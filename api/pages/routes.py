@@ -1,0 +1,189 @@
+"""The inspector pages (issue 9): `/` the ledger, `/vouchers/{id}` a voucher's
+timeline with in-browser proof checking, `/institutions/{id}`, `/search`,
+`/draw`; and the voucher's proofs in one request for the page's JavaScript
+(checkpoints, keys and single proofs come from the public API under /v1). Access as in the API (api/http/access.py): an inspector
+sees everything, a bureau its region, an institution only its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from api.http.access import voucher_readers
+from api.pages import draw as draws
+from api.pages import institution as institutions
+from api.pages import overview
+from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
+from api.pages.search import MAX_QUERY_CHARACTERS, search as run_search
+from api.pages.timeline import inclusion_proofs, timeline, voucher_events
+from ledger.aggregates.party import Party
+from ledger.aggregates.voucher import Voucher
+from ledger.transparency import log_identity
+from projections import catch_up
+from projections.audit import AUDIT
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+REPORT_ROLES = ("inspector", "bureau", "finance")
+
+
+def _uuid(text: str, what: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise PageRefused(404, f"{text[:60]!r} is not a {what} id") from None
+
+
+def _ledger(request: Request):
+    ledger = request.app.state.ledger
+    catch_up(ledger)
+    return ledger
+
+
+def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, Voucher]:
+    ledger = request.app.state.ledger
+    voucher = ledger.find(_uuid(voucher_id, "voucher"))
+    if not isinstance(voucher, Voucher):
+        raise PageRefused(404, f"voucher {voucher_id} does not exist")
+    if "history" not in voucher_readers(voucher, who.caller):
+        raise PageRefused(403, f"{who.role} {who.id} may not see voucher {voucher_id}: an institution sees its own "
+                               "vouchers, a bureau its region, an inspector everything")
+    return ledger, voucher
+
+
+def may_see_institution(who: Viewer, institution: Party) -> bool:
+    return (who.sees_everything or (who.role == "bureau" and who.region == institution.region)
+            or (who.role == "institution" and who.id == str(institution.id)))
+
+
+def may_see_voucher_row(who: Viewer, row: dict[str, Any]) -> bool:
+    return (who.sees_everything or (who.role == "bureau" and who.region == row["region"])
+            or (who.role == "institution" and who.id == row["institution"]))
+
+
+# -- the ledger ------------------------------------------------------------------
+
+
+@router.get("/")
+def ledger_page(request: Request, day: date | None = Query(default=None, description="a day of the fortnight")
+                ) -> Response:
+    who = viewer(request)
+    ledger = _ledger(request)
+    report_allowed = who.role in REPORT_ROLES
+    with ledger.engine.connect() as connection:
+        per_day = overview.events_per_day(connection)
+        report = overview.fortnightly_report(connection, day) if report_allowed else None
+    return render(request, "ledger.html", checkpoints=overview.checkpoints(ledger), per_day=per_day,
+                  events=ledger.max_notification_id(), verification=overview.last_verification(ledger),
+                  report=report, report_allowed=report_allowed, identity=log_identity(ledger))
+
+
+# -- a voucher -------------------------------------------------------------------
+
+
+@router.get("/vouchers/{voucher_id}")
+def voucher_page(request: Request, voucher_id: str) -> Response:
+    who = viewer(request)
+    ledger, voucher = _voucher_for(request, who, voucher_id)
+    rows = timeline(ledger, voucher_events(ledger, voucher.id))
+    institution = ledger.find(UUID(voucher.institution)) if voucher.institution else None
+    return render(request, "voucher.html", voucher=voucher, rows=rows, institution=institution)
+
+
+@router.get("/vouchers/{voucher_id}/proofs.json")
+def voucher_proofs(request: Request, voucher_id: str, tree_size: int = Query(ge=1)) -> JSONResponse:
+    """Inclusion proofs of every event of the voucher against one tree size."""
+    who = viewer(request)
+    ledger, voucher = _voucher_for(request, who, voucher_id)
+    sequences = [event.sequence for event in voucher_events(ledger, voucher.id)]
+    return JSONResponse({"voucher": str(voucher.id), "tree_size": tree_size,
+                         "proofs": inclusion_proofs(ledger, sequences, tree_size)},
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.get("/events/{sequence}")
+def event_link(request: Request, sequence: int) -> Response:
+    """Where an event is shown: its voucher's timeline, at its row."""
+    from sqlalchemy import select
+
+    viewer(request)
+    ledger = _ledger(request)
+    with ledger.engine.connect() as connection:
+        row = connection.execute(select(AUDIT.table.c.voucher).where(AUDIT.table.c.sequence == sequence)).first()
+    if row is None or row.voucher is None:
+        raise PageRefused(404, f"event #{sequence} is not an event of a voucher")
+    return RedirectResponse(f"/vouchers/{row.voucher}#event-{sequence}", status_code=303)
+
+
+# -- an institution --------------------------------------------------------------
+
+
+@router.get("/institutions/{institution_id}")
+def institution_page(request: Request, institution_id: str) -> Response:
+    who = viewer(request)
+    ledger = _ledger(request)
+    party = ledger.find(_uuid(institution_id, "institution"))
+    if not isinstance(party, Party) or party.role != "institution":
+        raise PageRefused(404, f"institution {institution_id} does not exist")
+    if not may_see_institution(who, party):
+        raise PageRefused(403, f"{who.role} {who.id} may not see institution {institution_id}: an institution "
+                               "sees only itself, a bureau its region")
+    key = str(party.id)
+    with ledger.engine.connect() as connection:
+        rates = institutions.pass_rates(connection, key)
+        context = {"series": institutions.balance_series(connection, key),
+                   "by_status": institutions.vouchers_by_status(connection, key),
+                   "vouchers": institutions.institution_vouchers(connection, key), "rates": rates,
+                   "flags": institutions.institution_flags(connection, key, rates["region"] or party.region)}
+    return render(request, "institution.html", institution=party, **context)
+
+
+# -- search ----------------------------------------------------------------------
+
+
+@router.get("/search")
+def search_page(request: Request, q: str = Query(default="", max_length=MAX_QUERY_CHARACTERS)) -> Response:
+    return _search(request, q)
+
+
+@router.post("/search")
+async def search_form(request: Request) -> Response:
+    """The search form posts, so a national ID typed in never reaches a URL, a log or the history."""
+    body = await request.body()
+    if len(body) > 1024:
+        raise PageRefused(400, "a search is at most 100 characters")
+    values = parse_qs(body.decode("utf-8", "replace")).get("q", [""])
+    return _search(request, values[0][:MAX_QUERY_CHARACTERS])
+
+
+def _search(request: Request, query: str) -> Response:
+    who = viewer(request)
+    if not query.strip():
+        return render(request, "search.html", results=None)
+    ledger = _ledger(request)
+    with ledger.engine.connect() as connection:
+        results = run_search(ledger, connection, query)
+    results.vouchers = [row for row in results.vouchers if may_see_voucher_row(who, row)]
+    results.institutions = [row for row in results.institutions
+                            if who.sees_everything or (who.role == "bureau" and who.region == row["region"])
+                            or who.id == row["id"]]
+    if len(results.vouchers) == 1 and not results.institutions and results.kind in ("voucher id",
+                                                                                    "certificate number"):
+        return RedirectResponse(f"/vouchers/{results.vouchers[0]['id']}", status_code=303)
+    return render(request, "search.html", results=results)
+
+
+# -- the inspection draw ---------------------------------------------------------
+
+
+@router.get("/draw")
+def draw_page(request: Request, checkpoint: int | None = Query(default=None, ge=1),
+              count: int = Query(default=5, ge=1, le=100), of: str = Query(default="institutions", max_length=20),
+              region: str = Query(default="", max_length=40)) -> Response:
+    viewer(request)
+    ledger = request.app.state.ledger
+    return render(request, "draw.html", **draws.draw_context(ledger, checkpoint, count, of, region))

@@ -1,0 +1,157 @@
+"""The inspector pages in a real browser (headless Debian Chromium through
+Playwright) against a real `vledger serve` over a demo ledger: log in with a
+key file, open each page, follow a voucher from search to its timeline, see
+the proof badge turn green after the page's own JavaScript checked every
+inclusion proof and the checkpoint's signatures, and turn red when the proof
+it is served is tampered with. Screenshots and the 50-event voucher's load
+time go to the artifacts folder (tests/browser.py: artifacts_dir)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser import LONG_TIMELINE_EVENTS, Server, artifacts_dir, build_demo_ledger, launch_chromium, log_in
+
+pytestmark = pytest.mark.browser
+VERIFIED = '#proof-badge[data-state="verified"]'
+FAILED = '#proof-badge[data-state="failed"]'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    demo = build_demo_ledger(tmp_path_factory.mktemp("pages-demo"))
+    server = Server(demo)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield demo, server, browser
+        finally:
+            browser.close()
+            server.stop()
+
+
+def new_page(browser):
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+
+def shot(page, name: str, full_page: bool = True) -> Path:
+    path = artifacts_dir() / name
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def test_j1_inspector_follows_a_voucher_from_search_to_a_verified_timeline(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+    page.wait_for_selector('#events-chart[data-drawn="yes"]')
+    assert "Latest checkpoints" in page.content() and "inspector" in page.inner_text("#checkpoints")
+    shot(page, "ledger.png")
+    page.click("text=Search")
+    page.fill("#q", demo.long_voucher_national_id)
+    page.press("#q", "Enter")
+    page.wait_for_selector("#voucher-results")
+    assert demo.long_voucher_national_id not in page.content()  # a national ID is never shown (personal data)
+    assert "?q=" not in page.url
+    page.click(f"a[href='/vouchers/{demo.long_voucher}']")
+    page.wait_for_selector(VERIFIED)
+    assert page.locator('.proof-mark[data-state="ok"]').count() == LONG_TIMELINE_EVENTS
+    assert "✓ verifies" in page.inner_text("#signature-note")  # Ed25519 checked by Web Crypto in the browser
+    shot(page, "voucher.png", full_page=False)
+    shot(page, "voucher-full.png")
+
+
+def test_j1_a_tampered_proof_turns_the_badge_red(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+
+    def flip_one_hash(route):
+        reply = route.fetch()
+        body = reply.json()
+        path = body["proofs"][3]["audit_path"]
+        path[0] = ("0" if path[0][0] != "0" else "1") + path[0][1:]
+        route.fulfill(response=reply, json=body)
+
+    page.route("**/proofs.json*", flip_one_hash)
+    page.goto(f"{server.url}/vouchers/{demo.long_voucher}")
+    page.wait_for_selector(FAILED)
+    assert page.locator('.proof-mark[data-state="bad"]').count() == 1
+    assert "do NOT verify" in page.inner_text("#proof-badge")
+    shot(page, "voucher-tampered.png", full_page=False)
+
+
+def test_j1_a_checkpoint_whose_signature_fails_turns_the_badge_red(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+
+    def forge_signature(route):
+        reply = route.fetch()
+        body = reply.json()
+        body["signature"] = ("A" if body["signature"][0] != "A" else "B") + body["signature"][1:]
+        route.fulfill(response=reply, json=body)
+
+    page.route("**/v1/checkpoints/latest", forge_signature)
+    page.goto(f"{server.url}/vouchers/{demo.long_voucher}")
+    page.wait_for_selector(FAILED)
+    assert "does NOT verify" in page.inner_text("#signature-note")
+
+
+def test_l11_institution_draw_and_ledger_pages_open(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+    page.goto(f"{server.url}/institutions/{demo.long_voucher_institution.actor}")
+    assert page.locator("#vouchers tbody tr").count() >= 1
+    page.goto(f"{server.url}/search")
+    page.fill("#q", demo.busiest_institution)  # search by name
+    page.press("#q", "Enter")
+    page.wait_for_selector("#search-kind")
+    first_institution = page.locator("#institution-results a").first
+    first_institution.click()
+    page.wait_for_selector("#by-status")
+    page.wait_for_selector('#balance-chart[data-drawn="yes"]')
+    shot(page, "institution.png")
+    page.goto(f"{server.url}/draw")
+    assert page.locator("select[name=checkpoint] option").count() >= 1
+    shot(page, "draw.png")
+
+
+def test_l7_an_institution_cannot_open_another_institutions_voucher(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.institution_keys[0])
+    reply = page.goto(f"{server.url}/vouchers/{demo.long_voucher}")
+    assert reply.status == 403
+    assert "may not see voucher" in page.inner_text(".refusal")
+    own = new_page(browser)
+    log_in(own, server.url, demo.long_voucher_institution.to_json())
+    assert own.goto(f"{server.url}/vouchers/{demo.long_voucher}").status == 200
+    own.wait_for_selector(VERIFIED)
+
+
+def test_load_time_of_a_voucher_with_50_events_is_recorded(site) -> None:
+    """Measured, never asserted (DESIGN.md: no timed tests): from navigation to
+    a verified badge, and the browser's own load event, written to timings.json."""
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+    page.goto(f"{server.url}/vouchers/{demo.long_voucher}")  # warm the server's Merkle tree
+    page.wait_for_selector(VERIFIED)
+    started = time.perf_counter()
+    page.goto(f"{server.url}/vouchers/{demo.long_voucher}")
+    page.wait_for_selector(VERIFIED)
+    to_verified_ms = round((time.perf_counter() - started) * 1000)
+    navigation = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])")
+    load_event_ms = round(json.loads(navigation)["loadEventEnd"])
+    timings = {"voucher_events": LONG_TIMELINE_EVENTS, "ledger_events": demo.events,
+               "load_event_ms": load_event_ms, "navigation_to_verified_badge_ms": to_verified_ms}
+    (artifacts_dir() / "timings.json").write_text(json.dumps(timings, indent=2))
+    print(f"\n50-event voucher page: {timings}")
+    assert page.locator("tr[data-sequence]").count() == LONG_TIMELINE_EVENTS
