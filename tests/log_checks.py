@@ -6,7 +6,7 @@ consistent with the tree after."""
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any, Iterable
 
 from ledger.aggregates.indexes import Receipt
@@ -75,3 +75,23 @@ def assert_merkle_consistent(before: list[str], after: list[str]) -> None:
                               tree.consistency_proof(len(before), len(after)))
     earlier = MerkleTree(leaf_hash(bytes.fromhex(h)) for h in before)
     assert earlier.root() == tree.root(len(before))
+
+
+def assert_every_command_whole_or_absent(ledger: VoucherLedger) -> dict[str, list[str]]:
+    """No half-written command: every command in the log has exactly one
+    Receipt, and its other events are exactly those its receipt acknowledges."""
+    events: dict[str, list[str]] = defaultdict(list)
+    receipts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for notification in ledger.notifications():
+        stored = json.loads(notification.state)
+        command_id = stored["seal"]["envelope"]["command_id"]
+        if notification.topic.endswith(":Receipt.Recorded"):
+            receipts[command_id].append(stored["facts"]["result"])
+        else:
+            events[command_id].append(stored["seal"]["event_hash"])
+    assert set(receipts) == set(events), "a command's events without its receipt, or a receipt without events"
+    for command_id, results in receipts.items():
+        assert len(results) == 1, f"command {command_id} has {len(results)} receipts"
+        assert Counter(results[0]["event_hashes"]) == Counter(events[command_id]), \
+            f"command {command_id} is half-written"
+    return events
