@@ -1,20 +1,54 @@
-"""Offline verification of the event log (J1): every event's own hash, every
-chain link, every actor signature with a key that was valid at that point of
-the log, and that the signer's role may take the step. Streams the log: memory
-stays flat in the number of events.
+"""Offline verification of the event log (J1), for an inspector who trusts
+nobody: it reads only stored bytes (plain JSON) and the public keys recorded
+in the log itself, so it runs on a copy of the database or on an export.
 
-It reads only the stored bytes (plain JSON) and the public keys recorded in the
-log itself, so an inspector can run it on a copy of the database."""
+For every event, in global order:
+
+1. its own hash: SHA-256 of the canonical record rebuilt from what is stored
+   equals the `event_hash` it carries (nothing altered);
+2. its chain link: its aggregate's versions run 1, 2, 3... and its
+   `previous_hash` is the hash of that aggregate's previous event (nothing
+   inserted, dropped or reordered within an aggregate);
+3. its signature: by a key registered to the actor before this point of the
+   log (Party.Registered / KeyRotated) and not rotated out or revoked
+   (KeyRevoked) before it, whose role may take the step; the genesis event is
+   self-signed by the trust root (pin it with `trust_root_public_key`);
+4. its command: the events of one command are consecutive, carry the same
+   envelope and signature, and end with the command's one Receipt (a
+   replayed envelope would need a second receipt, which cannot exist).
+
+And for the log as a whole: the RFC 9162 Merkle root over the event hashes,
+recomputed while streaming (`Frontier`, O(log n) memory), equals the root of
+every stored checkpoint at its size, each checkpoint is signed by the ledger
+key the genesis event names, and each witness cosignature verifies with a key
+registered to that witness. Equal roots at every checkpoint mean successive
+checkpoints are consistent. A checkpoint saved earlier by the inspector
+(`saved_checkpoint`) is checked the same way, so a rewritten, truncated or
+reordered history, or deleted checkpoint rows, are caught even when the
+attacker could write to the database.
+
+Checks 1 and 3's signature need only the event and a public key, so they run
+on several processes (`content_problem`); everything that depends on order
+runs once, in order (`ChainVerifier`). Memory holds one head per aggregate
+and the keys, never the events.
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
+from ledger.aggregates.indexes import Receipt
 from ledger.chain import GENESIS_PREVIOUS_HASH, event_hash, record_from_stored
+from ledger.merkle import leaf_hash
 from ledger.signing import canonical_json, verify_signature
-from ledger.steps import load_all_steps
+from ledger.transparency.checkpoints import WITNESS_ROLES, Checkpoint, cosignature_problem, signature_problem
+from ledger.transparency.frontier import Frontier
+from ledger.transparency.workers import run_in_order
+
+CHUNK_EVENTS = 1000
 
 
 class StoredNotification(Protocol):
@@ -33,127 +67,341 @@ class KeyState:
     revoked: bool = False
 
 
-@dataclass
+@dataclass(order=True)
 class Problem:
-    position: int
+    position: int  # 1-based position in the log (= tree size after this event)
     notification_id: int
     aggregate_id: str
     message: str
 
     def __str__(self) -> str:
+        if self.aggregate_id == "checkpoint":
+            return f"checkpoint at tree size {self.position}: {self.message}"
+        if self.aggregate_id == "command":
+            return f"the command ending at log position {self.position}: {self.message}"
         return f"event #{self.notification_id} (aggregate {self.aggregate_id}): {self.message}"
+
+
+# --- the content check of one event (runs on worker processes) ---
+
+Job = tuple[int, int, str, int, str, bytes, str]
+"""(position, notification id, aggregate id, version, topic, stored state, public key or "" to skip the signature)"""
+
+
+def content_problem(job: Job) -> str | None:
+    """Checks 1 and 3 of one event: its own hash, and its signature with the
+    public key chosen by the sequential pass."""
+    _position, _notification_id, aggregate_id, version, topic, state, public_key = job
+    try:
+        stored = json.loads(state)
+        record = record_from_stored(aggregate_id, version, topic.split(":", 1)[1], stored["facts"], stored["seal"])
+        own_hash = event_hash(record)
+    except Exception as error:  # anything unreadable is tampering, named, never a crash
+        return f"the stored event cannot be read: {error!r}"
+    if own_hash != stored["seal"].get("event_hash"):
+        return "its content does not match its own hash (altered)"
+    if public_key and not verify_signature(public_key, canonical_json(record["envelope"]), record["signature"]):
+        return "the actor's signature does not verify"
+    return None
+
+
+def check_chunk(jobs: list[Job]) -> tuple[int, Problem | None]:
+    """(events checked, first problem) of a chunk of jobs."""
+    for job in jobs:
+        message = content_problem(job)
+        if message is not None:
+            return len(jobs), Problem(job[0], job[1], job[2], message)
+    return len(jobs), None
+
+
+# --- the sequential checks (one process, in log order) ---
 
 
 @dataclass
 class ChainVerifier:
-    """Feed it notifications in global order; it keeps only per-aggregate heads and keys."""
+    """Feed it notifications in global order with `admit`; it checks links,
+    keys, commands and checkpoints, and returns each event's content job."""
 
     trust_root_public_key: str | None = None
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    saved_checkpoint: Checkpoint | None = None
+    partial_log: bool = False  # a bundle: chosen events only, so commands lack their receipts
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
-    keys: dict[str, KeyState] = field(default_factory=dict)
+    keys: dict[tuple[str, str], KeyState] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
-    events_checked: int = 0
+    erased: set[str] = field(default_factory=set)
+    frontier: Frontier = field(default_factory=Frontier)
+    origin: str = ""
+    ledger_public_key: str = ""
     first_problem: Problem | None = None
-    leaf_hashes: list[str] | None = None
-    genesis_signature: str = ""
-    _last_verified_signature: str = ""
+    checkpoints_checked: int = 0
 
     def __post_init__(self) -> None:
+        from ledger.steps import load_all_steps
+
         self.steps = load_all_steps()
+        self._pending = sorted(self.checkpoints, key=lambda c: c.tree_size)
+        if self.saved_checkpoint is not None:
+            self._pending = sorted([*self._pending, self.saved_checkpoint], key=lambda c: c.tree_size)
+        self._group: dict[str, Any] | None = None  # the command whose events are being read
 
-    def check(self, notification: StoredNotification) -> Problem | None:
-        problem = self._check(notification)
-        self.events_checked += 1
-        if problem is not None and self.first_problem is None:
-            self.first_problem = problem
-        return problem
+    @property
+    def events_admitted(self) -> int:
+        return self.frontier.size
 
-    def _fail(self, notification: StoredNotification, message: str) -> Problem:
-        return Problem(self.events_checked + 1, notification.id, str(notification.originator_id), message)
-
-    def _check(self, notification: StoredNotification) -> Problem | None:
+    def admit(self, notification: StoredNotification) -> Job | None:
+        """The content job for this event, or None after recording a problem."""
+        position = self.frontier.size + 1
         aggregate_id = str(notification.originator_id)
         try:
             stored = json.loads(notification.state)
             facts, seal = stored["facts"], stored["seal"]
             event_type = notification.topic.split(":", 1)[1]
-            record = record_from_stored(aggregate_id, notification.originator_version, event_type, facts, seal)
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
-            return self._fail(notification, f"the stored event cannot be read: {error!r}")
-        own_hash = event_hash(record)
-        if own_hash != seal.get("event_hash"):
-            return self._fail(notification, "its content does not match its own hash (altered)")
+            claimed_hash = seal["event_hash"]
+            envelope, signature = seal["envelope"], seal["signature"]
+            leaf = leaf_hash(bytes.fromhex(claimed_hash))
+            assert len(claimed_hash) == 64 and isinstance(envelope, dict) and isinstance(facts, dict)
+        except Exception as error:  # noqa: BLE001 - anything unreadable is tampering
+            return self._fail(position, notification, f"the stored event cannot be read: {error!r}")
+        message = (self._link_problem(notification, aggregate_id, seal)
+                   or self._command_problem(position, aggregate_id, event_type, notification, envelope, signature,
+                                            facts))
+        if message is not None:
+            return self._fail(position, notification, message)
+        self.heads[aggregate_id] = (notification.originator_version, claimed_hash)
+        self._learn(aggregate_id, event_type, facts)
+        self.frontier.append(leaf)
+        check_signature = self._group["first"]
+        self._group["first"] = False
+        self._check_due_checkpoints()
+        public_key = self._group["public_key"] if check_signature else ""
+        return (position, notification.id, aggregate_id, notification.originator_version, notification.topic,
+                notification.state, public_key)
+
+    def finish(self) -> None:
+        """After the last event: the last command is complete, and no
+        checkpoint is beyond the end of the log (truncation)."""
+        if self.first_problem is None:
+            self._close_group(self.frontier.size)
+        if self.first_problem is None and self._pending:
+            beyond = self._pending[0]
+            self._fail_checkpoint(beyond.tree_size, f"it covers {beyond.tree_size} events but the log has only "
+                                                    f"{self.frontier.size}: events were removed (truncated)")
+
+    # 2. chain links
+    def _link_problem(self, notification, aggregate_id: str, seal: dict[str, Any]) -> str | None:
         version, previous = self.heads.get(aggregate_id, (0, GENESIS_PREVIOUS_HASH))
         if notification.originator_version != version + 1:
-            return self._fail(notification, f"version {notification.originator_version} follows {version} "
-                                            "(an event of this aggregate is missing or reordered)")
-        if record["previous_hash"] != previous:
-            return self._fail(notification, "its previous_hash does not link to the aggregate's last event")
-        problem = self._check_signature(notification, record)
-        if problem is not None:
-            return problem
-        self.heads[aggregate_id] = (notification.originator_version, own_hash)
-        self._learn_keys(aggregate_id, event_type, facts)
-        if self.leaf_hashes is not None:
-            self.leaf_hashes.append(own_hash)
+            return (f"version {notification.originator_version} follows {version} "
+                    "(an event of this aggregate is missing, duplicated or reordered)")
+        if seal.get("previous_hash") != previous:
+            return "its previous_hash does not link to the aggregate's last event"
         return None
 
-    def _check_signature(self, notification: StoredNotification, record: dict[str, Any]) -> Problem | None:
-        envelope, signature = record["envelope"], record["signature"]
+    # 3 and 4. who signed, and the command's events
+    def _command_problem(self, position: int, aggregate_id: str, event_type: str, notification,
+                         envelope: dict[str, Any], signature: str, facts: dict[str, Any]) -> str | None:
+        group = self._group
+        if group is None or envelope.get("command_id") != group["envelope"].get("command_id"):
+            problem = self._close_group(position - 1)
+            if problem is not None:
+                return problem
+            public_key, problem = self._signer_key(position, envelope, facts)
+            if problem is not None:
+                return problem
+            group = self._group = {"envelope": envelope, "signature": signature, "public_key": public_key,
+                                   "first": True, "receipt": False}
+        elif group["receipt"]:
+            return "an event of a command after that command's receipt (replayed command)"
+        elif envelope != group["envelope"] or signature != group["signature"]:
+            return "its envelope or signature differs from the other events of the same command"
+        if event_type == "Receipt.Recorded":
+            if aggregate_id != str(Receipt.id_for(envelope.get("command_id", ""))) \
+                    or notification.originator_version != 1:
+                return "a receipt that is not the first and only receipt of its command_id (replayed command)"
+            group["receipt"] = True
+        return None
+
+    def _close_group(self, last_position: int) -> str | None:
+        if self._group is not None and not self._group["receipt"] and not self.partial_log:
+            message = f"command {self._group['envelope'].get('command_id')} has no receipt (replayed or truncated)"
+            self.first_problem = self.first_problem or Problem(last_position, 0, "command", message)
+            return message
+        return None
+
+    def _signer_key(self, position: int, envelope: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str | None]:
         if envelope.get("command") == "genesis":
-            return self._check_genesis(notification, record)
-        key = self.keys.get(envelope.get("key_id", ""))
+            if position != 1:
+                return "", "a genesis that is not the first event of the log"
+            public_key = facts.get("public_key", "")
+            if self.trust_root_public_key and public_key != self.trust_root_public_key:
+                return "", "the genesis trust root is not the one you trust"
+            self.origin, self.ledger_public_key = facts.get("origin", ""), facts.get("ledger_public_key", "")
+            return public_key, None
+        actor, key_id = envelope.get("actor", ""), envelope.get("key_id", "")
+        key = self.keys.get((actor, key_id))
         if key is None:
-            return self._fail(notification, f"signed with key {envelope.get('key_id')} never registered before it")
-        if key.party != envelope.get("actor"):
-            return self._fail(notification, "signed with a key registered to another party")
+            return "", f"signed with key {key_id}, not registered to actor {actor} before this event"
         if key.revoked:
-            return self._fail(notification, f"signed with key {envelope['key_id']} after it was revoked or rotated")
+            return "", f"signed with key {key_id} after it was revoked or rotated out"
+        if actor in self.erased:
+            return "", f"signed by party {actor} after it was erased"
         step = self.steps.get(envelope.get("command", ""))
         if step is None or key.role not in step.roles:
-            return self._fail(notification, f"a {key.role} may not take the step {envelope.get('command')!r}")
-        if signature != self._last_verified_signature:
-            if not verify_signature(key.public_key, canonical_json(envelope), signature):
-                return self._fail(notification, "the actor's signature does not verify")
-            self._last_verified_signature = signature
-        return None
+            return "", f"a {key.role} may not take the step {envelope.get('command')!r}"
+        return key.public_key, None
 
-    def _check_genesis(self, notification: StoredNotification, record: dict[str, Any]) -> Problem | None:
-        facts, envelope = record["facts"], record["envelope"]
-        if self.genesis_signature:
-            if record["signature"] != self.genesis_signature:
-                return self._fail(notification, "a second genesis")
-            return None
-        if self.keys:
-            return self._fail(notification, "genesis is not the first command of the log")
-        public_key = facts.get("public_key", "")
-        if self.trust_root_public_key and public_key != self.trust_root_public_key:
-            return self._fail(notification, "the genesis trust root is not the one you trust")
-        if not verify_signature(public_key, canonical_json(envelope), record["signature"]):
-            return self._fail(notification, "the genesis signature does not verify")
-        self.genesis_signature = record["signature"]
-        return None
-
-    def _learn_keys(self, aggregate_id: str, event_type: str, facts: dict[str, Any]) -> None:
+    def _learn(self, aggregate_id: str, event_type: str, facts: dict[str, Any]) -> None:
+        """Key lifecycle (trust model): registered, rotated (all earlier keys
+        stop), revoked; erased parties act no more."""
         if event_type == "Party.Registered":
             self.roles[aggregate_id] = facts["role"]
-            self.keys[facts["key_id"]] = KeyState(aggregate_id, facts["role"], facts["public_key"])
+            self.keys[(aggregate_id, facts["key_id"])] = KeyState(aggregate_id, facts["role"], facts["public_key"])
         elif event_type == "Party.KeyRotated":
-            for key in self.keys.values():
-                if key.party == aggregate_id:
+            for (party, _key_id), key in self.keys.items():
+                if party == aggregate_id:
                     key.revoked = True
-            self.keys[facts["key_id"]] = KeyState(aggregate_id, self.roles[aggregate_id], facts["public_key"])
+            self.keys[(aggregate_id, facts["key_id"])] = KeyState(aggregate_id, self.roles[aggregate_id],
+                                                                  facts["public_key"])
         elif event_type == "Party.KeyRevoked":
-            self.keys[facts["key_id"]].revoked = True
+            self.keys[(aggregate_id, facts["key_id"])].revoked = True
+        elif event_type == "Party.Erased":
+            self.erased.add(aggregate_id)
+
+    # checkpoints
+    def _check_due_checkpoints(self) -> None:
+        while self._pending and self._pending[0].tree_size <= self.frontier.size and self.first_problem is None:
+            checkpoint = self._pending.pop(0)
+            if checkpoint.tree_size < self.frontier.size:
+                continue  # size 0 or a duplicate: nothing to compare
+            self.checkpoints_checked += 1
+            name = "the checkpoint you saved" if checkpoint is self.saved_checkpoint else "it"
+            if checkpoint.origin != self.origin:
+                self._fail_checkpoint(checkpoint.tree_size, f"{name} is for log {checkpoint.origin!r}, "
+                                                            f"not {self.origin!r}")
+            elif self.frontier.root().hex() != checkpoint.root_hash:
+                self._fail_checkpoint(checkpoint.tree_size, f"{name} does not match the log's Merkle root at "
+                                                            "that size: history was rewritten, reordered or removed")
+            elif (problem := signature_problem(checkpoint, self.ledger_public_key)) is not None:
+                self._fail_checkpoint(checkpoint.tree_size, problem)
+
+    def cosigners(self, checkpoint: Checkpoint) -> tuple[list[str], str | None]:
+        """Names of the witnesses whose cosignatures verify with a key
+        registered to them in the log, or the first that does not."""
+        names = []
+        for cosignature in checkpoint.cosignatures:
+            key = self.keys.get((cosignature.get("party", ""), cosignature.get("key_id", "")))
+            if key is None or key.public_key != cosignature.get("public_key") or key.role not in WITNESS_ROLES \
+                    or key.role != cosignature.get("role"):
+                return names, f"cosignature by {cosignature.get('name')} is not by a registered witness key"
+            try:
+                problem = cosignature_problem(checkpoint, cosignature)
+            except Exception:  # noqa: BLE001 - malformed cosignature
+                problem = f"cosignature by {cosignature.get('name')} is malformed"
+            if problem is not None:
+                return names, problem
+            names.append(cosignature["name"])
+        return names, None
+
+    def _fail(self, position: int, notification, message: str) -> None:
+        if self.first_problem is None:
+            self.first_problem = Problem(position, notification.id, str(notification.originator_id), message)
+        return None
+
+    def _fail_checkpoint(self, tree_size: int, message: str) -> None:
+        if self.first_problem is None:
+            self.first_problem = Problem(tree_size, 0, "checkpoint", message)
+
+
+# --- the whole run ---
+
+
+@dataclass
+class Report:
+    first_problem: Problem | None
+    events_checked: int
+    aggregates: int
+    keys: int
+    checkpoints_checked: int
+    latest_checkpoint: dict[str, Any] | None
+    saved_checkpoint: dict[str, Any] | None
+    processes: int
+    seconds: float
+
+    @property
+    def intact(self) -> bool:
+        return self.first_problem is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"intact": self.intact, "events_checked": self.events_checked, "aggregates": self.aggregates,
+                "keys": self.keys, "checkpoints_checked": self.checkpoints_checked,
+                "latest_checkpoint": self.latest_checkpoint, "saved_checkpoint": self.saved_checkpoint,
+                "processes": self.processes, "seconds": round(self.seconds, 3),
+                "events_per_second": round(self.events_checked / self.seconds) if self.seconds else None,
+                "first_problem": str(self.first_problem) if self.first_problem else None}
+
+
+def verify_log(notifications: Iterable[StoredNotification], checkpoints: Iterable[Checkpoint] = (), *,
+               saved_checkpoint: Checkpoint | None = None, trust_root_public_key: str | None = None,
+               processes: int = 1, progress: Callable[[int], None] | None = None) -> Report:
+    """Verifies a whole log (from a database or an export) and its checkpoints."""
+    started = time.perf_counter()
+    checkpoints = sorted(checkpoints, key=lambda c: c.tree_size)
+    verifier = ChainVerifier(trust_root_public_key, checkpoints, saved_checkpoint)
+    content_problem_found: Problem | None = None
+    events_checked = 0
+    for count, problem in run_in_order(check_chunk, _chunks(verifier, notifications), processes):
+        events_checked += count
+        if progress is not None:
+            progress(count)
+        if problem is not None:
+            content_problem_found = problem
+            break
+    else:
+        verifier.finish()
+    problems = [p for p in (verifier.first_problem, content_problem_found) if p is not None]
+    first = min(problems, key=lambda p: (p.position, p.aggregate_id == "checkpoint"), default=None)
+    if first is not None:
+        events_checked = first.position - (0 if first.aggregate_id == "checkpoint" else 1)
+    else:
+        first = _first_cosignature_problem(verifier, [*checkpoints, *([saved_checkpoint] if saved_checkpoint else [])])
+    return Report(first, events_checked, len(verifier.heads), len(verifier.keys), verifier.checkpoints_checked,
+                  _summary(verifier, checkpoints[-1] if checkpoints else None),
+                  _summary(verifier, saved_checkpoint), max(processes, 1), time.perf_counter() - started)
+
+
+def _summary(verifier: ChainVerifier, checkpoint: Checkpoint | None) -> dict[str, Any] | None:
+    if checkpoint is None:
+        return None
+    names, _problem = verifier.cosigners(checkpoint)
+    return {"tree_size": checkpoint.tree_size, "root_hash": checkpoint.root_hash, "timestamp": checkpoint.timestamp,
+            "cosigned_by": names}
+
+
+def _first_cosignature_problem(verifier: ChainVerifier, checkpoints: list[Checkpoint]) -> Problem | None:
+    """Witness cosignatures are checked last: a witness may register after the checkpoint it cosigns."""
+    for checkpoint in checkpoints:
+        _names, problem = verifier.cosigners(checkpoint)
+        if problem is not None:
+            return Problem(checkpoint.tree_size, 0, "checkpoint", problem)
+    return None
+
+
+def _chunks(verifier: ChainVerifier, notifications: Iterable[StoredNotification]) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for notification in notifications:
+        job = verifier.admit(notification)
+        if job is None:
+            break
+        chunk.append(job)
+        if len(chunk) >= CHUNK_EVENTS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def verify_notifications(notifications: Iterable[StoredNotification], *, trust_root_public_key: str | None = None,
-                         progress=None) -> ChainVerifier:
-    verifier = ChainVerifier(trust_root_public_key=trust_root_public_key)
-    for notification in notifications:
-        verifier.check(notification)
-        if progress is not None:
-            progress(1)
-        if verifier.first_problem is not None:
-            break
-    return verifier
+                         progress=None) -> Report:
+    """The log alone, on this process (kept for callers of the first version)."""
+    return verify_log(notifications, trust_root_public_key=trust_root_public_key, progress=progress)

@@ -1,23 +1,16 @@
-"""`vledger init`, `vledger history`, `vledger verify`."""
+"""`vledger init`, `vledger history` (`vledger verify` is in api/cli/tamper.py)."""
 
 from __future__ import annotations
 
-import json
-import time
-from uuid import UUID
-
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
 from ledger.envelope import parse_uuid
-from ledger.errors import NotFound, TamperDetected
 from ledger.genesis import initialise
 from ledger.history import voucher_history
-from ledger.verify import verify_notifications
 
 console = Console(stderr=True)
 
@@ -55,31 +48,3 @@ def history(voucher: str = typer.Option(..., "--voucher", help="Voucher id (UUID
         table.add_row(str(row["sequence"]), row["recorded_at"], row["event"], row["actor"][:8], row["role"],
                       row["key_id"], row["outcome"])
     Console().print(table)
-
-
-@app.command()
-def verify(db: str = DatabaseOption, json_output: bool = JsonOption) -> None:
-    """Re-check every event's hash, chain link and signature from the first event."""
-    ledger = open_ledger(db)
-    total = ledger.max_notification_id()
-    started = time.perf_counter()
-    with Progress(console=console, transient=True, disable=json_output) as progress:
-        task = progress.add_task("verifying events", total=total)
-        verifier = verify_notifications(ledger.notifications(), progress=lambda n: progress.advance(task, n))
-    seconds = time.perf_counter() - started
-    summary = {
-        "intact": verifier.first_problem is None,
-        "events_checked": verifier.events_checked,
-        "aggregates": len(verifier.heads),
-        "keys": len(verifier.keys),
-        "seconds": round(seconds, 3),
-        "events_per_second": round(verifier.events_checked / seconds) if seconds else None,
-        "first_problem": str(verifier.first_problem) if verifier.first_problem else None,
-    }
-    if json_output:
-        print_json(summary)
-    if verifier.first_problem is not None:
-        raise TamperDetected(str(verifier.first_problem))
-    if not json_output:
-        typer.echo(f"intact: {summary['events_checked']} events, {summary['aggregates']} chains, "
-                   f"{summary['keys']} keys verified in {seconds:.2f} s ({summary['events_per_second']} events/s)")

@@ -1,0 +1,128 @@
+"""The Merkle tree over the log, kept in the database so proofs stay fast at
+millions of events (J1).
+
+Leaves are the event hashes in global notification order. A leaf's index is
+its position in the log (0-based), not its notification id: PostgreSQL
+sequences can skip numbers after a rolled-back transaction, and a Merkle tree
+has no gaps. The table `vledger_merkle_leaves(leaf_index, notification_id,
+event_hash)` maps one to the other; it is appended in notification order, in
+batches, by whoever calls `ensure_tree` (the checkpointer, the proof commands,
+the HTTP server). It is derived data: `vledger verify` never trusts it, it
+recomputes every hash from the events.
+
+Each process keeps its own in-memory `MerkleTree` per ledger, loaded once from
+the table (32-byte hashes) and then extended incrementally.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ledger.errors import NotFound
+from ledger.merkle import MerkleTree, leaf_hash
+
+BATCH_SIZE = 2000
+MAX_RACE_RETRIES = 5
+
+metadata = MetaData()
+leaves_table = Table(
+    "vledger_merkle_leaves",
+    metadata,
+    Column("leaf_index", Integer, primary_key=True, autoincrement=False),
+    Column("notification_id", Integer, nullable=False, unique=True),
+    Column("event_hash", LargeBinary(32), nullable=False),
+)
+
+
+@dataclass
+class LogTree:
+    """One process's copy of the tree, and the last notification it holds."""
+
+    tree: MerkleTree = field(default_factory=MerkleTree)
+    last_notification_id: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.tree.size
+
+
+_trees: "weakref.WeakKeyDictionary[object, LogTree]" = weakref.WeakKeyDictionary()
+_created: "weakref.WeakSet[object]" = weakref.WeakSet()
+_lock = threading.Lock()  # one writer of the in-memory trees per process
+
+
+def create_tables(engine) -> None:
+    if engine not in _created:
+        metadata.create_all(engine, checkfirst=True)
+        _created.add(engine)
+
+
+def ensure_tree(ledger) -> LogTree:
+    """The tree over every event recorded so far: loads leaves other processes
+    stored, then appends the events no one has added yet."""
+    create_tables(ledger.engine)
+    with _lock:
+        state = _trees.setdefault(ledger, LogTree())
+        for _attempt in range(MAX_RACE_RETRIES):
+            _load_stored_leaves(ledger, state)
+            try:
+                _append_new_events(ledger, state)
+                return state
+            except IntegrityError:
+                continue  # another process appended the same leaves first: load theirs
+    raise RuntimeError("could not extend the Merkle tree: other writers kept appending the same leaves")
+
+
+def _load_stored_leaves(ledger, state: LogTree) -> None:
+    query = (select(leaves_table.c.leaf_index, leaves_table.c.notification_id, leaves_table.c.event_hash)
+             .where(leaves_table.c.leaf_index >= state.size).order_by(leaves_table.c.leaf_index))
+    with ledger.engine.connect() as connection:
+        for index, notification_id, stored_hash in connection.execute(query):
+            assert index == state.size, f"leaf {index} follows {state.size - 1}: the leaves table has a gap"
+            state.tree.append(leaf_hash(bytes(stored_hash)))
+            state.last_notification_id = notification_id
+
+
+def _append_new_events(ledger, state: LogTree) -> None:
+    while True:
+        batch = ledger.recorder.select_notifications(state.last_notification_id + 1, BATCH_SIZE)
+        if not batch:
+            return
+        hashes = [bytes.fromhex(json.loads(notification.state)["seal"]["event_hash"]) for notification in batch]
+        rows = [{"leaf_index": state.size + offset, "notification_id": notification.id, "event_hash": value}
+                for offset, (notification, value) in enumerate(zip(batch, hashes))]
+        with ledger.engine.begin() as connection:
+            connection.execute(insert(leaves_table), rows)
+        state.tree.extend(leaf_hash(value) for value in hashes)
+        state.last_notification_id = batch[-1].id
+
+
+def leaf_index_of(ledger, notification_id: int) -> int:
+    """The leaf index of the event with this notification id (global sequence)."""
+    ensure_tree(ledger)
+    with ledger.engine.connect() as connection:
+        index = connection.execute(select(leaves_table.c.leaf_index)
+                                   .where(leaves_table.c.notification_id == notification_id)).scalar()
+    if index is None:
+        raise NotFound(f"no event has sequence number {notification_id}")
+    return index
+
+
+def notification_ids_of(ledger, leaf_indexes: list[int]) -> dict[int, int]:
+    """Notification id of each leaf index given."""
+    with ledger.engine.connect() as connection:
+        rows = connection.execute(select(leaves_table.c.leaf_index, leaves_table.c.notification_id)
+                                  .where(leaves_table.c.leaf_index.in_(leaf_indexes)))
+        return {index: notification_id for index, notification_id in rows}
+
+
+def stored_leaf_count(ledger) -> int:
+    create_tables(ledger.engine)
+    with ledger.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(leaves_table)).scalar() or 0
