@@ -4,6 +4,7 @@ and signed, and the key files parties keep outside the ledger."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -27,9 +28,46 @@ from cryptography.hazmat.primitives.serialization import (
 from ledger.errors import BadInput
 
 
+SAFE_INTEGER = 2**53 - 1  # RFC 8785 numbers are IEEE doubles
+_sorted_compact_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                                        allow_nan=False).encode
+
+
+def _plain(value: Any) -> bool:
+    """True when the standard library's sorted, compact JSON of `value` is
+    byte for byte its RFC 8785 form: only str, None, bool, safe integers,
+    lists and dicts with keys in the Basic Multilingual Plane (where sorting
+    by code point equals RFC 8785's sorting by UTF-16 code unit). The string
+    escapes are the same (`"`, `\\`, \\b \\f \\n \\r \\t, other controls as
+    lowercase \\u00xx, nothing else)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -SAFE_INTEGER <= value <= SAFE_INTEGER
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (not key.isascii() and max(key) >= "\U00010000") or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            if not _plain(item):
+                return False
+        return True
+    return False  # floats and anything else: the reference implementation decides
+
+
 def canonical_json(value: Any) -> bytes:
-    """RFC 8785 bytes of a JSON value; refuses floats that are not integers,
-    because money and counts are integers here."""
+    """RFC 8785 bytes of a JSON value. Plain values (all the ledger records)
+    take the C encoder of the standard library, ~10x faster than the
+    reference implementation and equal to it byte for byte (property-tested
+    in tests/test_bench.py); anything else goes to `rfc8785.dumps`."""
+    if _plain(value):
+        try:
+            return _sorted_compact_json(value).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: let the reference implementation name the error
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
@@ -56,7 +94,10 @@ def key_id_of(public_key_raw: bytes) -> str:
     return hashlib.sha256(public_key_raw).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4096)
 def public_key_from_b64(text: str) -> Ed25519PublicKey:
+    """The key object of a base64 public key; the few keys of a ledger are
+    parsed once (cached) however many signatures they verify."""
     raw = unb64(text, what="public key")
     if len(raw) != 32:
         raise BadInput("an Ed25519 public key is 32 bytes")

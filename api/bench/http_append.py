@@ -1,0 +1,86 @@
+"""Appends through HTTP: a real `vledger serve` subprocess on loopback, driven
+by the signing `LedgerClient` one command after another (what a platform's
+integration does). Bounded in commands and in time. Then a few inclusion
+proofs over HTTP, so the server's peak memory includes holding the Merkle
+tree of the whole log."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from api.bench.measure import latencies, peak_rss_kib
+from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
+from api.client import LedgerClient
+
+STARTUP_TIMEOUT_SECONDS = 60
+MAX_SECONDS = 60
+PROOF_SAMPLES = 50
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--db", database_url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"vledger serve exited: {server.stderr.read().decode()[-500:]}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return server, base_url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError("vledger serve did not answer /healthz within a minute")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def _ok(response: httpx.Response) -> None:
+    assert response.status_code == 200, response.text[:300]
+
+
+def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], commands: int) -> dict[str, Any]:
+    server, base_url = start_server(database_url)
+    try:
+        http = httpx.Client(base_url=base_url, timeout=30)
+        clients = {key.actor: LedgerClient(None, key, http=http) for key in (world.platform, world.institution)}
+        done, started = 0, time.perf_counter()
+        for index in range(commands):
+            voucher = vouchers[index // RECORDS_PER_VOUCHER]
+            signed = world.learning_record(voucher, index % RECORDS_PER_VOUCHER)
+            reply = clients[signed["envelope"]["actor"]].send(signed)
+            assert reply.status in (200, 201), reply.body
+            done += 1
+            if time.perf_counter() - started > MAX_SECONDS:
+                break
+        seconds = time.perf_counter() - started
+        size = world.ledger.max_notification_id()
+        proofs = latencies(lambda i: _ok(http.get("/v1/proofs/inclusion", params={"seq": 1 + (i * 7919) % size})),
+                           PROOF_SAMPLES)
+        http.close()
+        return {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
+                "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
+    finally:
+        stop_server(server)
