@@ -102,3 +102,19 @@ def test_l11_the_draw_is_recomputable_from_the_signed_root_and_refuses_a_foreign
     with pytest.raises(TamperDetected):
         draw(world.ledger, forged, 3)
     assert all_checkpoints(world.ledger) == [checkpoint]
+
+
+def test_j1_command_line_export_and_bundle_verify_offline_and_exit_1_when_altered(world: World, tmp_path) -> None:
+    voucher = world.paid_voucher()
+    env = {"VLEDGER_KEYS": str(world.ledger.keys_dir)}
+    db = world.ledger.database_url
+    folder, bundle_file = tmp_path / "export", tmp_path / "bundle.json"
+    assert vledger("export", "--out", str(folder), db=db, env=env).returncode == 0
+    assert vledger("bundle", "--voucher", str(voucher), "--out", str(bundle_file), db=db, env=env).returncode == 0
+    offline = {"VLEDGER_DB": "sqlite:////nonexistent/no.db"}  # no database at all
+    assert vledger_json("verify", "--export", str(folder), "--processes", "1", env=offline)["intact"] is True
+    assert vledger_json("verify", "--bundle", str(bundle_file), env=offline)["voucher"] == str(voucher)
+    text = bundle_file.read_text()
+    bundle_file.write_text(text.replace('"amount_fen": ', '"amount_fen": 1', 1))
+    altered = vledger("verify", "--bundle", str(bundle_file), env=offline)
+    assert altered.returncode == 1 and "verification failed: event #" in altered.stderr
