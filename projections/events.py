@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
@@ -40,9 +39,10 @@ def decode(notification: Notification) -> LoggedEvent:
 
 def decode_row(sequence: int, originator_id: Any, version: int, topic: str, state: bytes) -> LoggedEvent:
     """The same from a raw row of the events table (see `projections.log`)."""
-    if isinstance(originator_id, bytes):
-        originator_id = UUID(bytes=originator_id)
-    record = json.loads(state)
+    if isinstance(originator_id, bytes) and len(originator_id) == 16:
+        hexed = originator_id.hex()
+        originator_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    record = json.loads(bytes(state).decode())
     return _event(sequence, str(originator_id), version, topic, record["facts"], record["seal"])
 
 

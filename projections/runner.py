@@ -23,7 +23,7 @@ from projections.replay import replay
 from projections.store import insert_rows
 from projections.views import APPLICATION_NAME, TABLES, VIEW_NAMES, MODULES, LedgerViews, PositionMoved, ViewsRecorder
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 ATTEMPTS = 3
 Progress = Callable[[int], None]
 
@@ -70,6 +70,8 @@ def catch_up(source: VoucherLedger | str, *, batch_size: int = BATCH_SIZE, progr
         except IntegrityError:  # PositionMoved, or a concurrent first batch on the tracking row's key
             if attempt == ATTEMPTS - 1:
                 raise
+    if projection.view.indexes_pending:
+        projection.view.create_indexes()
     return CatchUp(applied, projection.view.position(), time.perf_counter() - started)
 
 

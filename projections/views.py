@@ -16,6 +16,7 @@ from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.schema import CreateTable
 
 from projections.audit import Audit
 from projections.balances import Balances
@@ -58,21 +59,38 @@ class ViewsRecorder(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.tables.extend(view.table for view in TABLES.values())
 
+    indexes_pending = False
+
+    def create_table(self) -> None:
+        """Creates what is missing, including indexes a crashed rebuild left out."""
+        super().create_table()
+        self.create_indexes()
+
+    def create_indexes(self) -> None:
+        engine = self.datastore.engine
+        assert engine is not None
+        with engine.begin() as connection:
+            for view in TABLES.values():
+                for index in view.table.indexes:
+                    index.create(connection, checkfirst=True)
+        self.indexes_pending = False
+
     def position(self) -> int:
         return self.max_tracking_id(APPLICATION_NAME) or 0
 
-    def drop_views(self, names: Iterable[str] | None = None) -> None:
-        """Drops view tables (all, with the tracking position, when `names` is None) and creates them empty."""
-        engine = self.datastore.engine
-        chosen = list(TABLES.values()) if names is None else [TABLES[name] for name in names]
+    def drop_views(self) -> None:
+        """Drops every view table and the tracking position, and creates the
+        tables empty; their secondary indexes wait for `create_indexes` (a bulk
+        rebuild is faster without them)."""
         with self.transaction(commit=True) as session:
             connection = session.connection()
-            for view in chosen:
+            for view in TABLES.values():
                 view.table.drop(connection, checkfirst=True)
-            if names is None:
-                self.tracking_table.drop(connection, checkfirst=True)
-        self.create_table()
-        assert engine is not None
+            self.tracking_table.drop(connection, checkfirst=True)
+            for view in TABLES.values():
+                connection.execute(CreateTable(view.table))
+            self.tracking_table.create(connection)
+        self.indexes_pending = True
 
     def write(self, store: Store, start: int, end: int) -> None:
         """Writes the batch's rows and moves the position from `start` to `end`
