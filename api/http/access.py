@@ -42,3 +42,45 @@ def require_filing_access(filing: ClassFiling, caller: Caller) -> None:
     if not allowed:
         raise HttpProblem("not-yours", f"{caller.role} {caller.id} may not read filing {filing.id}: "
                           "an institution reads its own filings, a bureau its region")
+
+
+# -- lists (api/http/routes/lists.py) ----------------------------------------
+# Each list has, per role, the filter that keeps the caller to what it may
+# see; a filter the caller asked for that contradicts it is refused (403).
+
+VOUCHER_LIST_OWN = {"bureau": "region", "institution": "institution", "platform": "platform", "trainee": "trainee"}
+FILING_LIST_OWN = {"bureau": "region", "institution": "institution", "platform": "platform"}
+REGION_OR_OWN = {"bureau": "region", "institution": "institution"}
+LIST_RULES = {
+    "vouchers": "an inspector lists every voucher, finance every voucher's payment fields, a bureau its region, "
+                "an institution its own, a platform those enrolled in classes on it, a trainee its own",
+    "filings": "an inspector lists every filing, a bureau its region, an institution or platform its own",
+    "flags": "an inspector lists every flag, a bureau its region's, an institution those about itself",
+    "audit": "an inspector reads the whole audit trail, a bureau its region's, an institution its own vouchers'",
+    "balances": "an inspector and finance read every account, a bureau its region's, an institution its own "
+                "accounts, a trainee its allowance",
+    "report": "an inspector reads the fortnightly report of every region, a bureau its own region's",
+}
+
+
+def list_scope(caller: Caller, what: str, requested: dict[str, str | None], own: dict[str, str],
+               everything: tuple[str, ...] = ("inspector",)) -> dict[str, str | None]:
+    """`requested` filters narrowed to what `caller` may list: roles in
+    `everything` keep them; a role in `own` gets its column pinned to its own
+    id or region; any other role is refused."""
+    if caller.role in everything:
+        return dict(requested)
+    column = own.get(caller.role)
+    if column is None:
+        raise HttpProblem("not-yours", f"a {caller.role} may not list {what}: {LIST_RULES[what]}")
+    value = caller.region if column == "region" else caller.id
+    asked = requested.get(column)
+    if asked is not None and asked != value:
+        raise HttpProblem("not-yours", f"{caller.role} {caller.id} may not list {what} of {column} {asked}: "
+                          f"{LIST_RULES[what]}")
+    return {**requested, column: value}
+
+
+def voucher_list_fields(caller: Caller) -> str:
+    """Which voucher fields the caller sees in a list, as for a single voucher."""
+    return {"finance": "payments", "platform": "learning"}.get(caller.role, "full")
