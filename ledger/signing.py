@@ -29,6 +29,7 @@ from ledger.errors import BadInput
 
 
 SAFE_INTEGER = 2**53 - 1  # RFC 8785 numbers are IEEE doubles
+ASTRAL = "\U00010000"  # first code point outside the Basic Multilingual Plane
 _sorted_compact_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                                         allow_nan=False).encode
 
@@ -39,22 +40,39 @@ def _plain(value: Any) -> bool:
     lists and dicts with keys in the Basic Multilingual Plane (where sorting
     by code point equals RFC 8785's sorting by UTF-16 code unit). The string
     escapes are the same (`"`, `\\`, \\b \\f \\n \\r \\t, other controls as
-    lowercase \\u00xx, nothing else)."""
+    lowercase \\u00xx, nothing else). Scalars inside containers are checked
+    inline: this walk runs on every hashed record."""
     kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return -SAFE_INTEGER <= value <= SAFE_INTEGER
     if kind is dict:
         for key, item in value.items():
-            if type(key) is not str or (not key.isascii() and max(key) >= "\U00010000") or not _plain(item):
+            if type(key) is not str or (not key.isascii() and max(key) >= ASTRAL):
+                return False
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is int:
+                if -SAFE_INTEGER <= item <= SAFE_INTEGER:
+                    continue
+                return False
+            if not _plain(item):
                 return False
         return True
     if kind is list or kind is tuple:
         for item in value:
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is int:
+                if -SAFE_INTEGER <= item <= SAFE_INTEGER:
+                    continue
+                return False
             if not _plain(item):
                 return False
         return True
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -SAFE_INTEGER <= value <= SAFE_INTEGER
     return False  # floats and anything else: the reference implementation decides
 
 
