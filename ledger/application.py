@@ -89,15 +89,12 @@ class VoucherLedger(Application):
                        {"result": result, "envelope_hash": envelope_hash})
         self._assert_sealed(command)
         try:
-            self.save(*command.changed.values())
+            with self.factory.datastore.transaction(commit=True) as session:
+                for write in command.beside_log:
+                    write(session)
+                self.save(*command.changed.values(), session=session)
         except IntegrityError:
-            command.undo_unsaved()
             return self._after_race(envelope, signature, personal, envelope_hash)
-        except BaseException:
-            command.undo_unsaved()
-            raise
-        for action in command.after_save:
-            action()
         return Outcome(result)
 
     def _decide(self, envelope: dict[str, Any], signature: str, personal: dict[str, Any] | None) -> Command:
@@ -113,12 +110,8 @@ class VoucherLedger(Application):
             if command.actor.role not in step.roles:
                 raise RoleNotAllowed(
                     f"a {command.actor.role} may not {step.name}; it is a step for: {', '.join(step.roles)}")
-        try:
-            step.run(command)
-            command.body.refuse_unknown()
-        except BaseException:
-            command.undo_unsaved()
-            raise
+        step.run(command)
+        command.body.refuse_unknown()
         return command
 
     def _authenticate(self, command: Command) -> Party:
@@ -177,7 +170,7 @@ class VoucherLedger(Application):
         earlier = self._receipt(envelope["command_id"])
         if earlier is not None:
             return self._repeat(earlier, envelope_hash)
-        self._decide(envelope, signature, personal).undo_unsaved()
+        self._decide(envelope, signature, personal)
         raise Conflict("another command changed the same record at the same moment; send it again")
 
     # -- reading -----------------------------------------------------------

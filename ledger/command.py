@@ -1,6 +1,8 @@
 """One command being decided: the verified envelope, the acting party, the
 time, and the aggregates it changes. Steps read the body through it and seal
-each new event (chain link and own hash) before the event exists."""
+each new event (chain link and own hash) before the event exists. Rows a step
+keeps beside the log (personal-data keys) are written by `beside_log` in the
+same transaction as the events: both commit, or neither."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from sqlalchemy.orm import Session
 
 from ledger.aggregates.chained import Chained
 from ledger.aggregates.party import Party
@@ -34,8 +37,7 @@ class Command:
     personal: dict[str, Any] | None = None
     changed: dict[UUID, Chained] = field(default_factory=dict)
     loaded: dict[UUID, Chained] = field(default_factory=dict)
-    after_save: list[Callable[[], None]] = field(default_factory=list)
-    if_not_saved: list[Callable[[], None]] = field(default_factory=list)
+    beside_log: list[Callable[[Session], None]] = field(default_factory=list)
     body: Body = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,11 +62,6 @@ class Command:
     @property
     def recorded_at(self) -> str:
         return iso(self.now)
-
-    def undo_unsaved(self) -> None:
-        """Removes what the step wrote outside the log when its events are not saved."""
-        while self.if_not_saved:
-            self.if_not_saved.pop()()
 
     def find(self, cls: type[AggregateType], aggregate_id: UUID | str) -> AggregateType | None:
         aggregate_id = UUID(str(aggregate_id))

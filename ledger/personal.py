@@ -3,8 +3,9 @@
 The log holds a keyed hash of the national ID (HMAC-SHA256 under the ledger's
 matching key, for finding the same person twice) and the name and ID encrypted
 (AES-256-GCM) under a per-trainee key. Those keys live in a table outside the
-event log; deleting a row erases the person (crypto-shredding) while the hash
-chain still verifies."""
+event log, written and deleted in the same transaction as the events that
+register and erase the person; deleting a row erases the person
+(crypto-shredding) while the hash chain still verifies."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
+from sqlalchemy.orm import Session
 
-from ledger.errors import BadInput, Conflict, NotFound
+from ledger.errors import BadInput, NotFound
 from ledger.signing import b64, canonical_json, sha256_hex, unb64
 
 NATIONAL_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -93,21 +94,25 @@ class PersonalData:
     def national_id_hash(self, national_id: str) -> str:
         return hmac.new(self.matching_key, national_id.encode("ascii"), hashlib.sha256).hexdigest()
 
-    def seal_personal(self, trainee: str, personal: dict[str, str]) -> str:
-        """Encrypts under a new per-trainee key, stored outside the log. The key
-        row is written first; the caller removes it if the event is not saved.
-        A row that already exists is never replaced (it may hold a recorded
-        trainee's only key)."""
+    @staticmethod
+    def seal_personal(trainee: str, personal: dict[str, str]) -> tuple[bytes, str]:
+        """Encrypts under a new per-trainee key: the key (for `store_key`, beside
+        the log) and the sealed data (for the log)."""
         key = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(nonce, canonical_json(personal), trainee.encode("ascii"))
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(personal_keys).values(trainee=trainee, key=key))
-        except SQLAlchemyIntegrityError:
-            raise Conflict(f"trainee {trainee} already has a personal-data key: it is registered, or being "
-                           "registered right now; register under a new id if no trainee appears") from None
-        return b64(nonce + ciphertext)
+        return key, b64(nonce + ciphertext)
+
+    @staticmethod
+    def store_key(session: Session, trainee: str, key: bytes) -> None:
+        """Inside the transaction that records the registration. An existing row
+        is never replaced: the insert fails and so does the whole command."""
+        session.execute(insert(personal_keys).values(trainee=trainee, key=key))
+
+    @staticmethod
+    def delete_key(session: Session, trainee: str) -> None:
+        """Inside the transaction that records the erasure (crypto-shredding)."""
+        session.execute(delete(personal_keys).where(personal_keys.c.trainee == trainee))
 
     def open_personal(self, trainee: str, sealed: str) -> dict[str, str] | None:
         """The clear name and ID, or None once the key was destroyed."""
@@ -118,8 +123,3 @@ class PersonalData:
         raw = unb64(sealed, what="sealed personal data")
         plain = AESGCM(bytes(key)).decrypt(raw[:12], raw[12:], trainee.encode("ascii"))
         return json.loads(plain)
-
-    def destroy_key(self, trainee: str) -> bool:
-        with self.engine.begin() as connection:
-            result = connection.execute(delete(personal_keys).where(personal_keys.c.trainee == trainee))
-        return result.rowcount > 0

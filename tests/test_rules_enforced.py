@@ -303,3 +303,30 @@ def test_a_refused_or_repeated_trainee_registration_leaves_no_stray_personal_dat
     assert key_rows() == 1
     sealed = world.ledger.get_sealed_personal(target)
     assert world.ledger.personal_data.open_personal(str(target), sealed)["name"] == person["name"]
+
+
+def test_a_registration_that_fails_while_saving_leaves_no_key_and_can_be_sent_again(world: World, monkeypatch) -> None:
+    """The personal-data key and the events commit in one transaction (no orphan key after a crash)."""
+    from sqlalchemy import func, select
+
+    from ledger.personal import commitment, personal_keys
+    from ledger.signing import SigningKey
+
+    person = world.person()
+    key = SigningKey.generate()
+    signed = world.signed(world.bureau, "register_party", uuid.uuid4(), {
+        "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)})
+    real_save = type(world.ledger).save
+
+    def crash(self, *aggregates, **kwargs):
+        raise OSError("the disk went away between the key and the events")
+
+    monkeypatch.setattr(type(world.ledger), "save", crash)
+    with pytest.raises(OSError):
+        world.ledger.submit(signed, personal=person)
+    monkeypatch.setattr(type(world.ledger), "save", real_save)
+    with world.ledger.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(personal_keys)).scalar() == 0
+    world.ledger.submit(signed, personal=person)
+    sealed = world.ledger.get_sealed_personal(signed["envelope"]["target"])
+    assert world.ledger.personal_data.open_personal(signed["envelope"]["target"], sealed)["name"] == person["name"]

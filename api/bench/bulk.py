@@ -40,7 +40,7 @@ class BulkWriter:
         self.ledger: VoucherLedger = world.ledger
         self.cache: dict[UUID, Chained] = {}
         self.pending: list = []
-        self.after_save: list[Callable[[], None]] = []
+        self.beside_log: list[Callable[[Any], None]] = []
         self.events_written = 0
         self.commands = 0
         self.vouchers: list[UUID] = []
@@ -63,18 +63,20 @@ class BulkWriter:
             self.pending.extend(ledger.mapper.to_stored_event(event) for event in aggregate.collect_events())
             if isinstance(aggregate, (Receipt, NationalIdentity, SubsidyClaim)):
                 self.cache.pop(aggregate.id, None)  # written once, never read again here: keep memory flat
-        self.after_save.extend(command.after_save)
+        self.beside_log.extend(command.beside_log)
         self.commands += 1
         if len(self.pending) >= BATCH_EVENTS:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            self.ledger.recorder.insert_events(self.pending)
+            with self.ledger.factory.datastore.transaction(commit=True) as session:
+                for write in self.beside_log:
+                    write(session)
+                self.ledger.recorder.insert_events(self.pending, session=session)
             self.events_written += len(self.pending)
             self.pending = []
-        while self.after_save:
-            self.after_save.pop(0)()
+            self.beside_log = []
 
     def voucher_with_records(self) -> UUID:
         """A new trainee, an enrolled voucher and its learning records."""

@@ -61,7 +61,6 @@ EDGE_PROBLEMS: dict[str, ProblemKind] = {kind.slug: kind for kind in (
     ProblemKind(404, "no-such-endpoint", "No such endpoint"),
     ProblemKind(405, "method-not-allowed", "Method not allowed"),
     ProblemKind(415, "unsupported-media-type", "Unsupported media type"),
-    ProblemKind(501, "not-available", "Not available on this server yet"),
     ProblemKind(500, "server-fault", "Internal server error"),
 )}
 STATUS_SLUGS = {400: "malformed-body", 404: "no-such-endpoint", 405: "method-not-allowed",

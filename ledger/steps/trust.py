@@ -90,8 +90,8 @@ def _trainee_facts(command: Command) -> dict:
     require(existing is None, RuleViolation,
             f"this person is already registered as trainee {existing.trainee if existing else ''}", "L10")
     command.create(NationalIdentity, identity_id, "Bound", {"trainee": str(command.target)})
-    sealed_personal = personal_data.seal_personal(str(command.target), personal)
-    command.if_not_saved.append(lambda: personal_data.destroy_key(str(command.target)))
+    key, sealed_personal = personal_data.seal_personal(str(command.target), personal)
+    command.beside_log.append(lambda session: personal_data.store_key(session, str(command.target), key))
     return {
         "name": "",
         "national_id_hash": national_id_hash,
@@ -170,5 +170,5 @@ def erase_trainee(command: Command) -> None:
     require(party.role == "trainee", BadInput, "only a trainee's personal data is erased")
     require(not party.erased, Conflict, "this trainee was already erased")
     reason = command.body.text("reason", max_length=500)
-    command.after_save.append(lambda: command.ledger.personal_data.destroy_key(str(command.target)))
+    command.beside_log.append(lambda session: command.ledger.personal_data.delete_key(session, str(command.target)))
     party.personal_data_erased(**command.seal(party, "Erased", {"reason": reason}))

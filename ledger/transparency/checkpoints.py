@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound
@@ -39,7 +39,7 @@ metadata = MetaData()
 checkpoints_table = Table(
     "vledger_checkpoints",
     metadata,
-    Column("tree_size", Integer, primary_key=True, autoincrement=False),
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
     Column("root_hash", String(64), nullable=False),
     Column("timestamp", String(40), nullable=False),
     Column("signature", String(100), nullable=False),

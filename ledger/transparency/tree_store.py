@@ -21,7 +21,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, func, insert, select
+from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import NotFound
@@ -34,8 +34,8 @@ metadata = MetaData()
 leaves_table = Table(
     "vledger_merkle_leaves",
     metadata,
-    Column("leaf_index", Integer, primary_key=True, autoincrement=False),
-    Column("notification_id", Integer, nullable=False, unique=True),
+    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("notification_id", BigInteger, nullable=False, unique=True),
     Column("event_hash", LargeBinary(32), nullable=False),
 )
 
@@ -105,7 +105,10 @@ def _append_new_events(ledger, state: LogTree) -> None:
 
 def leaf_index_of(ledger, notification_id: int) -> int:
     """The leaf index of the event with this notification id (global sequence)."""
-    ensure_tree(ledger)
+    state = ensure_tree(ledger)
+    if not 1 <= notification_id <= state.last_notification_id:
+        raise NotFound(f"no event has sequence number {notification_id}; the log runs from 1 to "
+                       f"{state.last_notification_id}")
     with ledger.engine.connect() as connection:
         index = connection.execute(select(leaves_table.c.leaf_index)
                                    .where(leaves_table.c.notification_id == notification_id)).scalar()

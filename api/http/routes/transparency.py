@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.http.deps import LedgerDep
-from api.http.problems import HttpProblem, documented
+from api.http.problems import documented
 from ledger.errors import NotFound
+from ledger.transparency import checkpoints, proofs
 
 router = APIRouter(tags=["transparency"])
-PROOF_PROBLEMS = documented(400, 404, 422, 500, 501)
+PROOF_PROBLEMS = documented(400, 404, 422, 500)
 MAX_SEQUENCE = 2**62
 
 
@@ -47,18 +48,9 @@ class ConsistencyProof(BaseModel):
     consistency_path: list[str]
 
 
-def _transparency():
-    try:
-        from ledger.transparency import checkpoints, proofs
-    except ImportError:
-        raise HttpProblem("not-available", "checkpoints and proofs are not available in this build") from None
-    return checkpoints, proofs
-
-
-@router.get("/v1/checkpoints/latest", response_model=CheckpointView, responses=documented(404, 500, 501),
+@router.get("/v1/checkpoints/latest", response_model=CheckpointView, responses=documented(404, 500),
             summary="The latest checkpoint signed by the ledger key, with its C2SP signed note")
 def latest_checkpoint(ledger: LedgerDep) -> dict[str, Any]:
-    checkpoints, _ = _transparency()
     latest = checkpoints.latest_checkpoint(ledger)
     if latest is None:
         raise NotFound("no checkpoint has been recorded yet; run `vledger checkpoint`")
@@ -70,7 +62,6 @@ def latest_checkpoint(ledger: LedgerDep) -> dict[str, Any]:
             summary="RFC 9162 inclusion proof of event `seq` in the tree of `tree_size` leaves")
 def inclusion(ledger: LedgerDep, seq: Annotated[int, Query(ge=1, le=MAX_SEQUENCE)],
               tree_size: Annotated[int | None, Query(ge=1, le=MAX_SEQUENCE)] = None) -> dict[str, Any]:
-    _, proofs = _transparency()
     return proofs.inclusion_proof(ledger, seq, tree_size)
 
 
@@ -78,5 +69,4 @@ def inclusion(ledger: LedgerDep, seq: Annotated[int, Query(ge=1, le=MAX_SEQUENCE
             summary="RFC 9162 consistency proof between tree sizes `first` and `second`")
 def consistency(ledger: LedgerDep, first: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)],
                 second: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)]) -> dict[str, Any]:
-    _, proofs = _transparency()
     return proofs.consistency_proof(ledger, first, second)
