@@ -40,40 +40,33 @@ def _plain(value: Any) -> bool:
     lists and dicts with keys in the Basic Multilingual Plane (where sorting
     by code point equals RFC 8785's sorting by UTF-16 code unit). The string
     escapes are the same (`"`, `\\`, \\b \\f \\n \\r \\t, other controls as
-    lowercase \\u00xx, nothing else). Scalars inside containers are checked
-    inline: this walk runs on every hashed record."""
+    lowercase \\u00xx, nothing else)."""
     kind = type(value)
     if kind is dict:
-        for key, item in value.items():
+        for key in value:
             if type(key) is not str or (not key.isascii() and max(key) >= ASTRAL):
                 return False
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
-                continue
-            if kind is int:
-                if -SAFE_INTEGER <= item <= SAFE_INTEGER:
-                    continue
-                return False
-            if not _plain(item):
-                return False
-        return True
+        return _plain_items(value.values())
     if kind is list or kind is tuple:
-        for item in value:
-            kind = type(item)
-            if kind is str or kind is bool or item is None:
+        return _plain_items(value)
+    return _plain_items((value,))
+
+
+def _plain_items(items: Any) -> bool:
+    """Scalars are checked inline: this walk runs on every hashed record.
+    Floats and anything else are not plain: the reference implementation decides."""
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -SAFE_INTEGER <= item <= SAFE_INTEGER:
                 continue
-            if kind is int:
-                if -SAFE_INTEGER <= item <= SAFE_INTEGER:
-                    continue
-                return False
-            if not _plain(item):
-                return False
-        return True
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return -SAFE_INTEGER <= value <= SAFE_INTEGER
-    return False  # floats and anything else: the reference implementation decides
+            return False
+        if (kind is dict or kind is list or kind is tuple) and _plain(item):
+            continue
+        return False
+    return True
 
 
 def canonical_json(value: Any) -> bytes:
