@@ -15,6 +15,10 @@ from uuid import UUID
 from api.bench.measure import latencies
 from ledger.application import VoucherLedger
 from ledger.history import voucher_history
+from ledger.transparency.checkpoints import record_checkpoint
+from ledger.transparency.proofs import consistency_proof, inclusion_proof
+from projections import catch_up
+from projections.queries import voucher_state
 
 SAMPLES = 200
 
@@ -36,11 +40,6 @@ def read_latencies(ledger: VoucherLedger, vouchers: list[UUID], samples: int = S
 
 
 def _state(ledger: VoucherLedger, chosen: list[UUID]) -> dict[str, Any]:
-    try:
-        from projections import catch_up
-        from projections.queries import voucher_state
-    except ImportError as error:
-        return not_available(f"the projections are not in this build ({error})")
     started = time.perf_counter()
     caught = catch_up(ledger)
     catch_up_seconds = time.perf_counter() - started
@@ -56,12 +55,6 @@ def _state(ledger: VoucherLedger, chosen: list[UUID]) -> dict[str, Any]:
 
 
 def _proofs(ledger: VoucherLedger, rng: random.Random, size: int, samples: int) -> dict[str, Any]:
-    try:
-        from ledger.transparency.checkpoints import record_checkpoint
-        from ledger.transparency.proofs import consistency_proof, inclusion_proof
-    except ImportError as error:
-        reason = f"ledger/transparency is not in this build ({error})"
-        return {"inclusion_proof": not_available(reason), "consistency_proof": not_available(reason)}
     started = time.perf_counter()
     checkpoint = record_checkpoint(ledger)  # also loads the Merkle tree into this process
     load_seconds = time.perf_counter() - started

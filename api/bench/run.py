@@ -31,6 +31,7 @@ from api.bench.reads import not_available, read_latencies
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
 from ledger.application import VoucherLedger
 from ledger.envelope import iso, utc_now
+from projections import rebuild
 
 Phase = Callable[[str, int | None], Callable[[int], None]]
 """phase(description, total) -> advance(n): how the runner shows progress."""
@@ -141,10 +142,6 @@ def _appends(world: BenchWorld, database_url: str, commands: int, phase: Phase) 
 
 
 def _verify_probe(database_url: str, processes: int) -> dict[str, Any]:
-    try:
-        import ledger.transparency  # noqa: F401
-    except ImportError as error:
-        return not_available(f"ledger/transparency is not in this build ({error})")
     ran = run_module("api.bench.verify_probe", ["--db", database_url, "--processes", str(processes)])
     if ran["returncode"] != 0:
         return not_available(f"the verifier failed: {ran['stderr'][-300:]}")
@@ -166,10 +163,6 @@ def _verify_cli(database_url: str, processes: int) -> dict[str, Any]:
 
 
 def _rebuild(ledger: VoucherLedger, phase: Phase) -> dict[str, Any]:
-    try:
-        from projections import rebuild
-    except ImportError as error:
-        return not_available(f"the projections are not in this build ({error})")
     advance = phase("projection rebuild", ledger.max_notification_id())
     done = rebuild(ledger, progress=advance)
     return {"events": done.events, "seconds": round(done.seconds, 3), "events_per_second": done.events_per_second}

@@ -20,14 +20,7 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from api.cli import core, demo, quote  # noqa: F401
-
-    for optional in ("reading", "tamper", "serve", "parties", "bench"):
-        try:
-            __import__(f"api.cli.{optional}")
-        except ModuleNotFoundError as error:
-            if error.name != f"api.cli.{optional}":
-                raise
+    from api.cli import bench, core, demo, parties, quote, reading, serve, tamper  # noqa: F401
 
 
 def main() -> None:

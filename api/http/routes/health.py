@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.deps import LedgerDep
+from projections import position
 
 router = APIRouter(tags=["health"])
 MAX_PROJECTION_LAG_EVENTS = 1000
@@ -49,7 +50,7 @@ def readyz(ledger: LedgerDep) -> Any:
     except Exception as error:  # e.g. the views are being created right now: not ready yet, never a 500
         return JSONResponse({"status": "starting", "database": "reachable", "events": events,
                              "detail": f"the views cannot be read yet: {str(error)[:200]}"}, status_code=503)
-    lagging = {name: lag for name, lag in (projections or {}).items() if lag > MAX_PROJECTION_LAG_EVENTS}
+    lagging = {name: lag for name, lag in projections.items() if lag > MAX_PROJECTION_LAG_EVENTS}
     body = {"status": "ready" if not lagging else "lagging", "database": "reachable", "events": events,
             "projections": projections}
     if lagging:
@@ -58,10 +59,6 @@ def readyz(ledger: LedgerDep) -> Any:
     return body
 
 
-def projection_lag(ledger: Any, events: int) -> dict[str, int] | None:
-    """Events the views still have to apply; None while this build has no read side."""
-    try:
-        from projections import position
-    except ImportError:
-        return None
+def projection_lag(ledger: Any, events: int) -> dict[str, int]:
+    """Events the views still have to apply."""
     return {"views": max(0, events - position(ledger))}
