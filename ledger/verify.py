@@ -168,8 +168,11 @@ class ChainVerifier:
                                             facts))
         if message is not None:
             return self._fail(position, notification, message)
+        try:
+            self._learn(aggregate_id, event_type, facts)
+        except (KeyError, TypeError) as error:  # a key event missing its facts is altered, never a crash
+            return self._fail(position, notification, f"its key facts cannot be read: {error!r} (altered)")
         self.heads[aggregate_id] = (notification.originator_version, claimed_hash)
-        self._learn(aggregate_id, event_type, facts)
         self.frontier.append(leaf)
         check_signature = self._group["first"]
         self._group["first"] = False

@@ -127,3 +127,14 @@ def test_j1_a_checkpoint_whose_signature_was_replaced_is_named(checkpointed: Wor
                     signature=other.signature, size=checkpointed.saved.tree_size)
     report = verify_copy(insider, checkpointed.ledger.keys_dir)
     assert "ledger signature does not verify" in str(report.first_problem)
+
+
+def test_j1_a_key_event_with_a_removed_field_is_named_not_a_crash(checkpointed: World, tmp_path) -> None:
+    insider = Insider(checkpointed.ledger.database_url, tmp_path)
+    row = insider.rows("topic like '%Party.Registered'")[1]
+    state = json.loads(row.state)
+    del state["facts"]["key_id"]  # the key lifecycle reads this field before the event's own hash is checked
+    insider.set_state(row.id, json.dumps(state).encode())
+    report = verify_copy(insider, checkpointed.ledger.keys_dir)
+    assert not report.intact
+    assert f"event #{row.id} " in str(report.first_problem)
