@@ -28,10 +28,15 @@ def expire_voucher(command: Command) -> None:
 
 @step("revoke_voucher", roles=("bureau",))
 def revoke_voucher(command: Command) -> None:
-    """Revoke an unpaid voucher, e.g. issued in error or obtained by fraud."""
+    """Revoke a voucher nothing was paid on, e.g. issued in error or obtained by fraud.
+    A revoked voucher takes no claw-back, so money paid on it would never return."""
     voucher = voucher_of_region(command)
     require(voucher.status in BEFORE_PAYMENT, RuleViolation,
             f"voucher {voucher.id} is {voucher.status}; a paid voucher is clawed back, not revoked", "L7")
+    paid_fen = voucher.prepaid_fen + voucher.allowance_fen
+    require(paid_fen == 0, RuleViolation,
+            f"{paid_fen} fen were already paid on voucher {voucher.id}; claw it back instead, so the money "
+            "returns to its fund", "L7")
     reason = command.body.text("reason", max_length=1000)
     voucher.revoked(**command.seal(voucher, "Revoked", {"reason": reason}))
     release_claim(command, voucher)
