@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ledger.errors import TamperDetected
+from ledger.errors import BadInput, TamperDetected
 from ledger.transparency.bundle import make_bundle, verify_bundle
 from ledger.transparency.checkpoints import all_checkpoints, record_checkpoint
 from ledger.transparency.draw import draw, pick
@@ -61,6 +61,8 @@ def test_s6_a_voucher_bundle_proves_its_events_offline_and_breaks_when_changed(w
         verify_bundle(rehashed)
     with pytest.raises(TamperDetected, match="trust root"):
         verify_bundle(bundle, trust_root_public_key=world.finance.public_key_b64)
+    with pytest.raises(BadInput, match="keys must be a JSON object"):
+        verify_bundle({**bundle, "keys": ["not", "an", "object"]})  # a BadInput, never an AttributeError
 
 
 def test_erased_trainee_cannot_be_read_back_from_ledger_export_or_bundle_and_verify_passes(world: World,

@@ -96,7 +96,10 @@ def verify_bundle(bundle: Any, trust_root_public_key: str | None = None) -> dict
         raise BadInput(f"not a voucher bundle ({FORMAT}) as `vledger bundle` writes")
     checkpoint = Checkpoint.from_json(bundle.get("checkpoint"))
     root = bytes.fromhex(checkpoint.root_hash)
-    pin = trust_root_public_key or bundle.get("keys", {}).get("trust_root_public_key")
+    keys = bundle.get("keys", {})
+    if not isinstance(keys, dict):
+        raise BadInput(f"the bundle's keys must be a JSON object as `vledger bundle` writes, not {type(keys).__name__}")
+    pin = trust_root_public_key or keys.get("trust_root_public_key")
     verifier = ChainVerifier(trust_root_public_key=pin, partial_log=True)
     if not bundle["events"] or not isinstance(bundle["events"][0], dict) or bundle["events"][0].get("leaf_index") != 0:
         raise TamperDetected("the bundle does not start with the genesis event at leaf 0")
