@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.errors import NotFound

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from ledger.application import VoucherLedger
 from ledger.errors import BadInput
 from projections.log import events as log_events, read_events
 from projections.replay import replay
 from projections.store import insert_rows
-from projections.views import APPLICATION_NAME, TABLES, VIEW_NAMES, MODULES, LedgerViews, PositionMoved, ViewsRecorder
+from projections.views import APPLICATION_NAME, VIEW_NAMES, MODULES, LedgerViews, PositionMoved, ViewsRecorder
 
 BATCH_SIZE = 10_000
 ATTEMPTS = 3
@@ -130,9 +130,3 @@ def rebuild(source: VoucherLedger | str, *, view: str | None = None, batch_size:
 
 def position(source: VoucherLedger | str) -> int:
     return projection_for(open_source(source)).view.position()
-
-
-def table_rows(ledger: VoucherLedger, name: str) -> list[dict]:
-    projection_for(ledger)
-    with ledger.engine.connect() as connection:
-        return [dict(row) for row in connection.execute(select(TABLES[name].table)).mappings()]

@@ -39,10 +39,6 @@ class Party(Chained):
         key = self.keys.get(key_id)
         return key is not None and key["valid_until"] is None
 
-    @property
-    def current_key_id(self) -> str:
-        return next(key_id for key_id, key in self.keys.items() if key["valid_until"] is None)
-
     @event("KeyRotated")
     def key_rotated(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         for key in self.keys.values():

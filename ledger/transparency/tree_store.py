@@ -21,7 +21,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, func, insert, select
+from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import NotFound
@@ -115,17 +115,3 @@ def leaf_index_of(ledger, notification_id: int) -> int:
     if index is None:
         raise NotFound(f"no event has sequence number {notification_id}")
     return index
-
-
-def notification_ids_of(ledger, leaf_indexes: list[int]) -> dict[int, int]:
-    """Notification id of each leaf index given."""
-    with ledger.engine.connect() as connection:
-        rows = connection.execute(select(leaves_table.c.leaf_index, leaves_table.c.notification_id)
-                                  .where(leaves_table.c.leaf_index.in_(leaf_indexes)))
-        return {index: notification_id for index, notification_id in rows}
-
-
-def stored_leaf_count(ledger) -> int:
-    create_tables(ledger.engine)
-    with ledger.engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(leaves_table)).scalar() or 0
