@@ -21,6 +21,8 @@ from typing import Any, Iterable
 
 from sqlalchemy import JSON, Column, Integer, String, Table
 
+from ledger.aggregates.voucher import EXITS
+from ledger.envelope import iso
 from ledger.rules import profile_for
 from ledger.subsidy import online_share_refusal
 from projections.events import LoggedEvent
@@ -28,7 +30,6 @@ from projections.store import METADATA, Store, ViewTable
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 MINUTES_PER_DAY = 24 * 60
-EXITS = ("expired", "revoked", "rejected", "failed", "clawed_back")
 OUTLIER_MIN_ASSESSED = 20
 OUTLIER_PASS_RATE_POINTS = 30
 OUTLIER_MIN_ENROLLED = 50
@@ -85,10 +86,6 @@ INSTITUTIONS = ViewTable(Table(
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Flags:
@@ -156,7 +153,7 @@ class Flags:
         place = f"online:{facts['platform']}" if online else f"offline:{facts['institution']}:{facts['location']}"
         session = {"sequence": event.sequence, "trainee": voucher["trainee"], "voucher": event.aggregate_id,
                    "kind": "online" if online else "offline", "place": place, "started_at": started_at,
-                   "ended_at": _iso(start + timedelta(minutes=facts["minutes"])), "minutes": facts["minutes"],
+                   "ended_at": iso(start + timedelta(minutes=facts["minutes"])), "minutes": facts["minutes"],
                    "day": start.astimezone(CHINA_STANDARD_TIME).date().isoformat(), "region": voucher["region"]}
         earlier = list(store.group("view_sessions", voucher["trainee"]))
         store.put("view_sessions", session)

@@ -12,9 +12,7 @@ from ledger.command import Command
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
 from ledger.rules import OCCUPATION_TYPES, profile_for
 from ledger.steps import require, step
-from ledger.subsidy import online_share_refusal
-
-MAX_CLASS_HOURS = 2000
+from ledger.subsidy import MAX_CLASS_HOURS, online_share_refusal
 
 
 def require_catalogued(party: Party, what: str) -> None:

@@ -9,14 +9,12 @@ from ledger.aggregates.party import CATALOGUED_ROLES, INSTITUTION_KINDS, Party
 from ledger.command import Command
 from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNotAllowed, RuleViolation
 from ledger.personal import check_personal, commitment
-from ledger.rules import REGIONS
+from ledger.rules import ALLOWANCE_GROUPS, REGIONS
 from ledger.signing import canonical_json, key_id_of, public_key_from_b64, verify_signature
 from ledger.steps import require, step
 
 ROOT_REGISTERS = ("bureau", "finance", "inspector")
 BUREAU_REGISTERS = ("institution", "platform", "trainee")
-ALLOWANCE_GROUPS = (  # N4, S3
-    "registered_poor", "employment_difficulty", "zero_employment_family", "two_after_rural", "urban_minimum_living")
 
 
 def _public_key(command: Command) -> tuple[str, str]:

@@ -16,9 +16,8 @@ from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
 from ledger.rules import profile_for
 from ledger.steps import require, step
 from ledger.steps.classes import require_catalogued
-from ledger.subsidy import online_share_refusal, quote
+from ledger.subsidy import MAX_STANDARD_FEN, online_share_refusal, quote
 
-MAX_STANDARD_FEN = 10_000_000
 MINUTES_PER_DAY = 24 * 60
 CERTIFICATE_KINDS = (  # L14
     "vocational_qualification", "skill_level", "special_ability", "special_operations", "training_qualified")
