@@ -17,12 +17,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ledger.errors import BadInput, NotFound
+from ledger.errors import BadInput, NotFound, TamperDetected
 from ledger.signing import b64, canonical_json, sha256_hex, unb64
 
 NATIONAL_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -121,5 +122,8 @@ class PersonalData:
         if key is None:
             return None
         raw = unb64(sealed, what="sealed personal data")
-        plain = AESGCM(bytes(key)).decrypt(raw[:12], raw[12:], trainee.encode("ascii"))
+        try:
+            plain = AESGCM(bytes(key)).decrypt(raw[:12], raw[12:], trainee.encode("ascii"))
+        except InvalidTag:
+            raise TamperDetected(f"the sealed personal data of trainee {trainee} was altered") from None
         return json.loads(plain)

@@ -46,3 +46,14 @@ def test_vledger_verify_records_its_result_for_the_ledger_page(tmp_path: Path) -
         assert last is not None and last["intact"] and last["events"] == ledger.max_notification_id()
     finally:
         ledger.close()
+
+
+def test_a_malformed_checkpoint_interval_setting_is_refused_with_a_sentence(world: World, monkeypatch) -> None:
+    import pytest
+
+    from ledger.errors import BadInput
+    from ledger.transparency import checkpoint_if_due
+
+    monkeypatch.setenv("VLEDGER_CHECKPOINT_EVERY_EVENTS", "ten")
+    with pytest.raises(BadInput, match="VLEDGER_CHECKPOINT_EVERY_EVENTS"):
+        checkpoint_if_due(world.ledger)

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from ledger.envelope import iso
-from ledger.errors import BadInput, LedgerError, RuleViolation
+from ledger.errors import BadInput, Conflict, LedgerError, RuleViolation
 from tests.world import World
 
 
@@ -330,3 +330,53 @@ def test_a_registration_that_fails_while_saving_leaves_no_key_and_can_be_sent_ag
     world.ledger.submit(signed, personal=person)
     sealed = world.ledger.get_sealed_personal(signed["envelope"]["target"])
     assert world.ledger.personal_data.open_personal(signed["envelope"]["target"], sealed)["name"] == person["name"]
+
+
+def test_l12_money_prepaid_on_a_voucher_that_left_the_loop_is_clawed_back_to_its_fund(hengyang: World) -> None:
+    from projections import catch_up, compare_views
+    from projections.queries import balances
+
+    voucher, _ = hengyang.enrolled_voucher(standard_fen=80000, valid_days=10)
+    hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": 24000, "fund": "skills_upgrading_account"})
+    hengyang.clock.advance(days=11)
+    hengyang.do(hengyang.bureau, "expire_voucher", voucher, {})
+    hengyang.do(hengyang.bureau, "claw_back", voucher, {"amount_fen": 24000, "reason": "never trained", "rule": "H3"})
+    assert hengyang.ledger.get(voucher).clawed_back_fen == 24000
+    refused(hengyang, "L12", hengyang.bureau, "claw_back", voucher,
+            {"amount_fen": 24000, "reason": "again", "rule": "H3"})
+    catch_up(hengyang.ledger)
+    with hengyang.ledger.engine.connect() as connection:
+        assert balances(connection)["all_accounts_sum_fen"] == 0
+    assert compare_views(hengyang.ledger) == []
+
+
+def test_an_id_already_used_by_another_record_is_refused_with_a_clear_sentence(world: World) -> None:
+    from ledger.signing import SigningKey
+
+    voucher, _ = world.enrolled_voucher()
+    key = SigningKey.generate()
+    error = refused(world, None, world.root, "register_party", voucher,
+                    {"role": "inspector", "name": "x", "public_key": key.public_key_b64}, error=Conflict)
+    assert "already in use" in str(error)
+    refused(world, None, world.institution, "file_class", voucher, world.filing_body(), error=Conflict)
+
+
+def test_l12_a_delisted_institution_neither_assesses_nor_asks_to_redeem(world: World) -> None:
+    trained = world.trained_voucher()
+    certified = world.certified_voucher(occupation="welder")
+    world.do(world.bureau, "delist", world.institution.actor, {"reason": "licence expired"})
+    refused(world, "L2", world.institution, "assess", trained,
+            {"passed": True, "certificate_number": "C-77", "certificate_kind": "skill_level"})
+    refused(world, "L2", world.institution, "request_redemption", certified,
+            {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+
+
+def test_altered_sealed_personal_data_is_reported_as_tampering_not_a_crash(world: World) -> None:
+    from ledger.errors import TamperDetected
+    from ledger.signing import b64, unb64
+
+    trainee = world.trainee()
+    sealed = unb64(world.ledger.get_sealed_personal(trainee.actor))
+    altered = b64(sealed[:-1] + bytes([sealed[-1] ^ 1]))
+    with pytest.raises(TamperDetected):
+        world.ledger.personal_data.open_personal(trainee.actor, altered)

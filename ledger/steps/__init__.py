@@ -43,6 +43,14 @@ def load_all_steps() -> dict[str, Step]:
     return STEPS
 
 
+def require_new_target(command: "Command", what: str) -> None:
+    """A step that creates a record needs a target id nothing in the ledger uses yet."""
+    from ledger.errors import Conflict
+
+    require(command.ledger.find(command.target) is None, Conflict,
+            f"id {command.target} is already in use; a new {what} needs a new id")
+
+
 def require(condition: Any, error_class: type, message: str, rule: str | None = None) -> None:
     """Refuse the step unless `condition` holds."""
     if not condition:

@@ -11,7 +11,7 @@ from ledger.aggregates.party import Party
 from ledger.command import Command
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
 from ledger.rules import OCCUPATION_TYPES, profile_for
-from ledger.steps import require, step
+from ledger.steps import require, require_new_target, step
 from ledger.subsidy import MAX_CLASS_HOURS, online_share_refusal
 
 
@@ -25,7 +25,7 @@ def require_catalogued(party: Party, what: str) -> None:
 def file_class(command: Command) -> None:
     """File a class online: courses, teachers, duration, platform, quality commitment (H4, L4)."""
     body, institution = command.body, command.actor
-    require(command.find(ClassFiling, command.target) is None, Conflict, f"filing {command.target} already exists")
+    require_new_target(command, "filing")
     require_catalogued(institution, "institution")
     occupation = body.text("occupation", max_length=100)
     level = body.text("level", max_length=50)

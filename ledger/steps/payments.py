@@ -7,10 +7,10 @@ from __future__ import annotations
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
-from ledger.errors import BadInput, RuleViolation
+from ledger.envelope import MAX_INTEGER
+from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.rules import profile_for
 from ledger.steps import require, step
-from ledger.steps.redemption import voucher_of_region
 from ledger.steps.vouchers import live_voucher, require_status
 
 MAX_AMOUNT_FEN = 10_000_000
@@ -74,14 +74,19 @@ def pay_allowance(command: Command) -> None:
 
 @step("claw_back", roles=("bureau",))
 def claw_back(command: Command) -> None:
-    """Recover every fen paid on a voucher found fraudulent (L12)."""
-    voucher = voucher_of_region(command)
+    """Recover every fen paid on a voucher found fraudulent (L12), or prepaid
+    or paid as allowance on a voucher that left the loop (expired, rejected,
+    failed): the money goes back to its fund."""
+    voucher = command.get(Voucher, command.target, "voucher")
+    require(voucher.region == command.actor.region, RoleNotAllowed,
+            f"voucher {voucher.id} is in region {voucher.region}, not {command.actor.region}")
+    require(voucher.status != "clawed_back", RuleViolation, f"voucher {voucher.id} was already clawed back", "L12")
     require(voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen > 0, RuleViolation,
             "nothing was paid on this voucher; revoke it instead", "L12")
     reason = command.body.text("reason", max_length=1000)
     rule = command.body.text("rule", max_length=8)
     amount_fen = voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen
-    require(command.body.integer("amount_fen", minimum=1, maximum=MAX_AMOUNT_FEN * 2) == amount_fen, BadInput,
+    require(command.body.integer("amount_fen", minimum=1, maximum=MAX_INTEGER) == amount_fen, BadInput,
             f"a claw-back recovers exactly what was paid: {amount_fen} fen")
     voucher.clawed_back(**command.seal(voucher, "ClawedBack", {"amount_fen": amount_fen, "reason": reason,
                                                                  "rule": rule}))

@@ -10,6 +10,7 @@ from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.steps import require, step
+from ledger.steps.classes import require_catalogued
 from ledger.steps.vouchers import live_voucher, release_claim, require_status
 
 EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
@@ -28,6 +29,7 @@ def request_redemption(command: Command) -> None:
     """Ask to redeem a certified voucher, with evidence hashes (H6); no certificate, no subsidy (N3, J3)."""
     voucher = live_voucher(command)
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    require_catalogued(command.actor, "institution")
     require_status(voucher, "certified", rule="N3", why=": a subsidy needs the training-qualified certificate")
     items = command.body.raw("evidence")
     require(isinstance(items, list) and 1 <= len(items) <= MAX_EVIDENCE_ITEMS, BadInput,

@@ -11,7 +11,7 @@ from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNo
 from ledger.personal import check_personal, commitment
 from ledger.rules import ALLOWANCE_GROUPS, REGIONS
 from ledger.signing import canonical_json, key_id_of, public_key_from_b64, verify_signature
-from ledger.steps import require, step
+from ledger.steps import require, require_new_target, step
 
 ROOT_REGISTERS = ("bureau", "finance", "inspector")
 BUREAU_REGISTERS = ("institution", "platform", "trainee")
@@ -53,7 +53,7 @@ def register_party(command: Command) -> None:
     role = body.choice("role", ROOT_REGISTERS + BUREAU_REGISTERS)
     allowed = ROOT_REGISTERS if actor.role == "root" else BUREAU_REGISTERS
     require(role in allowed, RoleNotAllowed, f"a {actor.role} registers only: {', '.join(allowed)}")
-    require(command.find(Party, command.target) is None, Conflict, f"party {command.target} already exists")
+    require_new_target(command, "party")
     public_key, key_id = _public_key(command)
     if actor.role == "root":
         region = body.choice("region", REGIONS, required=role == "bureau") or ""

@@ -14,7 +14,7 @@ from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
 from ledger.rules import profile_for
-from ledger.steps import require, step
+from ledger.steps import require, require_new_target, step
 from ledger.steps.classes import require_catalogued
 from ledger.subsidy import MAX_STANDARD_FEN, online_share_refusal, quote
 
@@ -54,7 +54,7 @@ def issue_voucher(command: Command) -> None:
     """Issue a voucher to a registered trainee of the bureau's region; one live
     voucher per trainee x occupation x level (S2: one subsidy each)."""
     body, bureau = command.body, command.actor
-    require(command.find(Voucher, command.target) is None, Conflict, f"voucher {command.target} already exists")
+    require_new_target(command, "voucher")
     trainee_id = body.identifier("trainee")
     occupation = body.text("occupation", max_length=100)
     level = body.text("level", max_length=50)
@@ -182,6 +182,7 @@ def assess(command: Command) -> None:
     voucher = live_voucher(command)
     require_status(voucher, "training")
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    require_catalogued(command.actor, "institution")
     profile = profile_for(voucher.region, voucher.profile_version)
     required_minutes = voucher.total_class_hours * profile.class_hour_minutes
     done_minutes = voucher.online_minutes + voucher.offline_minutes

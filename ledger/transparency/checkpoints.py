@@ -193,14 +193,21 @@ def record_checkpoint(ledger, ledger_signing_key: SigningKey | None = None) -> C
     return checkpoint
 
 
+def _positive_setting(name: str, default: int) -> int:
+    text = os.environ.get(name, str(default))
+    if not text.isdigit() or int(text) < 1:
+        raise BadInput(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def checkpoint_if_due(ledger, every_events: int | None = None, every_seconds: float | None = None
                       ) -> Checkpoint | None:
     """Records a checkpoint when `every_events` events came since the last one,
     or `every_seconds` passed and at least one came (defaults from
     VLEDGER_CHECKPOINT_EVERY_EVENTS / _SECONDS, else 1000 events / 300 s).
     For the HTTP server to call after writes; returns the new checkpoint or None."""
-    every_events = every_events or int(os.environ.get("VLEDGER_CHECKPOINT_EVERY_EVENTS", DEFAULT_EVERY_EVENTS))
-    every_seconds = every_seconds or float(os.environ.get("VLEDGER_CHECKPOINT_EVERY_SECONDS", DEFAULT_EVERY_SECONDS))
+    every_events = every_events or _positive_setting("VLEDGER_CHECKPOINT_EVERY_EVENTS", DEFAULT_EVERY_EVENTS)
+    every_seconds = every_seconds or _positive_setting("VLEDGER_CHECKPOINT_EVERY_SECONDS", DEFAULT_EVERY_SECONDS)
     create_tables(ledger.engine)
     size = ensure_tree(ledger).size
     latest = latest_checkpoint(ledger)
