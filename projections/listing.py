@@ -14,14 +14,11 @@ from sqlalchemy import Connection, and_, func, or_, select, union_all
 from projections.audit import AUDIT
 from projections.balances import BALANCES, POSTINGS
 from projections.flags import FLAGS, INSTITUTIONS, outlier_flags
+from projections.queries import rows_of
 from projections.registry import FILINGS, PARTIES
 from projections.vouchers import VOUCHERS
 
 Filters = dict[str, Any]
-
-
-def _rows(connection: Connection, statement: Any) -> list[dict[str, Any]]:
-    return [dict(row) for row in connection.execute(statement).mappings()]
 
 
 def _equal(table: Any, filters: Filters) -> list[Any]:
@@ -35,7 +32,7 @@ def vouchers_page(connection: Connection, *, after: str | None, limit: int, filt
     statement = select(table).where(*_equal(table, filters)).order_by(table.c.id).limit(limit + 1)
     if after is not None:
         statement = statement.where(table.c.id > after)
-    return _rows(connection, statement)
+    return rows_of(connection, statement)
 
 
 def filings_page(connection: Connection, *, after: str | None, limit: int, filters: Filters) -> list[dict[str, Any]]:
@@ -44,7 +41,7 @@ def filings_page(connection: Connection, *, after: str | None, limit: int, filte
     statement = select(table).where(*_equal(table, filters)).order_by(table.c.id).limit(limit + 1)
     if after is not None:
         statement = statement.where(table.c.id > after)
-    return _rows(connection, statement)
+    return rows_of(connection, statement)
 
 
 def audit_page(connection: Connection, *, after: int, limit: int, voucher: str | None = None,
@@ -74,7 +71,7 @@ def audit_page(connection: Connection, *, after: int, limit: int, voucher: str |
     if own_institution is not None:
         statement = statement.where(or_(vouchers.c.institution == own_institution,
                                         audit.c.institution == own_institution))
-    return _rows(connection, statement)
+    return rows_of(connection, statement)
 
 
 def flags_page(connection: Connection, *, after: str | None, limit: int, filters: Filters) -> list[dict[str, Any]]:
@@ -84,8 +81,8 @@ def flags_page(connection: Connection, *, after: str | None, limit: int, filters
     statement = select(table).where(*_equal(table, filters)).order_by(table.c.id).limit(limit + 1)
     if after is not None:
         statement = statement.where(table.c.id > after)
-    stored = _rows(connection, statement)
-    outliers = [flag for flag in outlier_flags(_rows(connection, select(INSTITUTIONS.table)))
+    stored = rows_of(connection, statement)
+    outliers = [flag for flag in outlier_flags(rows_of(connection, select(INSTITUTIONS.table)))
                 if (after is None or flag["id"] > after)
                 and all(value is None or flag[name] == value for name, value in filters.items())]
     return sorted(stored + outliers, key=lambda flag: flag["id"])[:limit + 1]
@@ -107,7 +104,7 @@ def balances_page(connection: Connection, *, after: str | None, limit: int, kind
     if as_of is None:
         statement = select(table.c.account, table.c.kind, table.c.owner, table.c.region, table.c.balance_fen,
                            table.c.last_sequence).where(*conditions).order_by(table.c.account).limit(limit + 1)
-        return _rows(connection, statement)
+        return rows_of(connection, statement)
     postings = POSTINGS.table
     sides = [select(account.label("account"), (postings.c.amount_fen * sign).label("amount_fen"),
                     postings.c.sequence.label("sequence")).where(postings.c.sequence <= as_of)
@@ -120,4 +117,4 @@ def balances_page(connection: Connection, *, after: str | None, limit: int, kind
                  .group_by(table.c.account, table.c.kind, table.c.owner, table.c.region)
                  .order_by(table.c.account).limit(limit + 1))
     return [{**row, "balance_fen": int(row["balance_fen"]), "last_sequence": int(row["last_sequence"])}
-            for row in _rows(connection, statement)]
+            for row in rows_of(connection, statement)]

@@ -17,22 +17,22 @@ from projections.vouchers import VOUCHERS
 MAX_AUDIT_ROWS = 10_000
 
 
-def _rows(connection: Connection, statement: Any) -> list[dict[str, Any]]:
+def rows_of(connection: Connection, statement: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
 def voucher_state(connection: Connection, voucher_id: str) -> dict[str, Any]:
     table = VOUCHERS.table
-    found = _rows(connection, select(table).where(table.c.id == voucher_id))
+    found = rows_of(connection, select(table).where(table.c.id == voucher_id))
     if not found:
         raise NotFound(f"voucher {voucher_id} does not exist")
     postings = POSTINGS.table
     flags = FLAGS.table
     return {
         **found[0],
-        "postings": _rows(connection, select(postings).where(postings.c.voucher == voucher_id)
+        "postings": rows_of(connection, select(postings).where(postings.c.voucher == voucher_id)
                           .order_by(postings.c.sequence, postings.c.position)),
-        "flags": _rows(connection, select(flags).where(flags.c.voucher == voucher_id).order_by(flags.c.sequence)),
+        "flags": rows_of(connection, select(flags).where(flags.c.voucher == voucher_id).order_by(flags.c.sequence)),
     }
 
 
@@ -55,7 +55,7 @@ def balances(connection: Connection, *, institution: str | None = None, as_of: i
             statement = statement.where(postings.c.sequence <= as_of)
         for account, amount_fen in connection.execute(statement):
             totals[account] = totals.get(account, 0) + sign * int(amount_fen)
-    meta = {row["account"]: row for row in _rows(connection, select(BALANCES.table))}
+    meta = {row["account"]: row for row in rows_of(connection, select(BALANCES.table))}
     total_fen = sum(totals.values())
     assert total_fen == 0, f"the balances sum to {total_fen} fen, not zero"
     accounts = []
@@ -89,9 +89,9 @@ def audit_trail(connection: Connection, *, voucher: str | None = None, actor: st
         statement = statement.where(table.c.recorded_at >= since)
     if until is not None:
         statement = statement.where(table.c.recorded_at <= until)
-    return _rows(connection, statement)
+    return rows_of(connection, statement)
 
 
 def all_flags(connection: Connection) -> list[dict[str, Any]]:
-    stored = _rows(connection, select(FLAGS.table).order_by(FLAGS.table.c.sequence))
-    return stored + outlier_flags(_rows(connection, select(INSTITUTIONS.table)))
+    stored = rows_of(connection, select(FLAGS.table).order_by(FLAGS.table.c.sequence))
+    return stored + outlier_flags(rows_of(connection, select(INSTITUTIONS.table)))
