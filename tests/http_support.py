@@ -7,7 +7,7 @@ import warnings
 from typing import Any
 
 from api.client import LedgerClient
-from api.http import create_app
+from api.http.app import create_app
 from ledger.signing import SigningKey
 from tests.world import World
 

@@ -15,7 +15,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
-    from api.http import create_app
+    from api.http.app import create_app
 
     ledger = open_ledger(db)
     shown_host = f"[{host}]" if ":" in host else host

@@ -65,7 +65,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)
     for router in all_routers():
         app.include_router(router)
-    from api.pages import pages_router  # the inspector pages under / (issue 9)
+    from api.pages.router import pages_router  # the inspector pages under / (issue 9)
 
     app.include_router(pages_router)
     _add_problem_handlers(app)
