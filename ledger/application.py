@@ -24,7 +24,7 @@ from ledger.config import keys_dir
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
 from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
 from ledger.personal import PersonalData
-from ledger.signing import canonical_json, sha256_hex, verify_signature
+from ledger.signing import sha256_hex, verify_signature
 from ledger.steps import load_all_steps
 
 ROOT_ID = derived_id("party", "trust-root")
@@ -75,10 +75,10 @@ class VoucherLedger(Application):
                            "send the same command again") from error
 
     def _submit(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
-        envelope, signature = check_signed(signed)
-        envelope_hash = sha256_hex(canonical_json(envelope))
+        envelope, signature, envelope_bytes = check_signed(signed)
+        envelope_hash = sha256_hex(envelope_bytes)
         try:
-            command = self._decide(envelope, signature, personal)
+            command = self._decide(envelope, signature, envelope_bytes, personal)
         except LedgerError:
             earlier = self._receipt(envelope["command_id"])
             if earlier is not None:  # a repeat: the first result, whatever the state is now
@@ -94,17 +94,18 @@ class VoucherLedger(Application):
                     write(session)
                 self.save(*command.changed.values(), session=session)
         except IntegrityError:
-            return self._after_race(envelope, signature, personal, envelope_hash)
+            return self._after_race(envelope, signature, envelope_bytes, personal, envelope_hash)
         return Outcome(result)
 
-    def _decide(self, envelope: dict[str, Any], signature: str, personal: dict[str, Any] | None) -> Command:
+    def _decide(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
+                personal: dict[str, Any] | None) -> Command:
         now = self.clock()
         if parse_time(envelope["signed_at"], what="signed_at") > now + CLOCK_SKEW:
             raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
         step = self.steps.get(envelope["command"])
         if step is None:
             raise BadInput(f"unknown command {envelope['command']!r}; known: {', '.join(sorted(self.steps))}")
-        command = Command(self, envelope, signature, now, personal=personal)
+        command = Command(self, envelope, signature, now, envelope_bytes, personal=personal)
         if step.name != "genesis":
             command.actor = self._authenticate(command)
             if command.actor.role not in step.roles:
@@ -124,7 +125,7 @@ class VoucherLedger(Application):
             raise KeyNotValid(f"key {envelope['key_id']} is not registered for actor {envelope['actor']}")
         if key["valid_until"] is not None:
             raise KeyNotValid(f"key {envelope['key_id']} stopped being valid at {key['valid_until']}")
-        if not verify_signature(key["public_key"], canonical_json(envelope), command.signature):
+        if not verify_signature(key["public_key"], command.envelope_bytes, command.signature):
             raise InvalidSignature(f"the signature does not verify with key {envelope['key_id']}")
         if actor.erased:
             raise KeyNotValid(f"party {envelope['actor']} was erased and can no longer act")
@@ -162,15 +163,15 @@ class VoucherLedger(Application):
             raise Conflict("this command_id was already used for a different envelope; use a new command_id")
         return Outcome(receipt.result, duplicate=True)
 
-    def _after_race(self, envelope: dict[str, Any], signature: str, personal: dict[str, Any] | None,
-                    envelope_hash: str) -> Outcome:
+    def _after_race(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
+                    personal: dict[str, Any] | None, envelope_hash: str) -> Outcome:
         """Another writer committed first. A repeat of the same command returns
         the first result; otherwise re-deciding against the new state gives the
         precise refusal, or a 409 to retry."""
         earlier = self._receipt(envelope["command_id"])
         if earlier is not None:
             return self._repeat(earlier, envelope_hash)
-        self._decide(envelope, signature, personal)
+        self._decide(envelope, signature, envelope_bytes, personal)
         raise Conflict("another command changed the same record at the same moment; send it again")
 
     # -- reading -----------------------------------------------------------

@@ -33,6 +33,7 @@ class Command:
     envelope: dict[str, Any]
     signature: str
     now: datetime
+    envelope_bytes: bytes
     actor: Party | None = None
     personal: dict[str, Any] | None = None
     changed: dict[UUID, Chained] = field(default_factory=dict)

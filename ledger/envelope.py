@@ -107,10 +107,11 @@ def check_json_limits(value: Any, *, path: str = "body", depth: int = 0) -> None
     raise BadInput(f"{path} has a value of type {type(value).__name__}, which JSON cannot hold")
 
 
-def check_signed(signed: Any) -> tuple[dict[str, Any], str]:
+def check_signed(signed: Any) -> tuple[dict[str, Any], str, bytes]:
     """Validates the shape of `{"envelope": {...}, "signature": "..."}`;
-    returns the envelope and signature. Signature validity is checked later,
-    against the key registered in the ledger."""
+    returns the envelope, the signature and the envelope's canonical bytes
+    (what was signed, and what its hash is taken of). Signature validity is
+    checked later, against the key registered in the ledger."""
     if not isinstance(signed, dict) or set(signed) != {"envelope", "signature"}:
         raise BadInput('a signed command is {"envelope": {...}, "signature": "<base64>"} and nothing else')
     envelope, signature = signed["envelope"], signed["signature"]
@@ -125,7 +126,8 @@ def check_signed(signed: Any) -> tuple[dict[str, Any], str]:
     if not isinstance(signature, str) or not 80 <= len(signature) <= 100:
         raise BadInput("signature must be the base64 of a 64-byte Ed25519 signature")
     check_json_limits(envelope, path="envelope")
-    if len(canonical_json(envelope)) > MAX_ENVELOPE_BYTES:
+    envelope_bytes = canonical_json(envelope)
+    if len(envelope_bytes) > MAX_ENVELOPE_BYTES:
         raise BadInput(f"envelope is larger than {MAX_ENVELOPE_BYTES} bytes")
     parse_uuid(envelope["command_id"], what="command_id")
     parse_uuid(envelope["actor"], what="actor")
@@ -137,7 +139,7 @@ def check_signed(signed: Any) -> tuple[dict[str, Any], str]:
         raise BadInput("command must be the name of a ledger step, e.g. issue_voucher")
     if not isinstance(envelope["body"], dict):
         raise BadInput("body must be a JSON object")
-    return envelope, signature
+    return envelope, signature, envelope_bytes
 
 
 def sign_command(

@@ -29,7 +29,7 @@ from ledger.application import VoucherLedger
 from ledger.command import Command
 from ledger.envelope import check_signed
 from ledger.errors import RoleNotAllowed
-from ledger.signing import canonical_json, sha256_hex
+from ledger.signing import sha256_hex
 
 BATCH_EVENTS = 5000
 
@@ -48,9 +48,10 @@ class BulkWriter:
     def command(self, signed: dict[str, Any], personal: dict[str, Any] | None = None) -> None:
         """Decides one command like `VoucherLedger.submit`, and queues its events."""
         ledger = self.ledger
-        envelope, signature = check_signed(signed)
+        envelope, signature, envelope_bytes = check_signed(signed)
         step = ledger.steps[envelope["command"]]
-        command = Command(ledger, envelope, signature, ledger.clock(), personal=personal, loaded=self.cache)
+        command = Command(ledger, envelope, signature, ledger.clock(), envelope_bytes, personal=personal,
+                          loaded=self.cache)
         command.actor = ledger._authenticate(command)
         if command.actor.role not in step.roles:
             raise RoleNotAllowed(f"a {command.actor.role} may not {step.name}")
@@ -58,7 +59,7 @@ class BulkWriter:
         command.body.refuse_unknown()
         result = ledger._result(command)
         command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
-                       {"result": result, "envelope_hash": sha256_hex(canonical_json(envelope))})
+                       {"result": result, "envelope_hash": sha256_hex(envelope_bytes)})
         for aggregate in command.changed.values():
             self.pending.extend(ledger.mapper.to_stored_event(event) for event in aggregate.collect_events())
             if isinstance(aggregate, (Receipt, NationalIdentity, SubsidyClaim)):
