@@ -200,6 +200,8 @@ class RegionScenario:
                     "valid_until": (self.start + timedelta(days=valid_days)).date().isoformat()})
                 demo.act(trainee, "claim_voucher", voucher, {})
                 institution_index = index % 2
+                demo.act(trainee, "choose_institution", voucher,
+                         {"institution": self.institutions[institution_index].actor})  # L7: the trainee's choice
                 self.vouchers.append({"id": voucher, "trainee": trainee, "path": path, "occupation": occupation,
                                       "level": level, "occupation_type": occupation_type,
                                       "institution": self.institutions[institution_index],
@@ -276,12 +278,15 @@ class RegionScenario:
             if voucher["path"] in ("paid", "clawed_back"):
                 demo.act(self.bureau, "close_notice", voucher["id"], {"outcome": "cleared"})
                 state = demo.ledger.get(voucher["id"])
-                demo.act(demo.finance, "pay", voucher["id"], {"amount_fen": state.subsidy_fen - state.prepaid_fen,
-                                                              "fund": self.profile.funds[0]})
                 trainee = demo.ledger.get(state.trainee)
-                if trainee.allowance_groups:
-                    demo.act(demo.finance, "pay_allowance", voucher["id"],
-                             {"amount_fen": 50000, "fund": "employment_subsidy_fund"})
+                if trainee.allowance_groups and self.profile.allowance and state.online_days:
+                    # N4: the days from enrolment to assessment, with online learning in them, before payout
+                    days = (date.fromisoformat(state.assessed_on) - date.fromisoformat(state.enrolled_on)).days + 1
+                    demo.act(demo.finance, "pay_allowance", voucher["id"], {
+                        "amount_fen": days * self.profile.allowance.daily_fen, "fund": "employment_subsidy_fund",
+                        "from_day": state.enrolled_on, "to_day": state.assessed_on})
+                demo.act(demo.finance, "pay", voucher["id"], {"amount_fen": state.balance_due_fen,
+                                                              "fund": self.profile.funds[0]})
             elif voucher["path"] == "upheld":
                 demo.act(self.bureau, "close_notice", voucher["id"],
                          {"outcome": "upheld", "reason": "objection confirmed by site visit"})
@@ -311,6 +316,7 @@ class RegionScenario:
             "trainee": trainee.actor, "occupation": occupation, "level": level, "standard_fen": standard_fen,
             "shortage": shortage, "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()})
         demo.act(trainee, "claim_voucher", voucher, {})
+        demo.act(trainee, "choose_institution", voucher, {"institution": self.institutions[0].actor})
         demo.act(self.institutions[0], "enrol", voucher, {"filing": str(self.filings[(0, occupation)])})
         return {"id": voucher, "trainee": trainee, "institution": self.institutions[0]}
 

@@ -19,10 +19,12 @@ from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from ledger.aggregates.chained import Chained, derived_id
 from ledger.aggregates.indexes import Receipt
 from ledger.aggregates.party import Party
+from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.config import keys_dir
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
 from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.money import require_sound
 from ledger.personal import PersonalData
 from ledger.signing import sha256_hex, verify_signature
 from ledger.steps import load_all_steps
@@ -113,6 +115,7 @@ class VoucherLedger(Application):
                     f"a {command.actor.role} may not {step.name}; it is a step for: {', '.join(step.roles)}")
         step.run(command)
         command.body.refuse_unknown()
+        self._require_sound_money(command)
         return command
 
     def _authenticate(self, command: Command) -> Party:
@@ -142,6 +145,15 @@ class VoucherLedger(Application):
             "recorded_at": command.recorded_at,
             "event_hashes": [event.seal["event_hash"] for event in events],
         }
+
+    @staticmethod
+    def _require_sound_money(command: Command) -> None:
+        """The write side's money invariants (ledger/money.py) on every voucher
+        the step changed, before anything is saved: a command that would break
+        one is refused with its rule, and the ledger stays as it was."""
+        for aggregate in command.changed.values():
+            if isinstance(aggregate, Voucher):
+                require_sound(aggregate)
 
     @staticmethod
     def _assert_sealed(command: Command) -> None:

@@ -49,3 +49,13 @@ class Conflict(LedgerError):
 
 class TamperDetected(LedgerError):
     """Verification found an altered, missing or unsigned record."""
+
+
+class ViewFailed(LedgerError):
+    """A view (projection) could not apply an event the ledger accepted: a bug
+    in the read side or a hole in the write side's checks. The views stop at the
+    event before it; `/readyz`, `vledger verify` and the ledger page name it."""
+
+    def __init__(self, view: str, sequence: int, event_type: str, error: str) -> None:
+        super().__init__(f"view {view} cannot apply event {sequence} ({event_type}): {error}")
+        self.view, self.sequence, self.event_type, self.error = view, sequence, event_type, error

@@ -46,15 +46,17 @@ _FIELDS = (
     "region", "version", "title", "source", "valid_from", "valid_until",
     "class_hour_minutes", "online_share_cap_percent", "online_share_rule",
     "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
-    "prepayment_percent", "segments", "allowance_groups", "retention_years",
+    "prepayment_percent", "segments", "allowance_groups", "allowance", "retention_years",
     "funds", "rule_ids",
 )
 # Fields whose value is a number or a policy choice: each needs a rule_ids note.
 _CITED_FIELDS = (
     "valid_from", "valid_until", "class_hour_minutes", "online_share_cap_percent",
     "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
-    "allowance_groups", "retention_years", "funds",
+    "allowance_groups", "allowance", "retention_years", "funds",
 )
+MAX_ALLOWANCE_DAILY_FEN = 100_000  # 1,000 yuan a day: far above any city's figure, a bound on typing errors
+MAX_ALLOWANCE_DAYS = 366
 
 
 class InvalidProfile(ValueError):
@@ -77,6 +79,16 @@ class Segments:
 
 
 @dataclass(frozen=True)
+class Allowance:
+    """N4, S3: the living allowance of a region that opted in. The notices set
+    no amount (各市可根据实际), so `set_by` says who set these figures."""
+
+    daily_fen: int
+    max_days: int
+    set_by: str
+
+
+@dataclass(frozen=True)
 class RegionProfile:
     region: str
     version: str
@@ -94,6 +106,7 @@ class RegionProfile:
     prepayment_percent: int
     segments: Segments | None
     allowance_groups: tuple[str, ...]
+    allowance: Allowance | None  # None: the region has not opted in and pays no allowance (N4)
     retention_years: int | None
     funds: tuple[str, ...]
     rule_ids: Mapping[str, str]  # field name -> note citing rule IDs
@@ -130,6 +143,10 @@ class RegionProfile:
                 "offline_percent": self.segments.offline_percent,
             },
             "allowance_groups": list(self.allowance_groups),
+            "allowance": None if self.allowance is None else {
+                "daily_fen": self.allowance.daily_fen, "max_days": self.allowance.max_days,
+                "set_by": self.allowance.set_by,
+            },
             "retention_years": self.retention_years,
             "funds": list(self.funds),
             "rule_ids": dict(self.rule_ids),
@@ -222,6 +239,14 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         )
         if segments.online_percent + segments.offline_percent != 100:
             raise _fail(where, "segments online_percent + offline_percent must be 100")
+    allowance = None
+    if raw["allowance"] is not None:
+        _exact_keys(where, raw["allowance"], ("daily_fen", "max_days", "set_by"), "allowance")
+        allowance = Allowance(
+            daily_fen=_int(where, raw["allowance"], "daily_fen", 1, MAX_ALLOWANCE_DAILY_FEN),
+            max_days=_int(where, raw["allowance"], "max_days", 1, MAX_ALLOWANCE_DAYS),
+            set_by=_text(where, raw["allowance"], "set_by"),
+        )
     retention_years = None
     if raw["retention_years"] is not None:
         retention_years = _int(where, raw, "retention_years", 1, 100)
@@ -251,6 +276,7 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         prepayment_percent=_int(where, raw, "prepayment_percent", 0, 100),
         segments=segments,
         allowance_groups=_names(where, raw, "allowance_groups", ALLOWANCE_GROUPS),
+        allowance=allowance,
         retention_years=retention_years,
         funds=_names(where, raw, "funds", FUNDS),
         rule_ids=MappingProxyType(dict(rule_ids)),
@@ -268,6 +294,10 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         raise _fail(where, "a profile pays either a prepayment (H3) or segments (S2), not both")
     if not profile.funds:
         raise _fail(where, "funds must name at least one fund (N6)")
+    if (profile.allowance is not None) != bool(profile.allowance_groups):
+        raise _fail(where, "allowance is set exactly when allowance_groups names a group (N4)")
+    if profile.allowance is not None and "employment_subsidy_fund" not in profile.funds:
+        raise _fail(where, "a region that pays allowances lists employment_subsidy_fund (N4)")
     return profile
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Integer, String, Table
 
+from ledger.lifecycle import leads_out
 from ledger.rules import profile_for
 from projections.events import LoggedEvent
 from projections.store import METADATA, Store, ViewTable
@@ -67,7 +68,6 @@ COMMITMENTS = ViewTable(Table(
 ), key=("voucher",))
 
 STAGE_RULES = {"prepayment": "H3", "balance": "H7", "online": "S2", "offline": "S2", "full": "N3"}
-EXIT_EVENTS = ("Voucher.Expired", "Voucher.Revoked", "Voucher.ClawedBack")
 NEVER_NEGATIVE = ("commitment", "receivable", "paid", "allowance")
 
 
@@ -117,11 +117,8 @@ class Balances:
 
     @staticmethod
     def _is_exit(event: LoggedEvent) -> bool:
-        facts = event.facts
-        return (event.type in EXIT_EVENTS
-                or (event.type == "Voucher.Assessed" and not facts["passed"])
-                or (event.type == "Voucher.Reviewed" and not facts["approved"])
-                or (event.type == "Voucher.NoticeClosed" and facts["outcome"] != "cleared"))
+        """The event leads out of the loop, by the declared lifecycle."""
+        return leads_out(event.type.removeprefix("Voucher."), event.facts)
 
     @staticmethod
     def _commit(event: LoggedEvent, store: Store) -> None:

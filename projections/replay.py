@@ -74,8 +74,9 @@ class Difference:
 def compare_views(source: Any, *, progress: Callable[[int], None] | None = None,
                   limit: int = MAX_DIFFERENCES) -> list[Difference]:
     """Replays the log in memory up to the stored views' position and returns
-    every row where a stored view differs from the replay (at most `limit`).
-    Read-only: it never writes the views."""
+    every row where a stored view differs from the replay (at most `limit`);
+    then replays the rest of the log, so an event no view can apply raises
+    `ViewFailed` here too. Read-only: it never writes the views."""
     from projections.runner import open_source, projection_for
 
     ledger = open_source(source)
@@ -122,6 +123,8 @@ def _compare_at(ledger: Any, position: int, progress: Callable[[int], None] | No
                 continue
             stored = {view.key_of(row): dict(row) for row in connection.execute(select(view.table)).mappings()}
             _differ(view, stored, store.rows[view.name], differences, limit)
+    for event in log_events(ledger, start=position + 1):  # the views have yet to apply these: each must apply
+        apply(event, store)  # raises ViewFailed naming the view and the event
     return differences
 
 

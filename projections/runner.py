@@ -8,6 +8,7 @@ tracking recorder; the same code runs on PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from eventsourcing.persistence import IntegrityError
 from sqlalchemy import delete, update
 
 from ledger.application import VoucherLedger
-from ledger.errors import BadInput
+from ledger.errors import BadInput, ViewFailed
+from projections import failures
 from projections.log import events as log_events, read_events
 from projections.replay import replay
 from projections.store import insert_rows
 from projections.views import APPLICATION_NAME, VIEW_NAMES, MODULES, LedgerViews, PositionMoved, ViewsRecorder
 
+log = logging.getLogger("vledger.projections")
 BATCH_SIZE = 10_000
 ATTEMPTS = 3
 Progress = Callable[[int], None]
@@ -51,16 +54,23 @@ def projection_for(ledger: VoucherLedger) -> LedgerViews:
     if projection is None:
         recorder = ViewsRecorder(ledger.factory.datastore)
         recorder.create_table()
+        failures.create_table(ledger.engine)
         projection = _projections[ledger] = LedgerViews(view=recorder)
     return projection
 
 
 def catch_up(source: VoucherLedger | str, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
-             stop: int | None = None) -> CatchUp:
+             stop: int | None = None, retry_failed: bool = False) -> CatchUp:
     """Applies every event recorded since the views' position (up to `stop`);
-    a concurrent catch-up that wins a batch makes this one continue after it."""
+    a concurrent catch-up that wins a batch makes this one continue after it.
+    A view that failed on the next event raises that `ViewFailed` at once,
+    unless `retry_failed` (the server's follower retries, backing off)."""
     ledger = open_source(source)
     projection = projection_for(ledger)
+    if not retry_failed:
+        failed = failures.first(ledger.engine)
+        if failed is not None and failed.sequence == projection.view.position() + 1:
+            raise failed
     started = time.perf_counter()
     applied = 0
     for attempt in range(ATTEMPTS):
@@ -72,7 +82,10 @@ def catch_up(source: VoucherLedger | str, *, batch_size: int = BATCH_SIZE, progr
                 raise
     if projection.view.indexes_pending:
         projection.view.create_indexes()
-    return CatchUp(applied, projection.view.position(), time.perf_counter() - started)
+    reached = projection.view.position()
+    if applied:
+        failures.clear_through(ledger.engine, reached)
+    return CatchUp(applied, reached, time.perf_counter() - started)
 
 
 def _follow(ledger: VoucherLedger, projection: LedgerViews, batch_size: int, progress: Progress | None,
@@ -84,7 +97,11 @@ def _follow(ledger: VoucherLedger, projection: LedgerViews, batch_size: int, pro
         events = read_events(ledger, position + 1, batch_size, stop)
         if not events:
             break
-        store = projection.process_batch(events, start=position, store=store)
+        try:
+            store = projection.process_batch(events, start=position, store=store)
+        except ViewFailed as failure:
+            _stop_before(ledger, projection, events, position, failure)
+            raise
         position = events[-1].sequence
         applied += len(events)
         if progress:
@@ -92,6 +109,18 @@ def _follow(ledger: VoucherLedger, projection: LedgerViews, batch_size: int, pro
         if len(events) < batch_size:
             break
     return applied
+
+
+def _stop_before(ledger: VoucherLedger, projection: LedgerViews, events: list, position: int,
+                 failure: ViewFailed) -> None:
+    """Applies the batch's events before the failing one (a fresh store: the
+    failed batch left rows half changed in memory), then records the failure
+    where /readyz, `vledger verify` and the ledger page see it."""
+    before = [event for event in events if event.sequence < failure.sequence]
+    if before:
+        projection.process_batch(before, start=position)
+    failures.record(ledger.engine, failure, ledger.now_iso())
+    log.error("%s; the views stop before it until the cause is fixed and the views rebuilt", failure)
 
 
 def rebuild(source: VoucherLedger | str, *, view: str | None = None, batch_size: int = BATCH_SIZE,

@@ -16,8 +16,10 @@ from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
+from ledger.errors import ViewFailed
 from projections.audit import Audit
 from projections.balances import Balances
 from projections.events import LoggedEvent, from_domain_event
@@ -39,8 +41,15 @@ class PositionMoved(IntegrityError):
 
 
 def apply(event: LoggedEvent, store: Store) -> None:
+    """Applies one event to every view; a view that cannot is a `ViewFailed`
+    naming the view and the event (never a bare assertion deep in a loop)."""
     for module in MODULES:
-        module.apply(event, store)
+        try:
+            module.apply(event, store)
+        except SQLAlchemyError:
+            raise  # the database, not the view: catch-up retries
+        except Exception as error:
+            raise ViewFailed(module.name, event.sequence, event.type, str(error) or type(error).__name__) from error
 
 
 def apply_all(events: Iterable[LoggedEvent], store: Store) -> int:

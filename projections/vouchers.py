@@ -1,4 +1,5 @@
-"""Voucher state (L7): where each voucher is in the loop, under which region
+"""Voucher state (L7): where each voucher is in the loop (its state from the
+declared lifecycle, `ledger/lifecycle.py`), under which region
 profile version, at which institution and class, its hours online and offline
 (minutes and whole class hours, L1/S1), its certificate (L14), and its money:
 approved, prepaid (H3), paid (H7), allowance (N4), clawed back; with the
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, String, Table
 
+from ledger.lifecycle import status_after
 from ledger.rules import profile_for
 from projections.events import LoggedEvent
 from projections.store import METADATA, Store, ViewTable
@@ -47,13 +49,6 @@ VOUCHERS = ViewTable(Table(
     Column("updated_at", String(27), nullable=False),
 ), key=("id",))
 
-STATUS_AFTER = {
-    "Voucher.Claimed": "claimed", "Voucher.Enrolled": "enrolled", "Voucher.OnlineLearningRecorded": "training",
-    "Voucher.OfflineTrainingRecorded": "training", "Voucher.RedemptionRequested": "redemption_requested",
-    "Voucher.NoticeOpened": "in_notice", "Voucher.Paid": "paid", "Voucher.Expired": "expired",
-    "Voucher.Revoked": "revoked", "Voucher.ClawedBack": "clawed_back",
-}
-
 
 class Vouchers:
     name = "vouchers"
@@ -77,20 +72,19 @@ class Vouchers:
             voucher = store.get("view_vouchers", event.aggregate_id)
             assert voucher is not None, f"event {event.sequence} changes a voucher never issued"
             self._change(voucher, event)
-        voucher["status"] = self._status(event, voucher["status"])
+        voucher["status"] = status_after(event.type.removeprefix("Voucher."), voucher["status"], facts)
         voucher["last_sequence"], voucher["updated_at"] = event.sequence, event.recorded_at
+        self._check(voucher, event)
         store.put("view_vouchers", voucher)
 
     @staticmethod
-    def _status(event: LoggedEvent, status: str) -> str:
-        facts = event.facts
-        if event.type == "Voucher.Assessed":
-            return "certified" if facts["passed"] else "failed"
-        if event.type == "Voucher.Reviewed":
-            return "approved" if facts["approved"] else "rejected"
-        if event.type == "Voucher.NoticeClosed":
-            return "cleared" if facts["outcome"] == "cleared" else "rejected"
-        return STATUS_AFTER.get(event.type, status)
+    def _check(voucher: dict, event: LoggedEvent) -> None:
+        """TIGER_STYLE, the same money invariants as the write side (ledger/money.py)."""
+        payouts_fen = voucher["prepaid_fen"] + voucher["paid_fen"]
+        assert payouts_fen <= voucher["approved_fen"], (
+            f"event {event.sequence}: voucher {voucher['id']} paid out {payouts_fen} fen of {voucher['approved_fen']}")
+        assert voucher["clawed_back_fen"] in (0, payouts_fen + voucher["allowance_fen"]), (
+            f"event {event.sequence}: voucher {voucher['id']} clawed back other than what was paid")
 
     @staticmethod
     def _change(voucher: dict, event: LoggedEvent) -> None:

@@ -84,7 +84,7 @@ def build_demo_ledger(folder: Path) -> DemoLedger:
         trainee = world.trainee(personal)
         filing = world.approved_filing()
         voucher = world.issue(trainee)
-        world.do(trainee, "claim_voucher", voucher, {})
+        world.claim_and_choose(trainee, voucher)
         world.do(world.institution, "enrol", voucher, {"filing": str(filing)})
         world.clock.advance(days=3)
         for record in range(LONG_TIMELINE_EVENTS - 3):

@@ -53,7 +53,8 @@ class Targets:
             (world.institution, "record_offline_training", self.voucher,
              {"started_at": now, "minutes": 60, "location": "workshop"}),
             (world.finance, "prepay", self.voucher, {"amount_fen": 1000, "fund": world.profile.funds[0]}),
-            (world.finance, "pay_allowance", self.voucher, {"amount_fen": 1000, "fund": world.profile.funds[0]}),
+            (world.finance, "pay_allowance", self.voucher, {"amount_fen": 1000, "fund": world.profile.funds[0],
+                                                             "from_day": now[:10], "to_day": now[:10]}),
             (world.bureau, "claw_back", self.voucher, {"amount_fen": 1, "reason": "fraud", "rule": "L12"}),
             (world.bureau, "register_party", uuid.uuid4(), {
                 "role": "institution", "public_key": SigningKey.generate().public_key_b64, "name": "new school",

@@ -48,7 +48,7 @@ def enrol_at(world: World, institution: SigningKey) -> uuid.UUID:
     world.do(world.bureau, "approve_filing", filing, {})
     trainee = world.trainee()
     voucher = world.issue(trainee)
-    world.do(trainee, "claim_voucher", voucher, {})
+    world.claim_and_choose(trainee, voucher, institution)
     world.do(institution, "enrol", voucher, {"filing": str(filing)})
     return voucher
 

@@ -38,6 +38,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
         "trainee": trainee_key.actor, "occupation": "electrician", "level": "4", "standard_fen": 80000,
         "shortage": True, "valid_until": (world.clock.now + timedelta(days=180)).date().isoformat()})
     trainee.submit("claim_voucher", voucher, {})
+    trainee.submit("choose_institution", voucher, {"institution": world.institution.actor})
     institution.submit("enrol", voucher, {"filing": str(filing)})
     prepayment_fen = institution.get(f"/v1/vouchers/{voucher}/payments")["payments"][0]["fen"]
     finance.submit("prepay", voucher, {"amount_fen": prepayment_fen, "fund": "skills_upgrading_account"})
@@ -50,7 +51,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
         institution.submit("record_offline_training", voucher, {
             "started_at": iso(world.clock.now), "minutes": min(offline_left, 480), "location": "workshop"})
         offline_left -= 480
-    finance.submit("pay_allowance", voucher, {"amount_fen": 5000, "fund": "employment_subsidy_fund"})
+    finance.submit("pay_allowance", voucher, world.allowance_body(voucher, days=4, amount_fen=5000))
     institution.submit("assess", voucher, {"passed": True, "certificate_number": "HY-0001",
                                            "certificate_kind": "skill_level"})
     institution.submit("request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
@@ -67,7 +68,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     assert state["prepaid_fen"] + state["paid_fen"] == state["subsidy_fen"] == 132000
     assert state["allowance_fen"] == 5000
     history = inspector.get_all(f"/v1/vouchers/{voucher}/history", {"limit": 3})
-    assert [row["role"] for row in history][:3] == ["bureau", "trainee", "institution"]
+    assert [row["role"] for row in history][:4] == ["bureau", "trainee", "trainee", "institution"]
     assert {row["role"] for row in history} == {"bureau", "trainee", "institution", "platform", "finance"}
     assert [row["sequence"] for row in history] == list(range(1, state["version"] + 1))
     assert trainee.get(f"/v1/vouchers/{voucher}")["trainee"] == trainee_key.actor

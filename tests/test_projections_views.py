@@ -88,12 +88,15 @@ def test_n4_living_allowance_is_posted_to_the_trainee(hengyang: World) -> None:
     filing = hengyang.approved_filing()
     trainee = hengyang.trainee(allowance_groups=["registered_poor"])
     voucher = hengyang.issue(trainee)
-    hengyang.do(trainee, "claim_voucher", voucher, {})
+    hengyang.claim_and_choose(trainee, voucher)
     hengyang.do(hengyang.institution, "enrol", voucher, {"filing": str(filing)})
-    hengyang.do(hengyang.finance, "pay_allowance", voucher, {"amount_fen": 30000, "fund": "employment_subsidy_fund"})
+    hengyang.clock.advance(days=3)
+    hengyang.online(voucher, 60)
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4,
+                                                                                    amount_fen=9000))
     row = state(hengyang.ledger, voucher)
     allowance = row["postings"][-1]
-    assert (allowance["stage"], allowance["rule"], allowance["amount_fen"]) == ("allowance", "N4", 30000)
+    assert (allowance["stage"], allowance["rule"], allowance["amount_fen"]) == ("allowance", "N4", 9000)
     assert allowance["debit_account"] == f"allowance:{trainee.actor}"
 
 

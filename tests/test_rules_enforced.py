@@ -28,7 +28,7 @@ def test_h4_enrolment_in_an_unapproved_filing_is_refused(world: World) -> None:
     world.do(world.institution, "file_class", filing, world.filing_body())
     trainee = world.trainee()
     voucher = world.issue(trainee)
-    world.do(trainee, "claim_voucher", voucher, {})
+    world.claim_and_choose(trainee, voucher)
     refused(world, "H4", world.institution, "enrol", voucher, {"filing": str(filing)})
     world.do(world.bureau, "approve_filing", filing, {})
     world.do(world.institution, "enrol", voucher, {"filing": str(filing)})
@@ -97,7 +97,7 @@ def test_l12_a_banned_institution_can_neither_file_nor_enrol_nor_be_relisted(wor
     filing = world.approved_filing()
     trainee = world.trainee()
     voucher = world.issue(trainee)
-    world.do(trainee, "claim_voucher", voucher, {})
+    world.claim_and_choose(trainee, voucher)
     world.do(world.bureau, "ban", world.institution.actor, {"reason": "forged attendance"})
     refused(world, "L12", world.institution, "file_class", uuid.uuid4(), world.filing_body())
     refused(world, "L12", world.institution, "enrol", voucher, {"filing": str(filing)})
@@ -220,13 +220,16 @@ def test_l12_claw_back_recovers_exactly_what_was_paid(world: World) -> None:
 
 def test_n4_living_allowance_only_for_the_named_groups(hengyang: World) -> None:
     voucher, _ = hengyang.enrolled_voucher()
-    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
-            {"amount_fen": 30000, "fund": "employment_subsidy_fund"})
+    hengyang.clock.advance(days=3)
+    hengyang.online(voucher, 60)
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
     trainee = hengyang.trainee(allowance_groups=["registered_poor"])
     eligible = hengyang.issue(trainee)
-    hengyang.do(trainee, "claim_voucher", eligible, {})
+    hengyang.claim_and_choose(trainee, eligible)
     hengyang.do(hengyang.institution, "enrol", eligible, {"filing": str(hengyang.approved_filing())})
-    hengyang.do(hengyang.finance, "pay_allowance", eligible, {"amount_fen": 30000, "fund": "employment_subsidy_fund"})
+    hengyang.clock.advance(days=3)
+    hengyang.online(eligible, 60)
+    hengyang.do(hengyang.finance, "pay_allowance", eligible, hengyang.allowance_body(eligible, days=4))
 
 
 def test_l10_the_same_person_is_registered_once(world: World) -> None:

@@ -6,7 +6,7 @@ profile's validity window."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ledger.application import VoucherLedger
@@ -120,9 +120,16 @@ class World:
                                                 level=issue.get("level", "4"))
         trainee = self.trainee()
         voucher = self.issue(trainee, **issue)
-        self.do(trainee, "claim_voucher", voucher, {})
+        self.claim_and_choose(trainee, voucher)
         self.do(self.institution, "enrol", voucher, {"filing": str(filing)})
         return voucher, trainee
+
+    def claim_and_choose(self, trainee: SigningKey, voucher: uuid.UUID, institution: SigningKey | None = None
+                         ) -> dict[str, Any]:
+        """The trainee claims the voucher and chooses the institution (L7; the world's own by default)."""
+        self.do(trainee, "claim_voucher", voucher, {})
+        return self.do(trainee, "choose_institution", voucher,
+                       {"institution": (institution or self.institution).actor})
 
     def online(self, voucher: uuid.UUID, minutes: int, **overrides: Any) -> dict[str, Any]:
         body = {"signed_in_at": iso(self.clock.now), "minutes": minutes, "questions_answered": 1,
@@ -133,6 +140,16 @@ class World:
     def offline(self, voucher: uuid.UUID, minutes: int) -> dict[str, Any]:
         return self.do(self.institution, "record_offline_training", voucher,
                        {"started_at": iso(self.clock.now), "minutes": minutes, "location": "workshop"})
+
+    def allowance_body(self, voucher: uuid.UUID, days: int = 1, from_day: str | None = None,
+                       amount_fen: int | None = None) -> dict[str, Any]:
+        """A pay_allowance body (N4) for `days` days from `from_day` (the enrolment day by default),
+        at the region's daily amount unless `amount_fen` says otherwise."""
+        start = date.fromisoformat(from_day or self.ledger.get(voucher).enrolled_on)
+        daily_fen = self.profile.allowance.daily_fen if self.profile.allowance else 1
+        return {"amount_fen": amount_fen if amount_fen is not None else daily_fen * days,
+                "fund": "employment_subsidy_fund", "from_day": start.isoformat(),
+                "to_day": (start + timedelta(days=days - 1)).isoformat()}
 
     def trained_voucher(self, **issue: Any) -> uuid.UUID:
         voucher, _ = self.enrolled_voucher(**issue)

@@ -1,6 +1,7 @@
 """The `vledger` command line. Each command group lives in its own module and
 registers on `app`; domain errors become one clear sentence on stderr with
-exit code 2 (bad input, refused command) or 1 (failed verification)."""
+exit code 2 (bad input, refused command) or 1 (failed verification, a view
+that cannot apply an event)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 import typer
 
-from ledger.errors import LedgerError, TamperDetected
+from ledger.errors import LedgerError, TamperDetected, ViewFailed
 
 app = typer.Typer(
     name="vledger",
@@ -29,6 +30,9 @@ def main() -> None:
         app()
     except TamperDetected as error:
         typer.echo(f"verification failed: {error}", err=True)
+        sys.exit(1)
+    except ViewFailed as error:
+        typer.echo(f"the read side failed: {error}", err=True)
         sys.exit(1)
     except LedgerError as error:
         typer.echo(f"error: {error}", err=True)

@@ -17,7 +17,7 @@ from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
 from api.pages.verification import record_verification
 from ledger.envelope import parse_uuid, sign_command
-from ledger.errors import BadInput, NotFound, TamperDetected
+from ledger.errors import BadInput, NotFound, TamperDetected, ViewFailed
 from ledger.genesis import trust_root_key
 from ledger.signing import SigningKey
 from ledger.transparency.bundle import make_bundle, verify_bundle
@@ -27,7 +27,7 @@ from ledger.transparency.draw import draw as draw_targets
 from ledger.transparency.export import export_ledger, read_checkpoints, read_events, read_keys
 from ledger.transparency.proofs import consistency_proof, inclusion_proof
 from ledger.verify import Report, verify_log
-from projections import compare_views
+from projections import compare_views, failures
 
 console = Console(stderr=True)
 checkpoint_app = typer.Typer(help="Record, print or cosign a signed checkpoint of the log.", no_args_is_help=False)
@@ -169,10 +169,17 @@ def verify(checkpoint_file: Path = typer.Option(None, "--checkpoint",
 
 
 def _compare_views(ledger, report: Report) -> dict[str, Any]:
-    """Every projection equals a fresh replay (DESIGN.md trust model)."""
+    """Every projection equals a fresh replay (DESIGN.md trust model), and
+    every view can apply every accepted event (none failed)."""
     if ledger is None or report.first_problem is not None:
         return {}
-    differences = compare_views(ledger)
+    try:
+        differences = compare_views(ledger)
+        failed = failures.first(ledger.engine)  # recorded by a catch-up, e.g. the server's
+        if failed is not None:
+            raise failed
+    except ViewFailed as failure:
+        return {"views": "failed", "first_problem": f"{failure}; the read side stops before that event"}
     if differences:
         first = differences[0]
         return {"views": "differ", "first_problem": f"view {first.view}, key {first.key}: the stored view "

@@ -43,7 +43,10 @@ WRITE_ROUTES: tuple[WriteRoute, ...] = (
                "Approve or reject a class filing before the class starts (H4)", "filing_id"),
     WriteRoute("/v1/vouchers", ("issue_voucher",), "vouchers", "Issue a voucher to a registered trainee (S2)"),
     _voucher("claim", "claim_voucher", "The trainee claims the voucher (L7, L9)"),
-    _voucher("enrolment", "enrol", "Enrol the voucher in an approved class (H4, L2)"),
+    _voucher("institution-choice", "choose_institution",
+             "The trainee chooses, with their own key, the institution that may enrol the voucher (L7)"),
+    _voucher("enrolment", "enrol", "Enrol the voucher in an approved class of the institution the trainee chose "
+                                   "(H4, L2, L7)"),
     _voucher("online-learning", "record_online_learning", "A platform records online learning (N2, L5, L6, L1, S1)"),
     _voucher("offline-training", "record_offline_training", "The institution records offline training"),
     _voucher("assessment", "assess", "Record the assessment and certificate (S4, L14, H1)"),
@@ -54,7 +57,8 @@ WRITE_ROUTES: tuple[WriteRoute, ...] = (
     _voucher("notice/closure", "close_notice", "Close the public notice (H7)"),
     _voucher("prepayments", "prepay", "Finance prepays part of the subsidy (H3)"),
     _voucher("payments", "pay", "Finance pays the balance (H7)"),
-    _voucher("allowance", "pay_allowance", "Finance pays a living allowance (N4, S3)"),
+    _voucher("allowance", "pay_allowance", "Finance pays a living allowance for named days of online training "
+                                           "(N4, S3)"),
     _voucher("claw-back", "claw_back", "The bureau claws back every fen paid (L12)"),
     _voucher("expiry", "expire_voucher", "Record that an unpaid voucher expired (L7)"),
     _voucher("revocation", "revoke_voucher", "Revoke an unpaid voucher (L7)"),

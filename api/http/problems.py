@@ -22,6 +22,7 @@ from ledger.errors import (
     RoleNotAllowed,
     RuleViolation,
     TamperDetected,
+    ViewFailed,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -49,6 +50,7 @@ DOMAIN_PROBLEMS: dict[type[LedgerError], ProblemKind] = {
     RuleViolation: ProblemKind(422, "rule-violation", "A rule refuses this step"),
     Conflict: ProblemKind(409, "conflict", "Conflict: retry or stop"),
     TamperDetected: ProblemKind(500, "tamper-detected", "The ledger failed verification"),
+    ViewFailed: ProblemKind(503, "view-failed", "A view cannot apply an accepted event; reads wait for the fix"),
 }
 
 EDGE_PROBLEMS: dict[str, ProblemKind] = {kind.slug: kind for kind in (

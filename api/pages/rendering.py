@@ -14,17 +14,31 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.http.deps import Caller
 from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
 from api.pages.timeline import yuan
 from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound
+from ledger.lifecycle import STATES
 
 log = logging.getLogger("vledger.pages")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["yuan"] = yuan
 templates.env.filters["short"] = lambda text, length=8: (text or "")[:length]
+
+
+def status_badge(status: str | None) -> Markup:
+    """A voucher's status badge, labelled from the declared lifecycle (ledger/lifecycle.py)."""
+    state = STATES.get(status or "")
+    if state is None:
+        return Markup('<span class="status-tag">{}</span>').format(status or "")
+    return Markup('<span class="status-tag s-{} k-{}" data-status="{}" title="{}">{} {}</span>').format(
+        state.name, state.kind, state.name, state.name, state.english, state.chinese)
+
+
+templates.env.filters["status_badge"] = status_badge
 
 STATUS_OF = {BadInput: 400, KeyNotValid: 403, NotFound: 404}
 

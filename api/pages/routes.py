@@ -23,8 +23,9 @@ from api.pages.search import MAX_QUERY_CHARACTERS, search as run_search
 from api.pages.timeline import inclusion_proofs, timeline, voucher_events
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
+from ledger.errors import ViewFailed
 from ledger.transparency import log_identity
-from projections import catch_up
+from projections import catch_up, failures
 from projections.audit import AUDIT
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -72,14 +73,19 @@ def may_see_voucher_row(who: Viewer, row: dict[str, Any]) -> bool:
 def ledger_page(request: Request, day: date | None = Query(default=None, description="a day of the fortnight")
                 ) -> Response:
     who = viewer(request)
-    ledger = _ledger(request)
+    ledger = request.app.state.ledger
+    try:
+        catch_up(ledger)
+    except ViewFailed:  # the page stays up and says which view stopped at which event
+        pass
     report_allowed = who.role in REPORT_ROLES
     with ledger.engine.connect() as connection:
         per_day = overview.events_per_day(connection)
         report = overview.fortnightly_report(connection, day) if report_allowed else None
     return render(request, "ledger.html", checkpoints=overview.checkpoints(ledger), per_day=per_day,
                   events=ledger.max_notification_id(), verification=overview.last_verification(ledger),
-                  report=report, report_allowed=report_allowed, identity=log_identity(ledger))
+                  report=report, report_allowed=report_allowed, identity=log_identity(ledger),
+                  view_failures=failures.recorded(ledger.engine))
 
 
 # -- a voucher -------------------------------------------------------------------

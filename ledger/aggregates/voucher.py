@@ -2,7 +2,10 @@
 assess and certify → request redemption → review → public notice → pay;
 exits: expiry, revocation, rejection, claw-back.
 
-Each `@event` body only applies facts; the checks live in `ledger/steps/`."""
+Each `@event` body only applies facts; the checks live in `ledger/steps/`.
+The states and the transitions are declared in `ledger/lifecycle.py`; each body
+takes the new status from that table. The voucher keeps its own money (the
+write side's state that `ledger/money.py` checks before every save)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.aggregates.chained import Chained
+from ledger.lifecycle import EXITS, status_after
 
-EXITS = ("expired", "revoked", "rejected", "failed", "clawed_back")
+__all__ = ["EXITS", "Voucher"]
+MAX_ONLINE_DAYS_KEPT = 400  # bounded: the days with online learning an allowance can cover (N4)
 
 
 class Voucher(Chained):
@@ -28,7 +33,6 @@ class Voucher(Chained):
         self.shortage: bool = facts["shortage"]
         self.valid_until: str = facts["valid_until"]
         self.issued_by: str = facts["issued_by"]
-        self.status = "issued"
         self.filing: str | None = None
         self.institution: str | None = None
         self.platform: str | None = None
@@ -48,6 +52,16 @@ class Voucher(Chained):
         self.paid_fen = 0
         self.clawed_back_fen = 0
         self.allowance_fen = 0
+        self.approved_fen = 0  # set by an approving review: what the payouts may reach (H7)
+        self.balance_due_fen = 0  # fell due when the notice cleared: approved less prepaid (H7)
+        self.allowance_unnamed_fen = 0  # allowances recorded before payments named their days
+        self.chosen_institution: str | None = None  # the trainee's signed choice (L7)
+        self.enrolled_on: str | None = None
+        self.assessed_on: str | None = None
+        self.online_days: list[str] = []  # days with online learning, sorted, at most MAX_ONLINE_DAYS_KEPT (N4)
+        self.allowance_days: list[list[str]] = []  # [from_day, to_day] ranges already paid (N4)
+        self.allowance_days_paid = 0
+        self.status = status_after("Issued", None, facts)
         self.link(seal)
 
     @property
@@ -56,12 +70,19 @@ class Voucher(Chained):
 
     @event("Claimed")
     def claimed(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "claimed"
+        self.status = status_after("Claimed", self.status, facts)
+        self.link(seal)
+
+    @event("InstitutionChosen")
+    def institution_chosen(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.status = status_after("InstitutionChosen", self.status, facts)
+        self.chosen_institution = facts["institution"]
         self.link(seal)
 
     @event("Enrolled")
     def enrolled(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "enrolled"
+        self.status = status_after("Enrolled", self.status, facts)
+        self.enrolled_on = seal["recorded_at"][:10]
         self.filing = facts["filing"]
         self.institution = facts["institution"]
         self.platform = facts.get("platform")
@@ -73,38 +94,44 @@ class Voucher(Chained):
 
     @event("OnlineLearningRecorded")
     def online_learning_recorded(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "training"
+        self.status = status_after("OnlineLearningRecorded", self.status, facts)
         self.online_minutes += facts["minutes"]
+        day = facts["signed_in_at"][:10]
+        if day not in self.online_days and len(self.online_days) < MAX_ONLINE_DAYS_KEPT:
+            self.online_days = sorted(self.online_days + [day])
         self.face_checks_failed += facts["face_checks_failed"]
         self.link(seal)
 
     @event("OfflineTrainingRecorded")
     def offline_training_recorded(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "training"
+        self.status = status_after("OfflineTrainingRecorded", self.status, facts)
         self.offline_minutes += facts["minutes"]
         self.link(seal)
 
     @event("Assessed")
     def assessed(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "certified" if facts["passed"] else "failed"
+        self.status = status_after("Assessed", self.status, facts)
+        self.assessed_on = seal["recorded_at"][:10]
         self.certificate_number = facts.get("certificate_number")
         self.certificate_kind = facts.get("certificate_kind")
         self.link(seal)
 
     @event("RedemptionRequested")
     def redemption_requested(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "redemption_requested"
+        self.status = status_after("RedemptionRequested", self.status, facts)
         self.evidence = facts["evidence"]
         self.link(seal)
 
     @event("Reviewed")
     def reviewed(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "approved" if facts["approved"] else "rejected"
+        self.status = status_after("Reviewed", self.status, facts)
+        if facts["approved"]:
+            self.approved_fen = self.subsidy_fen
         self.link(seal)
 
     @event("NoticeOpened")
     def notice_opened(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "in_notice"
+        self.status = status_after("NoticeOpened", self.status, facts)
         self.notice_closes_at = facts["closes_at"]
         self.link(seal)
 
@@ -115,7 +142,9 @@ class Voucher(Chained):
 
     @event("NoticeClosed")
     def notice_closed(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "cleared" if facts["outcome"] == "cleared" else "rejected"
+        self.status = status_after("NoticeClosed", self.status, facts)
+        if self.status == "cleared":
+            self.balance_due_fen = self.approved_fen - self.prepaid_fen
         self.link(seal)
 
     @event("Prepaid")
@@ -125,27 +154,32 @@ class Voucher(Chained):
 
     @event("Paid")
     def paid(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "paid"
+        self.status = status_after("Paid", self.status, facts)
         self.paid_fen += facts["amount_fen"]
         self.link(seal)
 
     @event("AllowancePaid")
     def allowance_paid(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.allowance_fen += facts["amount_fen"]
+        if "from_day" in facts:  # events recorded before allowances named their days carry none
+            self.allowance_days.append([facts["from_day"], facts["to_day"]])
+            self.allowance_days_paid += facts["days"]
+        else:
+            self.allowance_unnamed_fen += facts["amount_fen"]
         self.link(seal)
 
     @event("Expired")
     def expired(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "expired"
+        self.status = status_after("Expired", self.status, facts)
         self.link(seal)
 
     @event("Revoked")
     def revoked(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "revoked"
+        self.status = status_after("Revoked", self.status, facts)
         self.link(seal)
 
     @event("ClawedBack")
     def clawed_back(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
-        self.status = "clawed_back"
+        self.status = status_after("ClawedBack", self.status, facts)
         self.clawed_back_fen += facts["amount_fen"]
         self.link(seal)

@@ -7,12 +7,11 @@ from datetime import date
 
 from ledger.command import Command
 from ledger.errors import RuleViolation
+from ledger.lifecycle import require_transition
 from ledger.steps import require, step
 from ledger.steps.redemption import voucher_of_region
 from ledger.steps.vouchers import release_claim
 
-BEFORE_PAYMENT = ("issued", "claimed", "enrolled", "training", "certified", "redemption_requested", "approved",
-                  "in_notice", "cleared")
 
 
 @step("expire_voucher", roles=("bureau",))
@@ -21,7 +20,7 @@ def expire_voucher(command: Command) -> None:
     voucher = voucher_of_region(command)
     require(command.today > date.fromisoformat(voucher.valid_until), RuleViolation,
             f"voucher {voucher.id} is valid until {voucher.valid_until}", "L7")
-    require(voucher.status in BEFORE_PAYMENT, RuleViolation, f"voucher {voucher.id} is {voucher.status}", "L7")
+    require_transition(voucher, "expire_voucher")
     voucher.expired(**command.seal(voucher, "Expired", {"valid_until": voucher.valid_until}))
     release_claim(command, voucher)
 
@@ -31,8 +30,7 @@ def revoke_voucher(command: Command) -> None:
     """Revoke a voucher nothing was paid on, e.g. issued in error or obtained by fraud.
     A revoked voucher takes no claw-back, so money paid on it would never return."""
     voucher = voucher_of_region(command)
-    require(voucher.status in BEFORE_PAYMENT, RuleViolation,
-            f"voucher {voucher.id} is {voucher.status}; a paid voucher is clawed back, not revoked", "L7")
+    require_transition(voucher, "revoke_voucher")
     paid_fen = voucher.prepaid_fen + voucher.allowance_fen
     require(paid_fen == 0, RuleViolation,
             f"{paid_fen} fen were already paid on voucher {voucher.id}; claw it back instead, so the money "

@@ -1,17 +1,18 @@
-"""Money (N6, H3, H7, N4): finance prepays after the filing is approved, pays
-the balance after review, notice and no objection, pays the living allowance;
-the bureau claws back after fraud. Amounts are integer fen, stated exactly."""
+"""Money (N6, H3, H7): finance prepays after the filing is approved, pays the
+balance after review, notice and no objection; the bureau claws back after
+fraud. The living allowance (N4) is in `allowance`. Amounts are integer fen,
+stated exactly."""
 
 from __future__ import annotations
 
-from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.envelope import MAX_INTEGER
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, step
-from ledger.steps.vouchers import live_voucher, require_status
+from ledger.steps.vouchers import live_voucher
 
 MAX_AMOUNT_FEN = 10_000_000
 
@@ -31,9 +32,7 @@ def stage_fen(voucher: Voucher, stage: str) -> int:
 def prepay(command: Command) -> None:
     """Prepay part of the subsidy once the class filing is approved, at most the region's ratio (H3)."""
     voucher = live_voucher(command, usable=False)
-    require(voucher.filing is not None, RuleViolation,
-            "prepayment follows enrolment in an approved class filing", "H3")
-    require(voucher.status not in ("paid",), RuleViolation, "the voucher is already paid", "H3")
+    require_transition(voucher, "prepay")
     amount_fen, fund = _amount_and_fund(command, voucher)
     allowed_fen = stage_fen(voucher, "prepayment") - voucher.prepaid_fen
     require(amount_fen <= allowed_fen, RuleViolation,
@@ -45,31 +44,15 @@ def prepay(command: Command) -> None:
 def pay(command: Command) -> None:
     """Pay the balance after review, public notice and no objection (H7)."""
     voucher = live_voucher(command, usable=False)
-    require_status(voucher, "cleared", rule="H7", why=": payment follows review, public notice and no objection")
+    require_transition(voucher, "pay")
     amount_fen, fund = _amount_and_fund(command, voucher)
-    balance_fen = voucher.subsidy_fen - voucher.prepaid_fen
+    balance_fen = voucher.balance_due_fen
     require(amount_fen == balance_fen, RuleViolation,
-            f"the balance due is exactly {balance_fen} fen ({voucher.subsidy_fen} less {voucher.prepaid_fen} prepaid)",
-            "H7")
+            f"the balance due is exactly {balance_fen} fen ({voucher.approved_fen} approved less "
+            f"{voucher.prepaid_fen} prepaid)", "H7")
     stages = [payment for payment in voucher.payments if payment["stage"] != "prepayment"]
     voucher.paid(**command.seal(voucher, "Paid", {"amount_fen": amount_fen, "fund": fund, "stages": stages}))
-    assert voucher.prepaid_fen + voucher.paid_fen == voucher.subsidy_fen, "money paid must equal the subsidy"
-
-
-@step("pay_allowance", roles=("finance",))
-def pay_allowance(command: Command) -> None:
-    """Pay a living allowance during training to a trainee in an eligible group (N4, S3)."""
-    voucher = live_voucher(command, usable=False)
-    require_status(voucher, "enrolled", "training", "certified", "redemption_requested", "approved", "in_notice",
-                   "cleared", "paid")
-    trainee = command.get(Party, voucher.trainee, "trainee")
-    groups = set(profile_for(voucher.region, voucher.profile_version).allowance_groups)
-    require(groups & set(trainee.allowance_groups), RuleViolation,
-            "the living allowance is for registered poor labourers, persons with employment difficulty, "
-            "zero-employment families, rural two-after students and urban minimum-living families", "N4")
-    amount_fen = command.body.integer("amount_fen", minimum=1, maximum=MAX_AMOUNT_FEN)
-    fund = command.body.choice("fund", ("employment_subsidy_fund",))  # N4: paid from the employment subsidy fund
-    voucher.allowance_paid(**command.seal(voucher, "AllowancePaid", {"amount_fen": amount_fen, "fund": fund}))
+    assert voucher.prepaid_fen + voucher.paid_fen == voucher.approved_fen, "money paid must equal what was approved"
 
 
 @step("claw_back", roles=("bureau",))
@@ -80,7 +63,7 @@ def claw_back(command: Command) -> None:
     voucher = command.get(Voucher, command.target, "voucher")
     require(voucher.region == command.actor.region, RoleNotAllowed,
             f"voucher {voucher.id} is in region {voucher.region}, not {command.actor.region}")
-    require(voucher.status != "clawed_back", RuleViolation, f"voucher {voucher.id} was already clawed back", "L12")
+    require_transition(voucher, "claw_back")
     require(voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen > 0, RuleViolation,
             "nothing was paid on this voucher; revoke it instead", "L12")
     reason = command.body.text("reason", max_length=1000)

@@ -11,7 +11,8 @@ from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.steps import require, step
 from ledger.steps.classes import require_catalogued
-from ledger.steps.vouchers import live_voucher, release_claim, require_status
+from ledger.lifecycle import require_transition
+from ledger.steps.vouchers import live_voucher, release_claim
 
 EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
 MAX_EVIDENCE_ITEMS = 50
@@ -30,7 +31,7 @@ def request_redemption(command: Command) -> None:
     voucher = live_voucher(command)
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
     require_catalogued(command.actor, "institution")
-    require_status(voucher, "certified", rule="N3", why=": a subsidy needs the training-qualified certificate")
+    require_transition(voucher, "request_redemption")
     items = command.body.raw("evidence")
     require(isinstance(items, list) and 1 <= len(items) <= MAX_EVIDENCE_ITEMS, BadInput,
             f"body.evidence must list 1 to {MAX_EVIDENCE_ITEMS} items of {{kind, sha256}} (H6)")
@@ -50,7 +51,7 @@ def request_redemption(command: Command) -> None:
 def review_redemption(command: Command) -> None:
     """The bureau reviews the request, checking each learning credential (L13, J4)."""
     voucher = voucher_of_region(command)
-    require_status(voucher, "redemption_requested")
+    require_transition(voucher, "review_redemption")
     approved = command.body.boolean("approved")
     reason = command.body.text("reason", max_length=500)
     voucher.reviewed(**command.seal(voucher, "Reviewed", {"approved": approved, "reason": reason}))
@@ -62,7 +63,7 @@ def review_redemption(command: Command) -> None:
 def open_notice(command: Command) -> None:
     """Open the public notice (公示) after an approving review (H3, H7)."""
     voucher = voucher_of_region(command)
-    require_status(voucher, "approved", rule="H7", why=": the notice follows the review")
+    require_transition(voucher, "open_notice")
     days = command.body.integer("days", minimum=1, maximum=30)
     voucher.notice_opened(**command.seal(voucher, "NoticeOpened", {
         "opens_at": command.recorded_at, "closes_at": iso(command.now + timedelta(days=days)), "days": days}))
@@ -72,7 +73,7 @@ def open_notice(command: Command) -> None:
 def raise_objection(command: Command) -> None:
     """Object during the public notice (H7)."""
     voucher = voucher_of_region(command)
-    require_status(voucher, "in_notice", rule="H7", why=": objections are raised while the notice is open")
+    require_transition(voucher, "raise_objection")
     reason = command.body.text("reason", max_length=1000)
     voucher.objection_raised(**command.seal(voucher, "ObjectionRaised", {"by": command.actor_id, "reason": reason}))
 
@@ -81,7 +82,7 @@ def raise_objection(command: Command) -> None:
 def close_notice(command: Command) -> None:
     """Close the notice when its period has run: cleared, or an objection upheld (H7)."""
     voucher = voucher_of_region(command)
-    require_status(voucher, "in_notice")
+    require_transition(voucher, "close_notice")
     closes_at = datetime.fromisoformat(voucher.notice_closes_at.replace("Z", "+00:00"))
     require(command.now >= closes_at, RuleViolation,
             f"the public notice runs until {voucher.notice_closes_at}", "H7")

@@ -12,7 +12,8 @@ from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.envelope import iso
-from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
+from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, require_new_target, step
 from ledger.steps.classes import require_catalogued
@@ -34,11 +35,6 @@ def live_voucher(command: Command, *, usable: bool = True) -> Voucher:
         require(command.today <= date.fromisoformat(voucher.valid_until), RuleViolation,
                 f"voucher {voucher.id} expired on {voucher.valid_until}", "L7")
     return voucher
-
-
-def require_status(voucher: Voucher, *statuses: str, rule: str | None = None, why: str = "") -> None:
-    require(voucher.status in statuses, RuleViolation if rule else Conflict,
-            f"voucher {voucher.id} is {voucher.status}; this step needs it {' or '.join(statuses)}{why}", rule)
 
 
 def release_claim(command: Command, voucher: Voucher) -> None:
@@ -91,15 +87,35 @@ def claim_voucher(command: Command) -> None:
     """The trainee claims the voucher with their own key (L7, L9)."""
     voucher = live_voucher(command)
     require(voucher.trainee == command.actor_id, RoleNotAllowed, "only the voucher's own trainee claims it")
-    require_status(voucher, "issued")
+    require_transition(voucher, "claim_voucher")
     voucher.claimed(**command.seal(voucher, "Claimed", {}))
+
+
+@step("choose_institution", roles=("trainee",))
+def choose_institution(command: Command) -> None:
+    """The trainee chooses, with their own key, the institution that may accept
+    the voucher (L7: 劳动者领取和使用; L9); until then no institution can take it,
+    and a new choice replaces the last one before enrolment."""
+    voucher = live_voucher(command)
+    require(voucher.trainee == command.actor_id, RoleNotAllowed, "only the voucher's own trainee chooses for it")
+    require_transition(voucher, "choose_institution")
+    institution_id = command.body.identifier("institution")
+    institution = command.get(Party, institution_id, "institution")
+    require(institution.role == "institution", BadInput, f"party {institution_id} is not an institution")
+    require_catalogued(institution, "institution")
+    require(institution.region == voucher.region, RuleViolation,
+            f"institution {institution_id} is in {institution.region}; the voucher is for {voucher.region}", "L7")
+    voucher.institution_chosen(**command.seal(voucher, "InstitutionChosen", {"institution": str(institution_id)}))
 
 
 @step("enrol", roles=("institution",))
 def enrol(command: Command) -> None:
-    """Accept the voucher (受理) into an approved class of this institution (H4, L2, L12)."""
+    """Accept the voucher (受理) into an approved class of this institution (H4, L2, L12),
+    only when the voucher's trainee chose this institution (L7)."""
     voucher = live_voucher(command)
-    require_status(voucher, "claimed")
+    require_transition(voucher, "enrol")
+    require(voucher.chosen_institution == command.actor_id, RoleNotAllowed,
+            f"the trainee of voucher {voucher.id} chose another institution; only the chosen one enrols it")
     filing = command.get(ClassFiling, command.body.identifier("filing"), "filing")
     require(filing.institution == command.actor_id, RoleNotAllowed, "the filing belongs to another institution")
     require(filing.status == "approved", RuleViolation,
@@ -131,7 +147,7 @@ def record_online_learning(command: Command) -> None:
     """A platform records an online session: sign-in, minutes, Q&A and tests,
     random face checks (N2, L5, L6), within the online-share cap (L1, S1, J2)."""
     voucher = live_voucher(command)
-    require_status(voucher, "enrolled", "training")
+    require_transition(voucher, "record_online_learning")
     body = command.body
     signed_in_at = body.moment("signed_in_at")
     minutes = body.integer("minutes", minimum=1, maximum=MINUTES_PER_DAY)
@@ -161,7 +177,7 @@ def record_online_learning(command: Command) -> None:
 def record_offline_training(command: Command) -> None:
     """The institution records offline (practical) training hours."""
     voucher = live_voucher(command)
-    require_status(voucher, "enrolled", "training")
+    require_transition(voucher, "record_offline_training")
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
     require_catalogued(command.actor, "institution")
     body = command.body
@@ -180,7 +196,7 @@ def assess(command: Command) -> None:
     """Record the assessment and, if passed, the certificate (S4, L14); only
     after the class's total hours are done (H1: total hours do not change)."""
     voucher = live_voucher(command)
-    require_status(voucher, "training")
+    require_transition(voucher, "assess")
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
     require_catalogued(command.actor, "institution")
     profile = profile_for(voucher.region, voucher.profile_version)

@@ -1,5 +1,5 @@
-"""Health: /healthz (the process is up) and /readyz (the database answers and
-the read side is caught up within a bound)."""
+"""Health: /healthz (the process is up) and /readyz (the database answers, no
+view failed on an event, and the read side is caught up within a bound)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.deps import LedgerDep
-from projections import position
+from projections import failures, position
 
 router = APIRouter(tags=["health"])
 MAX_PROJECTION_LAG_EVENTS = 1000
@@ -25,6 +25,7 @@ class Readiness(BaseModel):
     database: str
     events: int | None = None
     projections: dict[str, Any] | None = None
+    failed_views: list[dict[str, Any]] | None = None
     detail: str | None = None
 
 
@@ -50,6 +51,13 @@ def readyz(ledger: LedgerDep) -> Any:
     except Exception as error:  # e.g. the views are being created right now: not ready yet, never a 500
         return JSONResponse({"status": "starting", "database": "reachable", "events": events,
                              "detail": f"the views cannot be read yet: {str(error)[:200]}"}, status_code=503)
+    failed = failures.recorded(ledger.engine)
+    if failed:  # a view that cannot apply an accepted event: a bug, not lag (never "ready")
+        first = failed[0]
+        return JSONResponse({"status": "view_failed", "database": "reachable", "events": events,
+                             "projections": projections, "failed_views": failed,
+                             "detail": f"view {first['view']} cannot apply event {first['sequence']} "
+                                       f"({first['event_type']}): {first['error'][:200]}"}, status_code=503)
     lagging = {name: lag for name, lag in projections.items() if lag > MAX_PROJECTION_LAG_EVENTS}
     body = {"status": "ready" if not lagging else "lagging", "database": "reachable", "events": events,
             "projections": projections}
