@@ -86,6 +86,7 @@ class BenchWorld:
                           "standard_fen": 150000, "shortage": False,
                           "valid_until": (today + timedelta(days=365)).isoformat()}), None),
             (self.signed(trainee, "claim_voucher", voucher, {}), None),
+            (self.signed(trainee, "choose_institution", voucher, {"institution": self.institution.actor}), None),
             (self.signed(self.institution, "enrol", voucher, {"filing": str(self.filing)}), None),
         ]
 
