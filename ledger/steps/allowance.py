@@ -17,6 +17,7 @@ from ledger.errors import BadInput, RuleViolation
 from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, step
+from ledger.steps.payments import MAX_AMOUNT_FEN
 from ledger.steps.vouchers import live_voucher
 
 ALLOWANCE_FUND = "employment_subsidy_fund"  # N4: 所需资金从就业补助资金中列支
@@ -45,7 +46,7 @@ def pay_allowance(command: Command) -> None:
             "zero-employment families, rural two-after students and urban minimum-living families", "N4")
     body = command.body
     from_day, to_day = body.day("from_day"), body.day("to_day")
-    amount_fen = body.integer("amount_fen", minimum=1, maximum=allowance.daily_fen * allowance.max_days)
+    amount_fen = body.integer("amount_fen", minimum=1, maximum=MAX_AMOUNT_FEN)
     fund = body.choice("fund", (ALLOWANCE_FUND,))
     require(from_day <= to_day, BadInput, "from_day must not be after to_day")
     days = (to_day - from_day).days + 1

@@ -1,0 +1,137 @@
+"""The living allowance as the notices write it (N4; S3; seed 003 四(二)):
+"对参加线上培训的…在培训期间给予一定的生活费补贴…所需资金从就业补助资金中列支".
+Before: pay_allowance took any amount, any number of times, after payout too,
+and never asked whether any online training happened."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.errors import BadInput, LedgerError
+from tests.test_rules_enforced import refused
+from tests.world import World
+
+
+def eligible_voucher(world: World, online_days: int = 3):
+    """Enrolled, with online learning on `online_days` consecutive days from day 3 after enrolment."""
+    trainee = world.trainee(allowance_groups=["registered_poor"])
+    filing = world.approved_filing()
+    voucher = world.issue(trainee)
+    world.claim_and_choose(trainee, voucher)
+    world.do(world.institution, "enrol", voucher, {"filing": str(filing)})
+    world.clock.advance(days=3)
+    for _ in range(online_days):
+        world.online(voucher, 30)
+        world.clock.advance(days=1)
+    return voucher
+
+
+def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengyang: World) -> None:
+    voucher = eligible_voucher(hengyang)
+    daily_fen = hengyang.profile.allowance.daily_fen
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=4, amount_fen=4 * daily_fen + 1))
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
+    state = hengyang.ledger.get(voucher)
+    assert state.allowance_fen == 4 * daily_fen and state.allowance_days_paid == 4
+
+
+def test_n4_no_day_is_paid_twice(hengyang: World) -> None:
+    voucher = eligible_voucher(hengyang)
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=5))
+    later = (date.fromisoformat(hengyang.ledger.get(voucher).enrolled_on) + timedelta(days=4)).isoformat()
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=1, from_day=later))
+
+
+def test_n4_only_days_in_training_with_online_learning_in_them(hengyang: World) -> None:
+    """在培训期间 (during training) and 对参加线上培训的 (for those who take online training)."""
+    voucher = eligible_voucher(hengyang)
+    enrolled_on = date.fromisoformat(hengyang.ledger.get(voucher).enrolled_on)
+    before = (enrolled_on - timedelta(days=2)).isoformat()
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=2, from_day=before))
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,  # enrolment days 0-2: no online learning
+            hengyang.allowance_body(voucher, days=3))
+    future = (hengyang.clock.now.date() + timedelta(days=1)).isoformat()
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=1, from_day=future))
+
+
+def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: World) -> None:
+    """Issue 12: two payments of 100,000 yuan each were accepted 200 days after payout."""
+    voucher = eligible_voucher(hengyang)
+    state = hengyang.ledger.get(voucher)
+    required = state.total_class_hours * hengyang.profile.class_hour_minutes - state.online_minutes
+    while required > 0:
+        hengyang.offline(voucher, min(required, 480))
+        required -= 480
+    hengyang.do(hengyang.institution, "assess", voucher, {"passed": True, "certificate_number": "N4-1",
+                                                          "certificate_kind": "training_qualified"})
+    hengyang.clock.advance(days=2)
+    after = hengyang.clock.now.date().isoformat()
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=1, from_day=after))
+    hengyang.do(hengyang.institution, "request_redemption", voucher,
+                {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+    hengyang.do(hengyang.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
+    hengyang.do(hengyang.bureau, "open_notice", voucher, {"days": 5})
+    hengyang.clock.advance(days=6)
+    hengyang.do(hengyang.bureau, "close_notice", voucher, {"outcome": "cleared"})
+    hengyang.do(hengyang.finance, "pay", voucher, {"amount_fen": hengyang.ledger.get(voucher).balance_due_fen,
+                                                   "fund": hengyang.profile.funds[0]})
+    hengyang.clock.advance(days=200)
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=4, amount_fen=10_000_000))
+
+
+def test_n4_at_most_the_regions_maximum_days(hengyang: World) -> None:
+    voucher = eligible_voucher(hengyang, online_days=1)
+    max_days = hengyang.profile.allowance.max_days
+    hengyang.clock.advance(days=max_days + 5)
+    hengyang.online(voucher, 30)
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=max_days + 1))
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=max_days))
+
+
+def test_n4_only_from_the_employment_subsidy_fund(hengyang: World) -> None:
+    """所需资金从就业补助资金中列支."""
+    voucher = eligible_voucher(hengyang)
+    body = {**hengyang.allowance_body(voucher, days=4), "fund": "skills_upgrading_account"}
+    refused(hengyang, None, hengyang.finance, "pay_allowance", voucher, body, error=BadInput)
+
+
+def test_n4_a_region_that_has_not_opted_in_pays_none(world: World) -> None:
+    """Liaoning's notice (seed 001) names no living allowance."""
+    assert world.profile.allowance is None
+    voucher = eligible_voucher(world)
+    refused(world, "N4", world.finance, "pay_allowance", voucher, world.allowance_body(voucher, days=4))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payments=st.lists(st.tuples(st.integers(min_value=-3, max_value=12), st.integers(min_value=1, max_value=8),
+                                   st.integers(min_value=1, max_value=40_000)), min_size=1, max_size=6))
+def test_n4_property_no_sequence_of_payments_exceeds_the_daily_amount_times_days_in_training(
+        hengyang: World, payments: list[tuple[int, int, int]]) -> None:
+    """Whatever finance sends, the allowance paid stays within daily amount x days in training."""
+    voucher = eligible_voucher(hengyang, online_days=4)
+    state = hengyang.ledger.get(voucher)
+    enrolled_on = date.fromisoformat(state.enrolled_on)
+    for offset, days, amount_fen in payments:
+        body = hengyang.allowance_body(voucher, days=days, amount_fen=amount_fen,
+                                       from_day=(enrolled_on + timedelta(days=offset)).isoformat())
+        try:
+            hengyang.do(hengyang.finance, "pay_allowance", voucher, body)
+        except LedgerError:
+            pass
+    state = hengyang.ledger.get(voucher)
+    days_in_training = (hengyang.clock.now.date() - enrolled_on).days + 1
+    assert state.allowance_fen <= hengyang.profile.allowance.daily_fen * min(days_in_training,
+                                                                             hengyang.profile.allowance.max_days)
+    covered = [day for first, last in state.allowance_days
+               for day in range(date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal() + 1)]
+    assert len(covered) == len(set(covered)) == state.allowance_days_paid, "a day paid twice"

@@ -1,0 +1,74 @@
+"""Money invariants on the write side (ledger/money.py), in the same
+transaction as the step: commitments never go negative, payouts never exceed
+what was approved, a claw-back recovers exactly what was paid. A refused
+command leaves the ledger as it was, and the views go on applying every event."""
+
+from __future__ import annotations
+
+from ledger.money import committed_fen, violations
+from projections import catch_up, compare_views
+from tests.test_rules_enforced import refused
+from tests.world import World
+
+
+def prepayment_fen(world: World, voucher) -> int:
+    return next(p["fen"] for p in world.ledger.get(voucher).payments if p["stage"] == "prepayment")
+
+
+def test_h3_prepayment_after_the_notice_cleared_is_refused_and_the_views_keep_working(hengyang: World) -> None:
+    """H3: 开班备案审核通过后，可预拨30%培训补贴资金 … 其余部分待培训结业考核后 … 公示无异议后拨付.
+    Once the notice has cleared the rest is the balance (H7); a prepayment then would be paid from a
+    commitment that no longer holds it (the balances view went negative and stopped for good)."""
+    voucher = hengyang.cleared_voucher()
+    refused(hengyang, "H3", hengyang.finance, "prepay", voucher,
+            {"amount_fen": prepayment_fen(hengyang, voucher), "fund": hengyang.profile.funds[0]})
+    catch_up(hengyang.ledger)
+    state = hengyang.ledger.get(voucher)
+    hengyang.do(hengyang.finance, "pay", voucher, {"amount_fen": state.balance_due_fen,
+                                                   "fund": hengyang.profile.funds[0]})
+    catch_up(hengyang.ledger)
+    assert compare_views(hengyang.ledger) == []
+
+
+def test_h3_h7_prepaid_then_paid_is_exactly_what_was_approved(hengyang: World) -> None:
+    voucher, _ = hengyang.enrolled_voucher()
+    hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": prepayment_fen(hengyang, voucher),
+                                                      "fund": hengyang.profile.funds[0]})
+    hengyang.clock.advance(days=1)
+    voucher_state = hengyang.ledger.get(voucher)
+    assert voucher_state.approved_fen == 0 and committed_fen(voucher_state) == voucher_state.subsidy_fen - \
+        voucher_state.prepaid_fen
+    refused(hengyang, "H7", hengyang.finance, "pay", voucher, {"amount_fen": 1, "fund": hengyang.profile.funds[0]})
+
+
+def test_money_invariants_name_the_rule_each_broken_state_breaks(hengyang: World) -> None:
+    """The net behind the steps: a state no step should reach is reported with its rule."""
+    voucher = hengyang.paid_voucher()
+    state = hengyang.ledger.get(voucher)
+    assert violations(state) == []
+    state.prepaid_fen += 1  # a prepayment after the balance fell due
+    assert {v.rule for v in violations(state)} >= {"H3", "H7"}
+    state = hengyang.ledger.get(voucher)
+    state.paid_fen += 100  # paid more than approved
+    assert "H7" in {v.rule for v in violations(state)}
+    state = hengyang.ledger.get(voucher)
+    state.clawed_back_fen = 5  # a claw-back of part of what was paid
+    assert [v.rule for v in violations(state)] == ["L12"]
+    state = hengyang.ledger.get(voucher)
+    state.allowance_fen, state.allowance_days_paid = 10_000, 1  # more than a day's allowance
+    assert [v.rule for v in violations(state)] == ["N4"]
+
+
+def test_the_ledger_refuses_a_command_whose_result_breaks_a_money_invariant(hengyang: World) -> None:
+    """VoucherLedger._submit runs the invariants on every changed voucher before saving: here a voucher
+    whose stored state already breaks one (as a past bug could leave it) takes no further money command."""
+    from ledger.money import require_sound
+    from ledger.errors import RuleViolation
+    import pytest
+
+    voucher = hengyang.paid_voucher()
+    state = hengyang.ledger.get(voucher)
+    state.paid_fen += 1
+    with pytest.raises(RuleViolation) as caught:
+        require_sound(state)
+    assert caught.value.rule == "H7" and "money invariant" in str(caught.value)
