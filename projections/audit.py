@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, String, Table
 
+from ledger.lifecycle import outcome_of as lifecycle_outcome
 from projections.events import LoggedEvent
 from projections.store import METADATA, Store, ViewTable
 
@@ -32,14 +33,10 @@ VOUCHER_INDEXES = ("SubsidyClaim", "CertificateNumber")
 
 
 def outcome_of(event: LoggedEvent) -> str:
-    facts = event.facts
-    if event.type == "Voucher.Assessed":
-        return "passed" if facts["passed"] else "failed"
-    if event.type == "Voucher.Reviewed":
-        return "approved" if facts["approved"] else "rejected"
-    if event.type == "Voucher.NoticeClosed":
-        return facts["outcome"]
-    return "recorded"
+    """The outcome of a step with outcomes, by the declared lifecycle; else "recorded"."""
+    if event.aggregate_type != "Voucher":
+        return "recorded"
+    return lifecycle_outcome(event.type.removeprefix("Voucher."), event.facts) or "recorded"
 
 
 class Audit:

@@ -34,8 +34,8 @@ def status_badge(status: str | None) -> Markup:
     state = STATES.get(status or "")
     if state is None:
         return Markup('<span class="status-tag">{}</span>').format(status or "")
-    return Markup('<span class="status-tag s-{} k-{}" data-status="{}" title="{}">{} {}</span>').format(
-        state.name, state.kind, state.name, state.name, state.english, state.chinese)
+    return Markup('<span class="status-tag s-{} k-{}" data-status="{}" title="{} ({})">{}<small> {}</small></span>'
+                  ).format(state.name, state.kind, state.name, state.english, state.kind, state.name, state.chinese)
 
 
 templates.env.filters["status_badge"] = status_badge

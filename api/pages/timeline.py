@@ -58,6 +58,9 @@ def what_happened(name: str, facts: dict[str, Any]) -> str:
         return f"objection: {facts.get('reason', '')}"
     if name == "NoticeClosed":
         return f"public notice closed: {facts.get('outcome')}"
+    if name == "AllowancePaid" and "from_day" in facts:
+        return (f"living allowance {yuan(facts.get('amount_fen'))} for {facts.get('days')} day(s), "
+                f"{facts.get('from_day')} to {facts.get('to_day')}, from {facts.get('fund')}")
     if name in ("Prepaid", "Paid", "AllowancePaid"):
         return f"{name.lower().replace('allowancepaid', 'allowance paid')} {yuan(facts.get('amount_fen'))} from {facts.get('fund')}"
     if name == "ClawedBack":
@@ -68,6 +71,8 @@ def what_happened(name: str, facts: dict[str, Any]) -> str:
         return f"expired (valid until {facts.get('valid_until')})"
     if name == "Claimed":
         return "claimed by the trainee"
+    if name == "InstitutionChosen":
+        return f"the trainee chose institution {facts.get('institution')}"
     return name
 
 
