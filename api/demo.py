@@ -302,8 +302,8 @@ class RegionScenario:
         for voucher in self.vouchers:
             demo.report.vouchers_by_status[demo.ledger.get(voucher["id"]).status] += 1
 
-    def fresh_enrolled_voucher(self) -> dict[str, Any]:
-        """A voucher in training, for the fraud attempts to aim at."""
+    def fresh_enrolled_voucher(self, *, enrol: bool = True) -> dict[str, Any]:
+        """A voucher in training (or only chosen, not enrolled), for the fraud attempts to aim at."""
         demo = self.demo
         demo.serial += 1
         personal = {"name": name(demo.rng), "national_id": national_id(self.region, demo.serial),
@@ -317,8 +317,9 @@ class RegionScenario:
             "shortage": shortage, "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()})
         demo.act(trainee, "claim_voucher", voucher, {})
         demo.act(trainee, "choose_institution", voucher, {"institution": self.institutions[0].actor})
-        demo.act(self.institutions[0], "enrol", voucher, {"filing": str(self.filings[(0, occupation)])})
-        return {"id": voucher, "trainee": trainee, "institution": self.institutions[0]}
+        if enrol:
+            demo.act(self.institutions[0], "enrol", voucher, {"filing": str(self.filings[(0, occupation)])})
+        return {"id": voucher, "trainee": trainee, "institution": self.institutions[0], "occupation": occupation}
 
     def fraud_attempts(self) -> None:
         """Each attempt is refused by a named rule and leaves the log unchanged."""
@@ -334,6 +335,10 @@ class RegionScenario:
         demo.refused("H7", lambda: demo.act(demo.finance, "pay", live["id"], {
             "amount_fen": state.subsidy_fen, "fund": self.profile.funds[0]}))
         demo.refused("role", lambda: demo.act(live["trainee"], "issue_voucher", uuid.uuid4(), {}))
+        chosen = self.fresh_enrolled_voucher(enrol=False)  # L7: an institution the trainee did not choose
+        demo.refused("L7", lambda: demo.act(self.institutions[1], "enrol", chosen["id"], {
+            "filing": str(self.filings[(1, chosen["occupation"])])}))
+        demo.report.vouchers_by_status["chosen"] += 1
         honest = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "x"}, signed_at=demo.clock.now)
         forger = SigningKey.generate()
         forged = {"envelope": honest["envelope"], "signature": forger.sign(canonical_json(honest["envelope"]))}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ledger.money import committed_fen, violations
 from projections import catch_up, compare_views
 from tests.test_rules_enforced import refused
+from tests.unchecked import record_unchecked
 from tests.world import World
 
 
@@ -60,15 +61,13 @@ def test_money_invariants_name_the_rule_each_broken_state_breaks(hengyang: World
 
 
 def test_the_ledger_refuses_a_command_whose_result_breaks_a_money_invariant(hengyang: World) -> None:
-    """VoucherLedger._submit runs the invariants on every changed voucher before saving: here a voucher
-    whose stored state already breaks one (as a past bug could leave it) takes no further money command."""
-    from ledger.money import require_sound
-    from ledger.errors import RuleViolation
-    import pytest
-
-    voucher = hengyang.paid_voucher()
-    state = hengyang.ledger.get(voucher)
-    state.paid_fen += 1
-    with pytest.raises(RuleViolation) as caught:
-        require_sound(state)
-    assert caught.value.rule == "H7" and "money invariant" in str(caught.value)
+    """VoucherLedger runs the invariants on every changed voucher before saving. Here the step's own
+    checks pass (pay exactly the balance due), but the voucher carries a prepayment an older release
+    accepted after the notice cleared: the result breaks H3, so the payment is refused and nothing saved."""
+    voucher = hengyang.cleared_voucher()
+    body = {"amount_fen": prepayment_fen(hengyang, voucher), "fund": hengyang.profile.funds[0]}
+    record_unchecked(hengyang, hengyang.finance, "prepay", voucher, body, "prepaid", "Prepaid", body)
+    balance_fen = hengyang.ledger.get(voucher).balance_due_fen
+    error = refused(hengyang, "H3", hengyang.finance, "pay", voucher,
+                    {"amount_fen": balance_fen, "fund": hengyang.profile.funds[0]})
+    assert "money invariant broken" in str(error) and "commitment would go negative" in str(error)

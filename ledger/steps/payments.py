@@ -52,7 +52,6 @@ def pay(command: Command) -> None:
             f"{voucher.prepaid_fen} prepaid)", "H7")
     stages = [payment for payment in voucher.payments if payment["stage"] != "prepayment"]
     voucher.paid(**command.seal(voucher, "Paid", {"amount_fen": amount_fen, "fund": fund, "stages": stages}))
-    assert voucher.prepaid_fen + voucher.paid_fen == voucher.approved_fen, "money paid must equal what was approved"
 
 
 @step("claw_back", roles=("bureau",))
