@@ -30,8 +30,13 @@ def create_table(engine: Any) -> None:
 
 
 def record(engine: Any, failure: ViewFailed, recorded_at: str) -> None:
-    """Keeps the latest failure of each view (one row per view)."""
+    """Keeps the latest failure of each view (one row per view); the same
+    failure seen again (a read retrying it) keeps its first time."""
     with engine.begin() as connection:
+        known = connection.execute(select(FAILURES.c.sequence, FAILURES.c.error).where(
+            FAILURES.c.view == failure.view)).first()
+        if known is not None and tuple(known) == (failure.sequence, failure.error[:1000]):
+            return
         connection.execute(delete(FAILURES).where(FAILURES.c.view == failure.view))
         connection.execute(FAILURES.insert().values(view=failure.view, sequence=failure.sequence,
                                                     event_type=failure.event_type, error=failure.error[:1000],

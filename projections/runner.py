@@ -60,17 +60,13 @@ def projection_for(ledger: VoucherLedger) -> LedgerViews:
 
 
 def catch_up(source: VoucherLedger | str, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None,
-             stop: int | None = None, retry_failed: bool = False) -> CatchUp:
+             stop: int | None = None) -> CatchUp:
     """Applies every event recorded since the views' position (up to `stop`);
     a concurrent catch-up that wins a batch makes this one continue after it.
-    A view that failed on the next event raises that `ViewFailed` at once,
-    unless `retry_failed` (the server's follower retries, backing off)."""
+    A view that cannot apply an event raises `ViewFailed` (recorded, see
+    `projections.failures`) with the views stopped just before that event."""
     ledger = open_source(source)
     projection = projection_for(ledger)
-    if not retry_failed:
-        failed = failures.first(ledger.engine)
-        if failed is not None and failed.sequence == projection.view.position() + 1:
-            raise failed
     started = time.perf_counter()
     applied = 0
     for attempt in range(ATTEMPTS):

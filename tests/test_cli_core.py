@@ -69,7 +69,7 @@ def test_init_demo_history_verify_end_to_end(sqlite_db: str, tmp_path: Path) -> 
     import uuid
 
     rows = vledger_json("history", "--voucher", str(uuid.UUID(bytes=voucher_id)), db=sqlite_db)
-    assert [row["event"] for row in rows][:3] == ["Issued", "Claimed", "Enrolled"]
+    assert [row["event"] for row in rows][:4] == ["Issued", "Claimed", "InstitutionChosen", "Enrolled"]
     assert rows[-1]["event"] == "Paid" and rows[-1]["role"] == "finance"
     assert all(row["key_id"] and row["event_hash"] for row in rows)
 

@@ -13,7 +13,7 @@ def test_l7_voucher_runs_the_whole_loop_to_payment(world: World) -> None:
     state = world.ledger.get(voucher)
     assert state.status == "paid"
     assert state.paid_fen == state.subsidy_fen == 150000
-    assert state.version == 12  # issued, claimed, enrolled, 3 offline days, assessed, requested, reviewed, notice opened and closed, paid
+    assert state.version == 13  # issued, claimed, institution chosen, enrolled, 3 offline days, assessed, requested, reviewed, notice opened and closed, paid
 
 
 def test_h3_hengyang_prepays_thirty_percent_then_pays_the_balance(hengyang: World) -> None:

@@ -53,7 +53,7 @@ class ProjectionFollower:
         if time.monotonic() < self.next_retry:
             return
         try:
-            catch_up(self.ledger, retry_failed=True)
+            catch_up(self.ledger)
             self.backoff_seconds = 0.0
         except ViewFailed:  # recorded and logged by catch_up; /readyz answers 503 naming it
             self.backoff_seconds = min(MAX_BACKOFF_SECONDS, max(self.interval_seconds, self.backoff_seconds * 2))
