@@ -64,23 +64,14 @@ def test_n4_only_days_in_training_with_online_learning_in_them(hengyang: World) 
 def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: World) -> None:
     """Issue 12: two payments of 100,000 yuan each were accepted 200 days after payout."""
     voucher = eligible_voucher(hengyang)
-    state = hengyang.ledger.get(voucher)
-    required = state.total_class_hours * hengyang.profile.class_hour_minutes - state.online_minutes
-    while required > 0:
-        hengyang.offline(voucher, min(required, 480))
-        required -= 480
+    hengyang.complete_hours(voucher)
     hengyang.do(hengyang.institution, "assess", voucher, {"passed": True, "certificate_number": "N4-1",
                                                           "certificate_kind": "training_qualified"})
     hengyang.clock.advance(days=2)
     after = hengyang.clock.now.date().isoformat()
     refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
             hengyang.allowance_body(voucher, days=1, from_day=after))
-    hengyang.do(hengyang.institution, "request_redemption", voucher,
-                {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
-    hengyang.do(hengyang.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
-    hengyang.do(hengyang.bureau, "open_notice", voucher, {"days": 5})
-    hengyang.clock.advance(days=6)
-    hengyang.do(hengyang.bureau, "close_notice", voucher, {"outcome": "cleared"})
+    hengyang.redeem_and_clear(voucher)
     hengyang.do(hengyang.finance, "pay", voucher, {"amount_fen": hengyang.ledger.get(voucher).balance_due_fen,
                                                    "fund": hengyang.profile.funds[0]})
     hengyang.clock.advance(days=200)

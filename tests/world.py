@@ -154,12 +154,17 @@ class World:
     def trained_voucher(self, **issue: Any) -> uuid.UUID:
         voucher, _ = self.enrolled_voucher(**issue)
         self.clock.advance(days=3)
+        self.complete_hours(voucher)
+        return voucher
+
+    def complete_hours(self, voucher: uuid.UUID) -> None:
+        """Offline sessions of up to 480 minutes until the class's total hours are recorded (H1)."""
         state = self.ledger.get(voucher)
-        required = state.total_class_hours * self.profile.class_hour_minutes
+        required = (state.total_class_hours * self.profile.class_hour_minutes - state.online_minutes
+                    - state.offline_minutes)
         while required > 0:
             self.offline(voucher, min(required, 480))
             required -= 480
-        return voucher
 
     def certified_voucher(self, **issue: Any) -> uuid.UUID:
         voucher = self.trained_voucher(**issue)
@@ -169,13 +174,17 @@ class World:
 
     def cleared_voucher(self, **issue: Any) -> uuid.UUID:
         voucher = self.certified_voucher(**issue)
+        self.redeem_and_clear(voucher)
+        return voucher
+
+    def redeem_and_clear(self, voucher: uuid.UUID) -> None:
+        """A certified voucher: request, approving review, five-day notice, cleared (H6, H7)."""
         self.do(self.institution, "request_redemption", voucher,
                 {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
         self.do(self.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
         self.do(self.bureau, "open_notice", voucher, {"days": 5})
         self.clock.advance(days=6)
         self.do(self.bureau, "close_notice", voucher, {"outcome": "cleared"})
-        return voucher
 
     def paid_voucher(self, **issue: Any) -> uuid.UUID:
         voucher = self.cleared_voucher(**issue)
