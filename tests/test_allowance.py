@@ -32,8 +32,9 @@ def eligible_voucher(world: World, online_days: int = 3):
 def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengyang: World) -> None:
     voucher = eligible_voucher(hengyang)
     daily_fen = hengyang.profile.allowance.daily_fen
-    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
-            hengyang.allowance_body(voucher, days=4, amount_fen=4 * daily_fen + 1))
+    error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                    hengyang.allowance_body(voucher, days=4, amount_fen=4 * daily_fen + 1))
+    assert f"a day for 4 days ({4 * daily_fen} fen; set by: vledger project placeholder" in str(error)
     hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
     state = hengyang.ledger.get(voucher)
     assert state.allowance_fen == 4 * daily_fen and state.allowance_days_paid == 4

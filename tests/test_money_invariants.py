@@ -21,8 +21,9 @@ def test_h3_prepayment_after_the_notice_cleared_is_refused_and_the_views_keep_wo
     Once the notice has cleared the rest is the balance (H7); a prepayment then would be paid from a
     commitment that no longer holds it (the balances view went negative and stopped for good)."""
     voucher = hengyang.cleared_voucher()
-    refused(hengyang, "H3", hengyang.finance, "prepay", voucher,
-            {"amount_fen": prepayment_fen(hengyang, voucher), "fund": hengyang.profile.funds[0]})
+    error = refused(hengyang, "H3", hengyang.finance, "prepay", voucher,
+                    {"amount_fen": prepayment_fen(hengyang, voucher), "fund": hengyang.profile.funds[0]})
+    assert "until the notice clears" in str(error), "the lifecycle refuses first, with its sentence"
     catch_up(hengyang.ledger)
     state = hengyang.ledger.get(voucher)
     hengyang.do(hengyang.finance, "pay", voucher, {"amount_fen": state.balance_due_fen,
