@@ -57,6 +57,7 @@ class BulkWriter:
             raise RoleNotAllowed(f"a {command.actor.role} may not {step.name}")
         step.run(command)
         command.body.refuse_unknown()
+        ledger._require_sound_money(command)
         result = ledger._result(command)
         command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
                        {"result": result, "envelope_hash": sha256_hex(envelope_bytes)})
