@@ -11,7 +11,7 @@ import pytest
 
 from ledger.aggregates.voucher import Voucher
 from ledger.errors import Conflict, RoleNotAllowed, RuleViolation
-from ledger.lifecycle import EXITS, STATES, STEP_OF_EVENT, TRANSITIONS, lifecycle_document, require_transition
+from ledger.lifecycle import EXITS, STATES, TRANSITIONS, lifecycle_document, require_transition
 from ledger.steps import load_all_steps
 from projections import catch_up
 from projections.queries import voucher_state

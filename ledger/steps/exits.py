@@ -13,7 +13,6 @@ from ledger.steps.redemption import voucher_of_region
 from ledger.steps.vouchers import release_claim
 
 
-
 @step("expire_voucher", roles=("bureau",))
 def expire_voucher(command: Command) -> None:
     """Record that an unpaid voucher ran past its validity."""

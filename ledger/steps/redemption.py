@@ -9,9 +9,9 @@ from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.lifecycle import require_transition
 from ledger.steps import require, step
 from ledger.steps.classes import require_catalogued
-from ledger.lifecycle import require_transition
 from ledger.steps.vouchers import live_voucher, release_claim
 
 EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
