@@ -32,14 +32,13 @@ def test_h3_prepayment_after_the_notice_cleared_is_refused_and_the_views_keep_wo
     assert compare_views(hengyang.ledger) == []
 
 
-def test_h3_h7_prepaid_then_paid_is_exactly_what_was_approved(hengyang: World) -> None:
+def test_h7_nothing_is_paid_before_an_approving_review_and_a_cleared_notice(hengyang: World) -> None:
+    """H7: 审核 → 公示 → 无异议 → 拨付; before that only the H3 prepayment leaves the commitment."""
     voucher, _ = hengyang.enrolled_voucher()
     hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": prepayment_fen(hengyang, voucher),
                                                       "fund": hengyang.profile.funds[0]})
-    hengyang.clock.advance(days=1)
-    voucher_state = hengyang.ledger.get(voucher)
-    assert voucher_state.approved_fen == 0 and committed_fen(voucher_state) == voucher_state.subsidy_fen - \
-        voucher_state.prepaid_fen
+    state = hengyang.ledger.get(voucher)
+    assert state.approved_fen == 0 and committed_fen(state) == state.subsidy_fen - state.prepaid_fen
     refused(hengyang, "H7", hengyang.finance, "pay", voucher, {"amount_fen": 1, "fund": hengyang.profile.funds[0]})
 
 
