@@ -47,13 +47,13 @@ _FIELDS = (
     "class_hour_minutes", "online_share_cap_percent", "online_share_rule",
     "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
     "prepayment_percent", "segments", "allowance_groups", "retention_years",
-    "funds", "rule_ids",
+    "face_check_failures_limit", "funds", "rule_ids",
 )
 # Fields whose value is a number or a policy choice: each needs a rule_ids note.
 _CITED_FIELDS = (
     "valid_from", "valid_until", "class_hour_minutes", "online_share_cap_percent",
     "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
-    "allowance_groups", "retention_years", "funds",
+    "allowance_groups", "retention_years", "face_check_failures_limit", "funds",
 )
 
 
@@ -95,6 +95,7 @@ class RegionProfile:
     segments: Segments | None
     allowance_groups: tuple[str, ...]
     retention_years: int | None
+    face_check_failures_limit: int  # L6/L13: failed random face checks a voucher may have and still be paid
     funds: tuple[str, ...]
     rule_ids: Mapping[str, str]  # field name -> note citing rule IDs
 
@@ -131,6 +132,7 @@ class RegionProfile:
             },
             "allowance_groups": list(self.allowance_groups),
             "retention_years": self.retention_years,
+            "face_check_failures_limit": self.face_check_failures_limit,
             "funds": list(self.funds),
             "rule_ids": dict(self.rule_ids),
         }
@@ -252,6 +254,7 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         segments=segments,
         allowance_groups=_names(where, raw, "allowance_groups", ALLOWANCE_GROUPS),
         retention_years=retention_years,
+        face_check_failures_limit=_int(where, raw, "face_check_failures_limit", 0, 1000),
         funds=_names(where, raw, "funds", FUNDS),
         rule_ids=MappingProxyType(dict(rule_ids)),
     )

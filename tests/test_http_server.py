@@ -87,7 +87,7 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
         assert result.returncode == 0, result.stderr
     filing = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                  "--target", "new", "--body", json.dumps({
-                     "occupation": "electrician", "level": "4", "occupation_type": "skill", "courses": ["theory"],
+                     "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
                      "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
                      "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                      "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))
@@ -101,7 +101,7 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
     assert json.loads(party.stdout)["listed"] is True
     filed = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                 "--target", "new", "--json", "--body", json.dumps({
-                    "occupation": "electrician", "level": "4", "occupation_type": "skill", "courses": ["theory"],
+                    "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
                     "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
                     "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                     "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))

@@ -62,7 +62,7 @@ class BenchWorld:
 
     def filing_body(self) -> dict[str, Any]:
         starts_on = (utc_now() + timedelta(days=2)).date()
-        return {"occupation": "electrician", "level": "4", "occupation_type": "skill",
+        return {"occupation": "6-31-01-03", "level": 4, "occupation_type": "skill",
                 "courses": ["theory", "practice"], "teachers": ["张老师"], "total_class_hours": 24,
                 "planned_online_minutes": 0, "platform": self.platform.actor,
                 "starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=30)).isoformat(),
@@ -82,7 +82,7 @@ class BenchWorld:
                          {"role": "trainee", "public_key": trainee.public_key_b64,
                           "personal_sha256": commitment(personal)}), personal),
             (self.signed(self.bureau, "issue_voucher", voucher,
-                         {"trainee": str(trainee_id), "occupation": "electrician", "level": "4",
+                         {"trainee": str(trainee_id), "occupation": "6-31-01-03", "level": 4,
                           "standard_fen": 150000, "shortage": False,
                           "valid_until": (today + timedelta(days=365)).isoformat()}), None),
             (self.signed(trainee, "claim_voucher", voucher, {}), None),

@@ -27,7 +27,7 @@ class VoucherView(BaseModel):
     status: str
     trainee: str
     occupation: str
-    level: str
+    level: int | str  # 1-5; text on vouchers issued before occupation codes
     region: str
     profile_version: str
     standard_fen: int
@@ -78,7 +78,7 @@ class FilingView(BaseModel):
     platform: str | None
     region: str
     occupation: str
-    level: str
+    level: int | str
     occupation_type: str
     total_class_hours: int
     starts_on: str
