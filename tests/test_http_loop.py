@@ -68,7 +68,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     assert state["allowance_fen"] == 5000
     history = inspector.get_all(f"/v1/vouchers/{voucher}/history", {"limit": 3})
     assert [row["role"] for row in history][:3] == ["bureau", "trainee", "institution"]
-    assert {row["role"] for row in history} == {"bureau", "trainee", "institution", "platform", "finance"}
+    assert {row["role"] for row in history} == {"bureau", "trainee", "institution", "platform", "finance", "assessor"}
     assert [row["sequence"] for row in history] == list(range(1, state["version"] + 1))
     assert trainee.get(f"/v1/vouchers/{voucher}")["trainee"] == trainee_key.actor
     assert platform.get(f"/v1/vouchers/{voucher}/learning-records")["items"][0]["minutes"] == online_minutes
