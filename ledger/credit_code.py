@@ -48,7 +48,8 @@ def credit_code_problem(code: object) -> str | None:
     if not code[2:8].isdigit() or code[2] == "0":
         return "characters 3 to 8 are an administrative division code: six digits, not starting with 0"
     if check_character(code[:17]) != code[17]:
-        return f"the check character is wrong: {code[17]!r}, the first 17 characters give {check_character(code[:17])!r}"
+        expected = check_character(code[:17])
+        return f"the check character is wrong: {code[17]!r}, the first 17 characters give {expected!r}"
     return None
 
 

@@ -59,5 +59,6 @@ def read_occupation_and_level(body: Body) -> tuple[str, int]:
         raise BadInput(f"body.{problem}")
     level = body.raw("level")
     if type(level) is not int or level not in LEVELS:
-        raise BadInput(f"body.level must be a whole number from 1 (一级/高级技师) to 5 (五级/初级工), got {level!r}")
+        raise BadInput("body.level must be a whole number from 1 (一级/高级技师) to 5 (五级/初级工), "
+                       f"got {level!r}")
     return code, level

@@ -96,6 +96,14 @@ def test_credit_code_check_character_matches_published_examples() -> None:
         assert check_character(code[:17]) == code[17]
 
 
+def test_credit_code_all_18_weighted_values_sum_to_a_multiple_of_31() -> None:
+    """GB 32100-2015: weights 3^(i-1) mod 31 for characters 1-17, and the check character makes the sum 0 mod 31."""
+    for serial in range(0, 31 ** 3, 7):
+        code = make_credit_code(serial)
+        total = sum(CHARSET.index(character) * pow(3, index, 31) for index, character in enumerate(code[:17]))
+        assert (total + CHARSET.index(code[17])) % 31 == 0, code
+
+
 def test_credit_code_any_single_changed_character_is_refused() -> None:
     code = make_credit_code(123_456)
     assert credit_code_problem(code) is None

@@ -18,7 +18,9 @@ def test_l6_erase_is_refused_until_five_years_after_the_last_payment_then_allowe
     """L6: "线上培训数据资料保存不少于5年" — counted from the last learning or payment record."""
     voucher = world.paid_voucher()
     trainee = world.ledger.get(voucher).trainee
-    paid_on = date.fromisoformat(world.ledger.get(voucher).last_record_at[:10])
+    paid = world.ledger.stored_events(voucher)[-1]
+    assert type(paid).__qualname__ == "Voucher.Paid"
+    paid_on = date.fromisoformat(paid.seal["recorded_at"][:10])
     ends_on = years_after(paid_on, world.profile.retention_years)
     error = refused(world, "L6", world.bureau, "erase_trainee", trainee, {"reason": "asked to be forgotten"})
     assert str(ends_on) in str(error)

@@ -1,5 +1,6 @@
 """A small world for tests: a trust root, finance, an inspector, and one region
-with its bureau, platform and institution in the catalogue, and helpers that
+with its bureau, platform and institution in the catalogue and an assessor
+(each with a valid credit code), and helpers that
 sign and submit each step. Time is a controllable clock inside the region
 profile's validity window."""
 

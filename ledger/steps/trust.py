@@ -219,7 +219,8 @@ def erase_trainee(command: Command) -> None:
 
 
 def _records_kept_until(command: Command):
-    """The last day-after of every retention period running on the trainee's vouchers (L6), or None."""
+    """The first day the trainee may be erased: the latest end of the retention
+    periods of their vouchers (L6), or None."""
     index = command.find(TraineeVouchers, TraineeVouchers.id_for(str(command.target)))
     ends = [retained_until(command.get(Voucher, voucher_id, "voucher")) for voucher_id in
             (index.vouchers if index else [])]

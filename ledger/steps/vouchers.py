@@ -224,8 +224,8 @@ def assess(command: Command) -> None:
     """Record the assessment and, if passed, the certificate (L14), by an
     assessment body of the voucher's region independent of the institution
     ("由相应管理部门或相关单位按规定实施考核评价", 001), or by an enterprise for its own
-    staff (S4: "参加企业组织的线上培训的…企业可…进行综合评价"); only after the class's total hours are done
-    (H1: total hours do not change)."""
+    staff (S4: "参加企业组织的线上培训的…企业可…进行综合评价"); only after the
+    class's total hours are done (H1: total hours do not change)."""
     voucher = live_voucher(command)
     require_status(voucher, "training")
     require_may_assess(command, voucher)
@@ -271,4 +271,5 @@ def require_may_assess(command: Command, voucher: Voucher) -> None:
     trainee = command.get(Party, voucher.trainee, "trainee")
     require(actor.kind == "enterprise" and actor.credit_code and trainee.employer_credit_code == actor.credit_code,
             RuleViolation, f"institution {actor.id} ({actor.kind}) may not assess its own trainee: only an "
-            "enterprise assesses the staff it trains (参加企业组织的线上培训的, 企业可…进行综合评价); others are assessed by an assessor", "S4")
+            "enterprise assesses the staff it trains (参加企业组织的线上培训的, 企业可…进行综合评价); "
+            "others are assessed by an assessor", "S4")
