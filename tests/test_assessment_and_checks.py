@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from api.client import ApiProblem
 from ledger.aggregates.voucher import Voucher
 from ledger.checks import learning_record_checks
 from ledger.errors import RoleNotAllowed
@@ -134,3 +137,30 @@ def test_l13_checks_are_a_pure_function_of_the_voucher_and_its_profile(world: Wo
     assert not names["certificate"].passed and names["class_hours"].passed
     voucher.offline_minutes -= 1  # one minute short of the filed hours
     assert not {check.name: check for check in learning_record_checks(voucher, world.profile)}["class_hours"].passed
+
+
+def test_l13_the_voucher_read_shows_the_checks_the_review_recorded(world: World) -> None:
+    from tests.http_support import http_client, party
+
+    voucher = requested(world, world.trained_voucher())
+    world.do(world.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
+    http = http_client(world)
+    shown = party(world, http, world.inspector).get(f"/v1/vouchers/{voucher}")
+    assert [check["name"] for check in shown["review_checks"]] == [
+        "class_hours", "online_share", "sessions_in_class_period", "face_checks", "certificate"]
+    assert shown["assessed_by_role"] == "assessor" and shown["standards_version"] == "2023-01-01"
+    assessor = party(world, http, world.assessor)
+    assert assessor.get(f"/v1/vouchers/{voucher}")["status"] == "approved"
+    for refused_path in (f"/v1/vouchers/{voucher}/history", f"/v1/vouchers/{voucher}/payments", "/v1/vouchers"):
+        with pytest.raises(ApiProblem) as caught:
+            assessor.get(refused_path)
+        assert caught.value.status == 403, refused_path
+
+
+def test_l2_a_delisted_enterprise_no_longer_assesses_its_own_staff(world: World) -> None:
+    enterprise, code, filing = enterprise_world(world)
+    employee = enrolled_at(world, enterprise, filing, world.trainee(employer_credit_code=code))
+    world.clock.advance(days=3)
+    finish_offline(world, employee, enterprise)
+    world.do(world.bureau, "delist", enterprise.actor, {"reason": "licence expired"})
+    refused(world, "L2", enterprise, "assess", employee, CERTIFICATE)
