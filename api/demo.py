@@ -18,7 +18,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 from api.demo_people import ORGANISATIONS, OCCUPATIONS, name, national_id, nonce
+from ledger.aggregates.party import CODED_ROLES
 from ledger.application import ROOT_ID, VoucherLedger
+from ledger.credit_code import make_credit_code
 from ledger.envelope import iso, sign_command
 from ledger.errors import LedgerError
 from ledger.genesis import trust_root_key
@@ -103,6 +105,8 @@ class Demo:
                   personal: dict[str, Any] | None = None, save: bool = True) -> SigningKey:
         party_id = uuid.uuid4()
         key = SigningKey.generate(actor=str(party_id), role=role)
+        if role in CODED_ROLES and "credit_code" not in body:  # L12: the organisation's own identity
+            body = {**body, "credit_code": make_credit_code(self.report.commands)}
         self.act(registrar, "register_party", party_id, {"role": role, "public_key": key.public_key_b64, **body},
                  personal=personal)
         self.report.parties[role] += 1
@@ -148,6 +152,10 @@ class RegionScenario:
             demo.new_party(self.bureau, "institution", {"name": f"{self.region} 职业培训学校 {n}",
                                                         "kind": kind}, f"{self.region}-institution-{n}")
             for n, kind in ((1, "social_training"), (2, "enterprise"))]
+        self.assessor = demo.new_party(self.bureau, "assessor", {"name": f"{self.region} 职业技能等级认定评价机构"},
+                                       f"{self.region}-assessor")
+        self.credit_codes = {key.actor: demo.ledger.get(key.actor).credit_code
+                             for key in (self.platform, *self.institutions, self.assessor)}
         for party in (self.platform, *self.institutions):
             demo.act(self.bureau, "list_in_catalogue", party.actor, {})
         self.file_classes()
@@ -161,7 +169,7 @@ class RegionScenario:
         self.filings: dict[tuple[int, str], uuid.UUID] = {}
         starts_on = (self.start + timedelta(days=2)).date()
         for index, institution in enumerate(self.institutions):
-            for occupation, level, occupation_type, _, _ in OCCUPATIONS:
+            for occupation, level, occupation_type in OCCUPATIONS:
                 filing = uuid.uuid4()
                 self.demo.act(institution, "file_class", filing, {
                     "occupation": occupation, "level": level, "occupation_type": occupation_type,
@@ -186,17 +194,18 @@ class RegionScenario:
                 personal = {"name": name(demo.rng), "national_id": national_id(self.region, demo.serial),
                             "nonce": nonce(demo.rng)}
                 groups = ["registered_poor"] if index % 7 == 3 and self.profile.allowance_groups else []
-                trainee = demo.new_party(self.bureau, "trainee", {"personal_sha256": commitment(personal),
-                                                                  "allowance_groups": groups},
-                                         "", personal=personal, save=False)
+                institution_index = index % 2
+                registration = {"personal_sha256": commitment(personal), "allowance_groups": groups}
+                if institution_index == 1:  # the enterprise trains and assesses its own staff (S4)
+                    registration["employer_credit_code"] = self.credit_codes[self.institutions[1].actor]
+                trainee = demo.new_party(self.bureau, "trainee", registration, "", personal=personal, save=False)
                 keys_out.write(json.dumps(trainee.to_json()) + "\n")
-                occupation, level, occupation_type, standard_fen, shortage = OCCUPATIONS[index % len(OCCUPATIONS)]
+                occupation, level, occupation_type = OCCUPATIONS[index % len(OCCUPATIONS)]
                 path = PATHS[index % len(PATHS)]
                 voucher = uuid.uuid4()
                 valid_days = 12 if path == "expired" else 180
                 demo.act(self.bureau, "issue_voucher", voucher, {
                     "trainee": trainee.actor, "occupation": occupation, "level": level,
-                    "standard_fen": standard_fen, "shortage": shortage,
                     "valid_until": (self.start + timedelta(days=valid_days)).date().isoformat()})
                 demo.act(trainee, "claim_voucher", voucher, {})
                 institution_index = index % 2
@@ -253,7 +262,8 @@ class RegionScenario:
             if passed:
                 body.update(certificate_number=f"CERT-{voucher['id'].hex[:12].upper()}",
                             certificate_kind="training_qualified")
-            demo.act(voucher["institution"], "assess", voucher["id"], body)
+            assessor = voucher["institution"] if voucher["institution"] is self.institutions[1] else self.assessor
+            demo.act(assessor, "assess", voucher["id"], body)
             if passed:
                 evidence = [{"kind": "photo", "sha256": sha256_hex(voucher["id"].bytes + b"photo")},
                             {"kind": "platform_record", "sha256": sha256_hex(voucher["id"].bytes + b"record")}]
@@ -310,11 +320,11 @@ class RegionScenario:
                     "nonce": nonce(demo.rng)}
         trainee = demo.new_party(self.bureau, "trainee", {"personal_sha256": commitment(personal)}, "",
                                  personal=personal, save=False)
-        occupation, level, _, standard_fen, shortage = OCCUPATIONS[0]
+        occupation, level, _ = OCCUPATIONS[0]
         voucher = uuid.uuid4()
         demo.act(self.bureau, "issue_voucher", voucher, {
-            "trainee": trainee.actor, "occupation": occupation, "level": level, "standard_fen": standard_fen,
-            "shortage": shortage, "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()})
+            "trainee": trainee.actor, "occupation": occupation, "level": level,
+            "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()})
         demo.act(trainee, "claim_voucher", voucher, {})
         demo.act(trainee, "choose_institution", voucher, {"institution": self.institutions[0].actor})
         if enrol:
@@ -328,7 +338,9 @@ class RegionScenario:
         state = demo.ledger.get(live["id"])
         demo.refused("S2", lambda: demo.act(self.bureau, "issue_voucher", uuid.uuid4(), {
             "trainee": live["trainee"].actor, "occupation": state.occupation, "level": state.level,
-            "standard_fen": 100000, "shortage": False,
+            "standard_fen": 100000, "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()}))
+        demo.refused(self.profile.subsidy_rule, lambda: demo.act(self.bureau, "issue_voucher", uuid.uuid4(), {
+            "trainee": live["trainee"].actor, "occupation": "4-03-02-01", "level": 5, "standard_fen": 9_999_900,
             "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()}))
         demo.refused("N3", lambda: demo.act(live["institution"], "request_redemption", live["id"], {
             "evidence": [{"kind": "photo", "sha256": "0" * 64}]}))
@@ -344,7 +356,7 @@ class RegionScenario:
         forged = {"envelope": honest["envelope"], "signature": forger.sign(canonical_json(honest["envelope"]))}
         demo.refused("signature", lambda: demo.ledger.submit(forged))
         demo.refused("H4", lambda: demo.act(self.institutions[0], "file_class", uuid.uuid4(), {
-            "occupation": "welder", "level": "4", "occupation_type": "simulation", "courses": ["x"],
+            "occupation": "6-18-02-04", "level": 4, "occupation_type": "simulation", "courses": ["x"],
             "teachers": ["y"], "total_class_hours": 10, "planned_online_minutes": 0,
             "starts_on": demo.clock.now.date().isoformat(), "ends_on": demo.clock.now.date().isoformat(),
             "quality_commitment": True}))
@@ -363,8 +375,11 @@ class RegionScenario:
         rogue = self.institutions[1]
         demo.act(self.bureau, "ban", rogue.actor, {"reason": "forged attendance records (L12)"})
         demo.refused("L12", lambda: demo.act(self.bureau, "list_in_catalogue", rogue.actor, {}))
+        demo.refused("L12", lambda: demo.new_party(self.bureau, "institution", {
+            "name": "同一家机构 换个名字", "kind": "social_training", "credit_code": self.credit_codes[rogue.actor]},
+            "", save=False))
         demo.refused("L12", lambda: demo.act(rogue, "file_class", uuid.uuid4(), {
-            "occupation": "welder", "level": "4", "occupation_type": "simulation", "courses": ["x"],
+            "occupation": "6-18-02-04", "level": 4, "occupation_type": "simulation", "courses": ["x"],
             "teachers": ["y"], "total_class_hours": 10, "planned_online_minutes": 0,
             "starts_on": (demo.clock.now + timedelta(days=3)).date().isoformat(),
             "ends_on": (demo.clock.now + timedelta(days=9)).date().isoformat(), "quality_commitment": True}))

@@ -11,12 +11,12 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕"
 REGION_CODES = {"national": "110101", "hunan-hengyang": "430405", "liaoning": "210102", "shandong": "370102",
                 "jiangxi": "360102"}
-OCCUPATIONS = (  # (occupation, level, occupation type, standard in fen, shortage occupation)
-    ("electrician", "4", "skill", 150000, True),
-    ("elderly-care-worker", "5", "skill", 80000, True),
-    ("e-commerce-specialist", "4", "knowledge", 100000, False),
-    ("welder", "4", "simulation", 180000, False),
-    ("chinese-cook", "5", "skill", 120000, False),
+OCCUPATIONS = (  # (occupation code, level, occupation type); standard and shortage come from the catalogue (H2)
+    ("6-31-01-03", 4, "skill"),  # 电工
+    ("4-10-01-05", 5, "skill"),  # 养老护理员
+    ("4-01-02-02", 4, "knowledge"),  # 电子商务师
+    ("6-18-02-04", 4, "simulation"),  # 焊工
+    ("4-03-02-01", 5, "skill"),  # 中式烹调师
 )
 ORGANISATIONS = {
     "national": ("人社部职业技能提升行动", "中国职业培训在线"),

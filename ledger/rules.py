@@ -47,13 +47,13 @@ _FIELDS = (
     "class_hour_minutes", "online_share_cap_percent", "online_share_rule",
     "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
     "prepayment_percent", "segments", "allowance_groups", "allowance", "retention_years",
-    "funds", "rule_ids",
+    "face_check_failures_limit", "funds", "rule_ids",
 )
 # Fields whose value is a number or a policy choice: each needs a rule_ids note.
 _CITED_FIELDS = (
     "valid_from", "valid_until", "class_hour_minutes", "online_share_cap_percent",
     "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
-    "allowance_groups", "allowance", "retention_years", "funds",
+    "allowance_groups", "allowance", "retention_years", "face_check_failures_limit", "funds",
 )
 MAX_ALLOWANCE_DAILY_FEN = 100_000  # 1,000 yuan a day: far above any city's figure, a bound on typing errors
 MAX_ALLOWANCE_DAYS = 366
@@ -108,6 +108,7 @@ class RegionProfile:
     allowance_groups: tuple[str, ...]
     allowance: Allowance | None  # None: the region has not opted in and pays no allowance (N4)
     retention_years: int | None
+    face_check_failures_limit: int  # L6/L13: failed random face checks a voucher may have and still be paid
     funds: tuple[str, ...]
     rule_ids: Mapping[str, str]  # field name -> note citing rule IDs
 
@@ -148,6 +149,7 @@ class RegionProfile:
                 "set_by": self.allowance.set_by,
             },
             "retention_years": self.retention_years,
+            "face_check_failures_limit": self.face_check_failures_limit,
             "funds": list(self.funds),
             "rule_ids": dict(self.rule_ids),
         }
@@ -278,6 +280,7 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         allowance_groups=_names(where, raw, "allowance_groups", ALLOWANCE_GROUPS),
         allowance=allowance,
         retention_years=retention_years,
+        face_check_failures_limit=_int(where, raw, "face_check_failures_limit", 0, 1000),
         funds=_names(where, raw, "funds", FUNDS),
         rule_ids=MappingProxyType(dict(rule_ids)),
     )

@@ -86,7 +86,7 @@ class Registry:
         if event.type == "ClassFiling.Filed":
             store.put("view_filings", {
                 "id": event.aggregate_id, "institution": facts["institution"], "platform": facts.get("platform"),
-                "region": facts["region"], "occupation": facts["occupation"], "level": facts["level"],
+                "region": facts["region"], "occupation": facts["occupation"], "level": str(facts["level"]),
                 "occupation_type": facts["occupation_type"], "total_class_hours": facts["total_class_hours"],
                 "planned_online_minutes": facts["planned_online_minutes"], "starts_on": facts["starts_on"],
                 "ends_on": facts["ends_on"], "status": "filed", "filed_at": event.recorded_at,

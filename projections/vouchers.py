@@ -62,7 +62,7 @@ class Vouchers:
             voucher = {
                 "id": event.aggregate_id, "status": "issued", "trainee": facts["trainee"], "region": facts["region"],
                 "profile_version": facts["profile_version"], "occupation": facts["occupation"],
-                "level": facts["level"], "issued_by": facts["issued_by"], "issued_at": event.recorded_at,
+                "level": str(facts["level"]), "issued_by": facts["issued_by"], "issued_at": event.recorded_at,
                 "valid_until": facts["valid_until"], "filing": None, "institution": None, "platform": None,
                 "occupation_type": None, "total_class_hours": 0, "online_minutes": 0, "offline_minutes": 0,
                 "online_class_hours": 0, "offline_class_hours": 0, "face_checks_failed": 0,

@@ -129,7 +129,7 @@ def training_burst(world: World, vouchers: int, sessions: int, new_vouchers: int
                 "started_at": iso(world.clock.now), "minutes": 20 + session % 40, "location": "workshop"}), None))
     for trainee in trainees:
         jobs.append((world.signed(world.bureau, "issue_voucher", uuid.uuid4(), {
-            "trainee": trainee.actor, "occupation": "welder", "level": "3", "standard_fen": 120000,
+            "trainee": trainee.actor, "occupation": "6-18-02-04", "level": 3, "standard_fen": 120000,
             "shortage": False, "valid_until": (world.clock.now + timedelta(days=90)).date().isoformat()}), None))
     return jobs
 

@@ -48,10 +48,10 @@ class Plan:
             mine[0] = [self.registration() for _ in range(REGISTRATIONS_PER_WRITER)]
             mine[1] = [(self.signed(world.institution, "record_offline_training", self.busy_voucher,
                                     self.offline_body(10 + writer)), None)]
-            mine[2] = [(self.signed(world.institution, "assess", self.trained_voucher, {
+            mine[2] = [(self.signed(world.assessor, "assess", self.trained_voucher, {
                 "passed": True, "certificate_number": f"RACE-{writer}", "certificate_kind": "skill_level"}), None)]
             mine[3] = [(self.signed(world.bureau, "issue_voucher", uuid.uuid4(), {
-                "trainee": self.s2_trainee.actor, "occupation": "electrician", "level": "4",
+                "trainee": self.s2_trainee.actor, "occupation": "6-31-01-03", "level": 4,
                 "standard_fen": 150000, "shortage": False,
                 "valid_until": (world.clock.now + timedelta(days=90)).date().isoformat()}), None)]
             mine[4] = [(retried, None)]
@@ -164,7 +164,7 @@ def test_s2_sixteen_concurrent_writers_lose_nothing_and_duplicate_nothing(world:
     assert len(winner) == 1
     assert all(o["error"] == "Conflict" or (o["error"] == "RuleViolation" and o["rule"] == "S2")
                for o in issued if o["status"] == "refused")
-    claim = world.ledger.get(SubsidyClaim.id_for(plan.s2_trainee.actor, "electrician", "4"))
+    claim = world.ledger.get(SubsidyClaim.id_for(plan.s2_trainee.actor, "6-31-01-03", "4"))
     assert claim.voucher == winner[0]["result"]["target"]
 
     # The same envelope sixteen times at once: recorded once, fifteen repeats with the same result.

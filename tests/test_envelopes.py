@@ -33,7 +33,7 @@ def test_forged_signature_is_refused_and_records_nothing(world: World) -> None:
 def test_tampered_body_breaks_the_signature(world: World) -> None:
     trainee = world.trainee()
     signed = world.signed(world.bureau, "issue_voucher", uuid.uuid4(), {
-        "trainee": trainee.actor, "occupation": "welder", "level": "4", "standard_fen": 100000,
+        "trainee": trainee.actor, "occupation": "6-18-02-04", "level": 4, "standard_fen": 100000,
         "shortage": False, "valid_until": "2023-09-01"})
     signed["envelope"]["body"]["standard_fen"] = 9_000_000
     refused(world, InvalidSignature, signed)
@@ -81,7 +81,7 @@ def test_only_the_registering_bureau_or_the_root_manages_a_partys_keys(world: Wo
 def test_same_command_id_twice_records_once_and_returns_the_first_result(world: World) -> None:
     trainee = world.trainee()
     signed = world.signed(world.bureau, "issue_voucher", uuid.uuid4(), {
-        "trainee": trainee.actor, "occupation": "welder", "level": "4", "standard_fen": 100000,
+        "trainee": trainee.actor, "occupation": "6-18-02-04", "level": 4, "standard_fen": 100000,
         "shortage": False, "valid_until": "2023-09-01"})
     first = world.ledger.submit(signed)
     events_after_first = world.log_snapshot()
@@ -93,7 +93,7 @@ def test_same_command_id_twice_records_once_and_returns_the_first_result(world: 
 
 def test_a_reused_command_id_with_another_envelope_is_refused(world: World) -> None:
     trainee = world.trainee()
-    body = {"trainee": trainee.actor, "occupation": "welder", "level": "4", "standard_fen": 100000,
+    body = {"trainee": trainee.actor, "occupation": "6-18-02-04", "level": 4, "standard_fen": 100000,
             "shortage": False, "valid_until": "2023-09-01"}
     command_id = uuid.uuid4()
     world.ledger.submit(sign_command(world.bureau, "issue_voucher", uuid.uuid4(), body, command_id=command_id,

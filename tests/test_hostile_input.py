@@ -43,7 +43,7 @@ class Targets:
         now, later = iso(world.clock.now), (world.clock.now + timedelta(days=90)).date().isoformat()
         self.valid: list[tuple[SigningKey, str, Any, dict[str, Any]]] = [
             (world.bureau, "issue_voucher", uuid.uuid4(), {
-                "trainee": world.trainee().actor, "occupation": "electrician", "level": "4",
+                "trainee": world.trainee().actor, "occupation": "6-31-01-03", "level": 4,
                 "standard_fen": 150000, "shortage": False, "valid_until": later}),
             (world.institution, "file_class", uuid.uuid4(), world.filing_body()),
             (world.bureau, "approve_filing", self.pending_filing, {}),
@@ -62,7 +62,7 @@ class Targets:
             (world.bureau, "revoke_voucher", self.voucher, {"reason": "suspected fraud"}),
         ]
         self.refused_by_s2 = (world.bureau, "issue_voucher", uuid.uuid4(), {
-            "trainee": self.holder.actor, "occupation": "electrician", "level": "4", "standard_fen": 150000,
+            "trainee": self.holder.actor, "occupation": "6-31-01-03", "level": 4, "standard_fen": 150000,
             "shortage": False, "valid_until": later})
         self.before = world.log_snapshot()
         self.tried = 0

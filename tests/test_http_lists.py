@@ -72,7 +72,7 @@ def scene(world: World) -> Scene:
     shandong = world.register(world.root, "bureau", name="shandong bureau", region="shandong")
     shandong_voucher = uuid.uuid4()
     world.do(shandong, "issue_voucher", shandong_voucher, {
-        "trainee": trainee_of(world, shandong).actor, "occupation": "electrician", "level": "4", "standard_fen": 150000,
+        "trainee": trainee_of(world, shandong).actor, "occupation": "6-31-01-03", "level": 4, "standard_fen": 150000,
         "shortage": False, "valid_until": "2023-08-28"})
     return Scene(world, http_client(world), own, own_trainee, issued, other_institution, other, shandong,
                  shandong_voucher)
@@ -164,10 +164,10 @@ def test_a_list_read_never_lags_a_write_the_client_got_a_201_for(world: World) -
     http = http_client(world)
     bureau = party(world, http, world.bureau)
     trainee = world.trainee()
-    for _ in range(3):
+    for occupation, level in (("6-18-02-04", 4), ("6-18-02-04", 3), ("6-31-01-03", 4)):
         voucher = uuid.uuid4()
         reply = bureau.send(bureau.sign("issue_voucher", voucher, {
-            "trainee": trainee.actor, "occupation": f"welder-{voucher.hex[:6]}", "level": "4",
+            "trainee": trainee.actor, "occupation": occupation, "level": level,
             "standard_fen": 150000, "shortage": False, "valid_until": "2023-08-28"}))
         assert reply.status == 201
         page = bureau.get("/v1/vouchers", {"trainee": trainee.actor})

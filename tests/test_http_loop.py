@@ -18,9 +18,9 @@ from tests.world import World
 
 def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: World) -> None:
     world, http = hengyang, http_client(hengyang)
-    bureau, institution, platform, finance, inspector = (
+    bureau, institution, platform, finance, inspector, assessor = (
         party(world, http, key) for key in
-        (world.bureau, world.institution, world.platform, world.finance, world.inspector))
+        (world.bureau, world.institution, world.platform, world.finance, world.inspector, world.assessor))
     person = world.person()
     trainee_key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
     bureau.submit("register_party", trainee_key.actor, {
@@ -35,7 +35,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     bureau.submit("approve_filing", filing, {})
     voucher = uuid.uuid4()
     bureau.submit("issue_voucher", voucher, {
-        "trainee": trainee_key.actor, "occupation": "electrician", "level": "4", "standard_fen": 80000,
+        "trainee": trainee_key.actor, "occupation": "6-31-01-03", "level": 4, "standard_fen": 80000,
         "shortage": True, "valid_until": (world.clock.now + timedelta(days=180)).date().isoformat()})
     trainee.submit("claim_voucher", voucher, {})
     trainee.submit("choose_institution", voucher, {"institution": world.institution.actor})
@@ -52,7 +52,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
             "started_at": iso(world.clock.now), "minutes": min(offline_left, 480), "location": "workshop"})
         offline_left -= 480
     finance.submit("pay_allowance", voucher, world.allowance_body(voucher, days=4, amount_fen=5000))
-    institution.submit("assess", voucher, {"passed": True, "certificate_number": "HY-0001",
+    assessor.submit("assess", voucher, {"passed": True, "certificate_number": "HY-0001",
                                            "certificate_kind": "skill_level"})
     institution.submit("request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
     bureau.submit("review_redemption", voucher, {"approved": True, "reason": "credentials checked (L13)"})
@@ -69,7 +69,7 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     assert state["allowance_fen"] == 5000
     history = inspector.get_all(f"/v1/vouchers/{voucher}/history", {"limit": 3})
     assert [row["role"] for row in history][:4] == ["bureau", "trainee", "trainee", "institution"]
-    assert {row["role"] for row in history} == {"bureau", "trainee", "institution", "platform", "finance"}
+    assert {row["role"] for row in history} == {"bureau", "trainee", "institution", "platform", "finance", "assessor"}
     assert [row["sequence"] for row in history] == list(range(1, state["version"] + 1))
     assert trainee.get(f"/v1/vouchers/{voucher}")["trainee"] == trainee_key.actor
     assert platform.get(f"/v1/vouchers/{voucher}/learning-records")["items"][0]["minutes"] == online_minutes
@@ -95,7 +95,7 @@ def test_same_command_id_sent_again_returns_the_first_result_and_records_once(wo
     http = http_client(world)
     voucher = uuid.uuid4()
     signed = world.signed(world.bureau, "issue_voucher", voucher, {
-        "trainee": world.trainee().actor, "occupation": "welder", "level": "3", "standard_fen": 90000,
+        "trainee": world.trainee().actor, "occupation": "6-18-02-04", "level": 3, "standard_fen": 90000,
         "shortage": False, "valid_until": (world.clock.now + timedelta(days=30)).date().isoformat()})
     first = http.post("/v1/vouchers", json=signed)
     events_after_first = world.ledger.max_notification_id()

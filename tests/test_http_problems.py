@@ -41,7 +41,7 @@ def test_tamper_detected_is_a_server_fault_not_blamed_on_the_client() -> None:
 
 
 def issue_body(world: World, **overrides) -> dict:
-    body = {"trainee": world.trainee().actor, "occupation": "welder", "level": "3", "standard_fen": 90000,
+    body = {"trainee": world.trainee().actor, "occupation": "6-18-02-04", "level": 3, "standard_fen": 90000,
             "shortage": False, "valid_until": (world.clock.now + timedelta(days=30)).date().isoformat()}
     body.update(overrides)
     return body
@@ -77,7 +77,7 @@ def test_each_domain_error_reaches_the_client_as_its_problem_type_and_changes_no
 
     assert http.post("/v1/vouchers", json=first).status_code == 201
     after_first = world.log_snapshot()
-    same_id = sign_command(world.bureau, "issue_voucher", voucher, {**body, "level": "4"},
+    same_id = sign_command(world.bureau, "issue_voucher", voucher, {**body, "level": 4},
                            command_id=uuid.UUID(first["envelope"]["command_id"]), signed_at=world.clock.now)
     problem_of(http.post("/v1/vouchers", json=same_id), 409, "conflict")
     assert world.log_snapshot() == after_first

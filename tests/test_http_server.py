@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from ledger.config import database_url as normalise_url
+from ledger.credit_code import make_credit_code
 from tests.conftest import POSTGRES_URL, reset_postgres
 
 VLEDGER = [str(Path(sys.executable).parent / "vledger")]
@@ -79,15 +80,16 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
         {"role": "bureau", "name": "辽宁 bureau", "region": "liaoning", "public_key": made["bureau"]["public_key"]}))
     assert bureau.returncode == 0, bureau.stderr
     body_file = folder / "school.body.json"
-    for name in ("school", "rival"):
+    for serial, name in enumerate(("school", "rival")):
         body_file.write_text(json.dumps({"role": "institution", "name": name, "kind": "social_training",
+                                         "credit_code": make_credit_code(serial),
                                          "public_key": made[name]["public_key"]}))
         result = cli(env, *register, "--key", str(folder / "bureau.json"), "--target", made[name]["actor"],
                      "--body", f"@{body_file}", "--command-id", "5b0f4a52-6f7e-4d1a-9a43-0d1c2b3a4f5" + str(len(name)))
         assert result.returncode == 0, result.stderr
     filing = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                  "--target", "new", "--body", json.dumps({
-                     "occupation": "electrician", "level": "4", "occupation_type": "skill", "courses": ["theory"],
+                     "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
                      "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
                      "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                      "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))
@@ -101,7 +103,7 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
     assert json.loads(party.stdout)["listed"] is True
     filed = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                 "--target", "new", "--json", "--body", json.dumps({
-                    "occupation": "electrician", "level": "4", "occupation_type": "skill", "courses": ["theory"],
+                    "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
                     "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
                     "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                     "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))

@@ -65,7 +65,7 @@ class Plan:
                 "tests_passed": 1, "face_checks_passed": 1, "face_checks_failed": 0}), None)
         if kind == 5:
             return "write", (world.signed(world.bureau, "issue_voucher", uuid.uuid4(), {
-                "trainee": trainee.actor, "occupation": "welder", "level": "3", "standard_fen": 90000,
+                "trainee": trainee.actor, "occupation": "6-18-02-04", "level": 3, "standard_fen": 90000,
                 "shortage": False, "valid_until": (world.clock.now + timedelta(days=90)).date().isoformat()}), None)
         if kind == 6:
             return "retry", earlier[index - 6][1]

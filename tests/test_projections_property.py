@@ -35,7 +35,7 @@ def act(world: World, vouchers: list, action: str, pick: int) -> None:
     elif action == "offline":
         world.offline(voucher, 300)
     elif action == "assess":
-        world.do(world.institution, "assess", voucher, {"passed": pick % 3 > 0, "certificate_number": f"C-{pick}",
+        world.do(world.assessor, "assess", voucher, {"passed": pick % 3 > 0, "certificate_number": f"C-{pick}",
                                                         "certificate_kind": "training_qualified"})
     elif action == "pay":
         world.do(world.institution, "request_redemption", voucher,

@@ -32,7 +32,7 @@ def test_l7_voucher_view_matches_the_aggregate_through_the_loop(world: World) ->
     world.online(voucher, 90)
     assert state(world.ledger, voucher)["status"] == "training"
     world.offline(voucher, 24 * 45 - 90)
-    world.do(world.institution, "assess", voucher, {"passed": True, "certificate_number": "C-1",
+    world.do(world.assessor, "assess", voucher, {"passed": True, "certificate_number": "C-1",
                                                     "certificate_kind": "training_qualified"})
     row = state(world.ledger, voucher)
     aggregate = world.ledger.get(voucher)
@@ -124,8 +124,8 @@ def test_h8_audit_trail_has_one_row_per_event_with_actor_role_and_outcome(world:
     assert [row["sequence"] for row in everything] == list(range(1, world.ledger.max_notification_id() + 1))
     assert everything[0]["role"] == "root" and everything[0]["command"] == "genesis"
     assessed = next(row for row in of_voucher if row["event_type"] == "Voucher.Assessed")
-    assert (assessed["role"], assessed["outcome"], assessed["actor"]) == ("institution", "passed",
-                                                                         world.institution.actor)
+    assert (assessed["role"], assessed["outcome"], assessed["actor"]) == ("assessor", "passed",
+                                                                         world.assessor.actor)
     assert {row["voucher"] for row in of_voucher} == {str(voucher)}
     assert any(row["event_type"] == "ClassFiling.Filed" for row in by_institution)
     assert all(row["recorded_at"] >= everything[-1]["recorded_at"] for row in late) and late

@@ -46,9 +46,9 @@ def apply(world: World, vouchers: list, action: str, pick: int, amount: int) -> 
     bodies = {
         "online": (world.platform, "record_online_learning", None),
         "offline": (world.institution, "record_offline_training", None),
-        "assess": (world.institution, "assess", {"passed": True, "certificate_number": f"C{voucher.hex[:8]}",
+        "assess": (world.assessor, "assess", {"passed": True, "certificate_number": f"C{voucher.hex[:8]}",
                                                  "certificate_kind": "skill_level"}),
-        "fail": (world.institution, "assess", {"passed": False}),
+        "fail": (world.assessor, "assess", {"passed": False}),
         "redeem": (world.institution, "request_redemption", {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]}),
         "review": (world.bureau, "review_redemption", {"approved": amount % 5 != 0, "reason": "checked"}),
         "notice": (world.bureau, "open_notice", {"days": 1 + amount % 5}),

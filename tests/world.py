@@ -1,5 +1,6 @@
 """A small world for tests: a trust root, finance, an inspector, and one region
-with its bureau, platform and institution in the catalogue, and helpers that
+with its bureau, platform and institution in the catalogue and an assessor
+(each with a valid credit code), and helpers that
 sign and submit each step. Time is a controllable clock inside the region
 profile's validity window."""
 
@@ -9,12 +10,18 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from ledger.aggregates.party import CODED_ROLES
 from ledger.application import VoucherLedger
+from ledger.credit_code import make_credit_code
 from ledger.envelope import iso, sign_command
 from ledger.genesis import initialise, trust_root_key
 from ledger.personal import commitment, national_id_check_character
 from ledger.rules import profile_for
 from ledger.signing import SigningKey
+
+
+ELECTRICIAN = "6-31-01-03"  # 电工, national occupational classification (2022)
+WELDER = "6-18-02-04"  # 焊工
 
 
 class Clock:
@@ -54,6 +61,7 @@ class World:
         self.bureau = self.register(self.root, "bureau", name=f"{region} bureau", region=region)
         self.platform = self.register(self.bureau, "platform", name="platform")
         self.institution = self.register(self.bureau, "institution", name="school", kind="social_training")
+        self.assessor = self.register(self.bureau, "assessor", name="评价机构 assessor")
         for party in (self.platform, self.institution):
             self.do(self.bureau, "list_in_catalogue", party.actor, {})
 
@@ -67,8 +75,12 @@ class World:
         return self.ledger.submit(self.signed(key, command, target, body), personal=personal).result
 
     def register(self, registrar: SigningKey, role: str, **body: Any) -> SigningKey:
+        """Register a party; institutions, platforms and assessors get a fresh valid
+        credit code unless `credit_code` is given."""
         party = uuid.uuid4()
         key = SigningKey.generate(actor=str(party), role=role)
+        if role in CODED_ROLES:
+            body.setdefault("credit_code", make_credit_code(party.int % 31 ** 9))
         self.do(registrar, "register_party", party, {"role": role, "public_key": key.public_key_b64, **body})
         return key
 
@@ -78,14 +90,16 @@ class World:
         return {"name": "测试学员", "national_id": first_17 + national_id_check_character(first_17),
                 "nonce": uuid.uuid4().hex}
 
-    def trainee(self, personal: dict[str, str] | None = None, allowance_groups: list[str] | None = None
-                ) -> SigningKey:
+    def trainee(self, personal: dict[str, str] | None = None, allowance_groups: list[str] | None = None,
+                employer_credit_code: str | None = None) -> SigningKey:
         personal = personal or self.person()
         party = uuid.uuid4()
         key = SigningKey.generate(actor=str(party), role="trainee")
         body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(personal)}
         if allowance_groups:
             body["allowance_groups"] = allowance_groups
+        if employer_credit_code:
+            body["employer_credit_code"] = employer_credit_code
         self.do(self.bureau, "register_party", party, body, personal=personal)
         return key
 
@@ -93,7 +107,7 @@ class World:
 
     def filing_body(self, **overrides: Any) -> dict[str, Any]:
         starts_on = (self.clock.now + timedelta(days=2)).date()
-        body = {"occupation": "electrician", "level": "4", "occupation_type": "skill",
+        body = {"occupation": ELECTRICIAN, "level": 4, "occupation_type": "skill",
                 "courses": ["theory", "practice"], "teachers": ["张老师"], "total_class_hours": 24,
                 "planned_online_minutes": 0, "platform": self.platform.actor,
                 "starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=30)).isoformat(),
@@ -107,17 +121,23 @@ class World:
         self.do(self.bureau, "approve_filing", filing, {})
         return filing
 
-    def issue(self, trainee: SigningKey, occupation: str = "electrician", level: str = "4",
-              standard_fen: int = 150000, shortage: bool = False, valid_days: int = 180) -> uuid.UUID:
+    def issue(self, trainee: SigningKey, occupation: str = ELECTRICIAN, level: int = 4,
+              standard_fen: int | None = None, shortage: bool | None = None, valid_days: int = 180) -> uuid.UUID:
+        """Issue at the catalogue's standard (H2) unless a lower `standard_fen` is
+        given; `shortage` is sent only when given (it must match the shortage list)."""
         voucher = uuid.uuid4()
-        self.do(self.bureau, "issue_voucher", voucher, {
-            "trainee": trainee.actor, "occupation": occupation, "level": level, "standard_fen": standard_fen,
-            "shortage": shortage, "valid_until": (self.clock.now + timedelta(days=valid_days)).date().isoformat()})
+        body = {"trainee": trainee.actor, "occupation": occupation, "level": level,
+                "valid_until": (self.clock.now + timedelta(days=valid_days)).date().isoformat()}
+        if standard_fen is not None:
+            body["standard_fen"] = standard_fen
+        if shortage is not None:
+            body["shortage"] = shortage
+        self.do(self.bureau, "issue_voucher", voucher, body)
         return voucher
 
     def enrolled_voucher(self, filing: uuid.UUID | None = None, **issue: Any) -> tuple[uuid.UUID, SigningKey]:
-        filing = filing or self.approved_filing(occupation=issue.get("occupation", "electrician"),
-                                                level=issue.get("level", "4"))
+        filing = filing or self.approved_filing(occupation=issue.get("occupation", ELECTRICIAN),
+                                                level=issue.get("level", 4))
         trainee = self.trainee()
         voucher = self.issue(trainee, **issue)
         self.claim_and_choose(trainee, voucher)
@@ -167,9 +187,10 @@ class World:
             required -= 480
 
     def certified_voucher(self, **issue: Any) -> uuid.UUID:
+        """Trained, then assessed and certified by the independent assessor (001: 考核评价)."""
         voucher = self.trained_voucher(**issue)
-        self.do(self.institution, "assess", voucher, {"passed": True, "certificate_number": f"C-{voucher.hex[:10]}",
-                                                      "certificate_kind": "training_qualified"})
+        self.do(self.assessor, "assess", voucher, {"passed": True, "certificate_number": f"C-{voucher.hex[:10]}",
+                                                   "certificate_kind": "training_qualified"})
         return voucher
 
     def cleared_voucher(self, **issue: Any) -> uuid.UUID:

@@ -16,7 +16,9 @@ from datetime import timedelta
 from typing import Any
 
 from api.demo_people import national_id
+from ledger.aggregates.party import CODED_ROLES
 from ledger.application import VoucherLedger
+from ledger.credit_code import make_credit_code
 from ledger.envelope import iso, sign_command, utc_now
 from ledger.genesis import initialise, trust_root_key
 from ledger.personal import commitment
@@ -56,13 +58,15 @@ class BenchWorld:
     def _register(self, registrar: SigningKey, role: str, **body: Any) -> SigningKey:
         party = uuid.uuid4()
         key = SigningKey.generate(actor=str(party), role=role)
+        if role in CODED_ROLES:  # L12: institutions and platforms carry their credit code
+            body.setdefault("credit_code", make_credit_code(party.int % 31 ** 9))
         self.submit(self.signed(registrar, "register_party", party,
                                 {"role": role, "public_key": key.public_key_b64, **body}))
         return key
 
     def filing_body(self) -> dict[str, Any]:
         starts_on = (utc_now() + timedelta(days=2)).date()
-        return {"occupation": "electrician", "level": "4", "occupation_type": "skill",
+        return {"occupation": "6-31-01-03", "level": 4, "occupation_type": "skill",
                 "courses": ["theory", "practice"], "teachers": ["张老师"], "total_class_hours": 24,
                 "planned_online_minutes": 0, "platform": self.platform.actor,
                 "starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=30)).isoformat(),
@@ -82,7 +86,7 @@ class BenchWorld:
                          {"role": "trainee", "public_key": trainee.public_key_b64,
                           "personal_sha256": commitment(personal)}), personal),
             (self.signed(self.bureau, "issue_voucher", voucher,
-                         {"trainee": str(trainee_id), "occupation": "electrician", "level": "4",
+                         {"trainee": str(trainee_id), "occupation": "6-31-01-03", "level": 4,
                           "standard_fen": 150000, "shortage": False,
                           "valid_until": (today + timedelta(days=365)).isoformat()}), None),
             (self.signed(trainee, "claim_voucher", voucher, {}), None),

@@ -1,6 +1,8 @@
 """Who may read what (issue 6): an inspector everything; a bureau its region;
 an institution its own vouchers and filings; a platform its own learning
-records; finance payments; a trainee its own voucher."""
+records; finance payments; a trainee its own voucher; an assessor the voucher
+itself (status, occupation, level, hours) in its region, which it needs to
+assess, and nothing else (no lists, no history, no payments)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ def voucher_readers(voucher: Voucher, caller: Caller) -> set[str]:
         return {"learning"}
     if caller.role == "finance":
         return {"payments"}
+    if caller.role == "assessor" and caller.region == voucher.region:
+        return {"voucher"}
     return set()
 
 
@@ -31,7 +35,7 @@ def require_voucher_access(voucher: Voucher, caller: Caller, aspect: str) -> Non
     if aspect not in voucher_readers(voucher, caller):
         raise HttpProblem("not-yours", f"{caller.role} {caller.id} may not read the {aspect} of voucher {voucher.id}: "
                           "an institution reads its own vouchers, a platform its own learning records, "
-                          "a bureau its region, finance payments")
+                          "a bureau its region, finance payments, an assessor the vouchers of its region")
 
 
 def require_filing_access(filing: ClassFiling, caller: Caller) -> None:

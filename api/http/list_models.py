@@ -178,7 +178,7 @@ class FilingRow(BaseModel):
 class FilingsPage(BaseModel):
     model_config = _examples({
         "items": [{"id": "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b", "institution": INSTITUTION, "platform": None,
-                   "region": "liaoning", "occupation": "electrician", "level": "4", "occupation_type": "skill",
+                   "region": "liaoning", "occupation": "6-31-01-03", "level": "4", "occupation_type": "skill",
                    "total_class_hours": 24, "planned_online_minutes": 0, "starts_on": "2023-03-03",
                    "ends_on": "2023-04-02", "status": "approved", "filed_at": "2023-03-01T08:00:00.000000Z",
                    "approved_at": "2023-03-01T09:00:00.000000Z", "approved_sequence": 12, "last_sequence": 12}],

@@ -19,8 +19,8 @@ EXAMPLE_ENVELOPE = {
     "signed_at": "2023-03-01T08:00:00.000000Z",
     "command": "issue_voucher",
     "target": "7d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
-    "body": {"trainee": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "occupation": "electrician", "level": "4",
-             "standard_fen": 150000, "shortage": False, "valid_until": "2023-08-28"},
+    "body": {"trainee": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "occupation": "6-31-01-03", "level": 4,
+             "valid_until": "2023-08-28"},
 }
 EXAMPLE_SIGNATURE = "q6Ek0cC1bq0p3a1j2X9y8Zr3oQ1qQv7m0r2Zk1sJ8u9P4xA5dC6bV7nM8lK9jH0gF1eD2cB3aZ4yX5wV6uT7sA=="
 

@@ -16,7 +16,8 @@ VOUCHER_FIELDS = (
     "valid_until", "issued_by", "filing", "institution", "platform", "occupation_type", "total_class_hours",
     "subsidy_fen", "payments", "online_minutes", "offline_minutes", "face_checks_failed", "certificate_number",
     "certificate_kind", "evidence", "objections", "notice_closes_at", "prepaid_fen", "paid_fen",
-    "clawed_back_fen", "allowance_fen")
+    "clawed_back_fen", "allowance_fen", "standards_version", "sessions_outside_class_period", "assessed_by_role",
+    "review_checks")
 PAYMENT_FIELDS = ("status", "region", "profile_version", "institution", "subsidy_fen", "payments", "prepaid_fen",
                   "paid_fen", "allowance_fen", "clawed_back_fen")
 
@@ -27,7 +28,7 @@ class VoucherView(BaseModel):
     status: str
     trainee: str
     occupation: str
-    level: str
+    level: int | str  # 1-5; text on vouchers issued before occupation codes
     region: str
     profile_version: str
     standard_fen: int
@@ -53,6 +54,10 @@ class VoucherView(BaseModel):
     paid_fen: int
     clawed_back_fen: int
     allowance_fen: int
+    standards_version: str | None  # the standards catalogue version the standard came from (H2)
+    sessions_outside_class_period: int  # L13
+    assessed_by_role: str | None  # assessor, or an enterprise institution for its own staff (S4)
+    review_checks: list[dict[str, Any]]  # the checks before payment the review recorded (L13, J4)
 
 
 class PaymentsView(BaseModel):
@@ -78,7 +83,7 @@ class FilingView(BaseModel):
     platform: str | None
     region: str
     occupation: str
-    level: str
+    level: int | str
     occupation_type: str
     total_class_hours: int
     starts_on: str
@@ -94,6 +99,7 @@ class PartyView(BaseModel):
     name: str
     region: str
     kind: str
+    credit_code: str  # unified social credit code of an institution, platform or assessor (L12); "" otherwise
     registered_by: str
     listed: bool
     banned: bool
@@ -121,4 +127,4 @@ def filing_view(filing: ClassFiling) -> dict[str, Any]:
 
 def party_view(party: Party) -> dict[str, Any]:
     """Public: role, name, region, catalogue standing and public keys (never personal data)."""
-    return _fields(party, ("role", "name", "region", "kind", "registered_by", "listed", "banned", "erased", "keys"))
+    return _fields(party, ("role", "name", "region", "kind", "credit_code", "registered_by", "listed", "banned", "erased", "keys"))

@@ -18,7 +18,7 @@ class ClassFiling(Chained):
         self.platform: str | None = facts.get("platform")
         self.region: str = facts["region"]
         self.occupation: str = facts["occupation"]
-        self.level: str = facts["level"]
+        self.level: int = facts["level"]
         self.occupation_type: str = facts["occupation_type"]
         self.total_class_hours: int = facts["total_class_hours"]
         self.starts_on: str = facts["starts_on"]

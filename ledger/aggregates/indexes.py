@@ -72,3 +72,47 @@ class NationalIdentity(Chained):
     def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.trainee: str = facts["trainee"]
         self.link(seal)
+
+
+class CreditCode(Chained):
+    """One organisation per unified social credit code: the parties it is
+    registered as (one per role) and its lifetime ban (L12: "终身不再获得入围资格")."""
+
+    @staticmethod
+    def id_for(code: str):
+        return derived_id("credit-code", code)
+
+    @event("Bound")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.parties: dict[str, str] = {facts["role"]: facts["party"]}
+        self.banned = False
+        self.link(seal)
+
+    @event("BoundAgain")
+    def bound_again(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.parties[facts["role"]] = facts["party"]
+        self.link(seal)
+
+    @event("Banned")
+    def banned_for_life(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.banned = True
+        self.link(seal)
+
+
+class TraineeVouchers(Chained):
+    """The vouchers issued to one trainee, so that erasure can find the records
+    it must keep (L6: "线上培训数据资料保存不少于5年")."""
+
+    @staticmethod
+    def id_for(trainee: str):
+        return derived_id("trainee-vouchers", trainee)
+
+    @event("Started")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.vouchers: list[str] = [facts["voucher"]]
+        self.link(seal)
+
+    @event("Added")
+    def added(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.vouchers.append(facts["voucher"])
+        self.link(seal)

@@ -10,8 +10,9 @@ from eventsourcing.domain import event
 
 from ledger.aggregates.chained import Chained
 
-ROLES = ("root", "bureau", "finance", "institution", "platform", "trainee", "inspector")
+ROLES = ("root", "bureau", "finance", "institution", "platform", "trainee", "inspector", "assessor")
 CATALOGUED_ROLES = ("institution", "platform")
+CODED_ROLES = ("institution", "platform", "assessor")  # carry a unified social credit code (L12)
 INSTITUTION_KINDS = ("social_training", "high_skill_base", "enterprise", "project_based")  # L3
 
 
@@ -22,6 +23,8 @@ class Party(Chained):
         self.name: str = facts.get("name", "")
         self.region: str = facts.get("region", "")
         self.kind: str = facts.get("kind", "")
+        self.credit_code: str = facts.get("credit_code", "")
+        self.employer_credit_code: str = facts.get("employer_credit_code", "")
         self.registered_by: str = facts["registered_by"]
         self.keys: dict[str, dict[str, Any]] = {}
         self.add_key(facts["key_id"], facts["public_key"], seal["recorded_at"])

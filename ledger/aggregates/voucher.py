@@ -26,9 +26,10 @@ class Voucher(Chained):
     def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.trainee: str = facts["trainee"]
         self.occupation: str = facts["occupation"]
-        self.level: str = facts["level"]
+        self.level: int = facts["level"]  # 1-5 (older events: the typed text)
         self.region: str = facts["region"]
         self.profile_version: str = facts["profile_version"]
+        self.standards_version: str | None = facts.get("standards_version")
         self.standard_fen: int = facts["standard_fen"]
         self.shortage: bool = facts["shortage"]
         self.valid_until: str = facts["valid_until"]
@@ -43,8 +44,12 @@ class Voucher(Chained):
         self.online_minutes = 0
         self.offline_minutes = 0
         self.face_checks_failed = 0
+        self.sessions_outside_class_period = 0  # L13: sessions dated outside the filing's starts_on..ends_on
+        self.last_record_at: str | None = None  # L6: last learning or payment record, where retention counts from
         self.certificate_number: str | None = None
         self.certificate_kind: str | None = None
+        self.assessed_by_role: str | None = None
+        self.review_checks: list[dict[str, Any]] = []
         self.evidence: list[dict[str, str]] = []
         self.objections: list[dict[str, Any]] = []
         self.notice_closes_at: str | None = None
@@ -100,12 +105,16 @@ class Voucher(Chained):
         if day not in self.online_days and len(self.online_days) < MAX_ONLINE_DAYS_KEPT:
             self.online_days = sorted(self.online_days + [day])
         self.face_checks_failed += facts["face_checks_failed"]
+        self.sessions_outside_class_period += facts.get("outside_class_period", 0)
+        self.last_record_at = seal["recorded_at"]
         self.link(seal)
 
     @event("OfflineTrainingRecorded")
     def offline_training_recorded(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.status = status_after("OfflineTrainingRecorded", self.status, facts)
         self.offline_minutes += facts["minutes"]
+        self.sessions_outside_class_period += facts.get("outside_class_period", 0)
+        self.last_record_at = seal["recorded_at"]
         self.link(seal)
 
     @event("Assessed")
@@ -114,6 +123,7 @@ class Voucher(Chained):
         self.assessed_on = seal["recorded_at"][:10]
         self.certificate_number = facts.get("certificate_number")
         self.certificate_kind = facts.get("certificate_kind")
+        self.assessed_by_role = facts.get("assessed_by_role", "institution")
         self.link(seal)
 
     @event("RedemptionRequested")
@@ -127,6 +137,7 @@ class Voucher(Chained):
         self.status = status_after("Reviewed", self.status, facts)
         if facts["approved"]:
             self.approved_fen = self.subsidy_fen
+        self.review_checks = facts.get("checks", [])
         self.link(seal)
 
     @event("NoticeOpened")
@@ -150,12 +161,14 @@ class Voucher(Chained):
     @event("Prepaid")
     def prepaid(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.prepaid_fen += facts["amount_fen"]
+        self.last_record_at = seal["recorded_at"]
         self.link(seal)
 
     @event("Paid")
     def paid(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.status = status_after("Paid", self.status, facts)
         self.paid_fen += facts["amount_fen"]
+        self.last_record_at = seal["recorded_at"]
         self.link(seal)
 
     @event("AllowancePaid")
@@ -166,6 +179,7 @@ class Voucher(Chained):
             self.allowance_days_paid += facts["days"]
         else:
             self.allowance_unnamed_fen += facts["amount_fen"]
+        self.last_record_at = seal["recorded_at"]
         self.link(seal)
 
     @event("Expired")

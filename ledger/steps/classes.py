@@ -10,6 +10,7 @@ from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.party import Party
 from ledger.command import Command
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
+from ledger.occupations import read_occupation_and_level
 from ledger.rules import OCCUPATION_TYPES, profile_for
 from ledger.steps import require, require_new_target, step
 from ledger.subsidy import MAX_CLASS_HOURS, online_share_refusal
@@ -27,8 +28,7 @@ def file_class(command: Command) -> None:
     body, institution = command.body, command.actor
     require_new_target(command, "filing")
     require_catalogued(institution, "institution")
-    occupation = body.text("occupation", max_length=100)
-    level = body.text("level", max_length=50)
+    occupation, level = read_occupation_and_level(body)
     occupation_type = body.choice("occupation_type", OCCUPATION_TYPES)
     courses = body.text_list("courses")
     teachers = body.text_list("teachers")

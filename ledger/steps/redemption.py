@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ledger.aggregates.voucher import Voucher
+from ledger.checks import learning_record_checks
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.lifecycle import require_transition
+from ledger.rules import profile_for
 from ledger.steps import require, step
 from ledger.steps.classes import require_catalogued
 from ledger.steps.vouchers import live_voucher, release_claim
@@ -49,12 +51,21 @@ def request_redemption(command: Command) -> None:
 
 @step("review_redemption", roles=("bureau",))
 def review_redemption(command: Command) -> None:
-    """The bureau reviews the request, checking each learning credential (L13, J4)."""
+    """The bureau reviews the request; the ledger first checks the claimant's
+    learning record itself (L13, J4: "逐一核验…线上学习电子化凭证") and records what
+    it checked. An approval against a failed check is refused; a rejection is always allowed."""
     voucher = voucher_of_region(command)
     require_transition(voucher, "review_redemption")
     approved = command.body.boolean("approved")
     reason = command.body.text("reason", max_length=500)
-    voucher.reviewed(**command.seal(voucher, "Reviewed", {"approved": approved, "reason": reason}))
+    checks = learning_record_checks(voucher, profile_for(voucher.region, voucher.profile_version))
+    failed = [check for check in checks if not check.passed]
+    require(not approved or not failed, RuleViolation,
+            f"the learning record fails the check {failed[0].name if failed else ''}: "
+            f"{failed[0].detail if failed else ''}; an approval against a failed check is refused",
+            failed[0].rule if failed else None)
+    voucher.reviewed(**command.seal(voucher, "Reviewed", {"approved": approved, "reason": reason,
+                                                           "checks": [check.to_json() for check in checks]}))
     if not approved:
         release_claim(command, voucher)
 

@@ -4,17 +4,20 @@ erasure of a trainee's personal data."""
 
 from __future__ import annotations
 
-from ledger.aggregates.indexes import NationalIdentity
-from ledger.aggregates.party import CATALOGUED_ROLES, INSTITUTION_KINDS, Party
+from ledger.aggregates.indexes import CreditCode, NationalIdentity, TraineeVouchers
+from ledger.aggregates.party import CATALOGUED_ROLES, CODED_ROLES, INSTITUTION_KINDS, Party
 from ledger.command import Command
+from ledger.credit_code import require_credit_code
 from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNotAllowed, RuleViolation
+from ledger.aggregates.voucher import Voucher
 from ledger.personal import check_personal, commitment
+from ledger.retention import retained_until
 from ledger.rules import ALLOWANCE_GROUPS, REGIONS
 from ledger.signing import canonical_json, key_id_of, public_key_from_b64, verify_signature
 from ledger.steps import require, require_new_target, step
 
 ROOT_REGISTERS = ("bureau", "finance", "inspector")
-BUREAU_REGISTERS = ("institution", "platform", "trainee")
+BUREAU_REGISTERS = ("institution", "platform", "trainee", "assessor")
 
 
 def _public_key(command: Command) -> tuple[str, str]:
@@ -48,7 +51,10 @@ def genesis(command: Command) -> None:
 @step("register_party", roles=("root", "bureau"))
 def register_party(command: Command) -> None:
     """Register a party with its first public key (the root registers bureaus,
-    finance and inspectors; a bureau registers institutions, platforms and trainees of its region)."""
+    finance and inspectors; a bureau registers institutions, platforms,
+    assessors and trainees of its region). Institutions, platforms and
+    assessors carry their unified social credit code, which binds one party
+    per role and stays banned for life once banned (L12)."""
     actor, body = command.actor, command.body
     role = body.choice("role", ROOT_REGISTERS + BUREAU_REGISTERS)
     allowed = ROOT_REGISTERS if actor.role == "root" else BUREAU_REGISTERS
@@ -63,11 +69,34 @@ def register_party(command: Command) -> None:
              "key_id": key_id, "public_key": public_key}
     if role == "trainee":
         facts.update(_trainee_facts(command))
+        employer = command.body.raw("employer_credit_code", required=False)
+        if employer is not None:  # S4: an enterprise assesses only its own staff
+            facts["employer_credit_code"] = require_credit_code(employer, "body.employer_credit_code")
     else:
         facts["name"] = body.text("name", max_length=200)
     if role == "institution":
         facts["kind"] = body.choice("kind", INSTITUTION_KINDS)  # L3
+    if role in CODED_ROLES:
+        facts["credit_code"] = _bind_credit_code(command, role)
     command.create(Party, command.target, "Registered", facts)
+
+
+def _bind_credit_code(command: Command, role: str) -> str:
+    """The organisation's code binds this party for `role`; a banned code never
+    registers again, under any id or role (L12: "终身不再获得入围资格")."""
+    code = require_credit_code(command.body.raw("credit_code"), "body.credit_code")
+    index = command.find(CreditCode, CreditCode.id_for(code))
+    facts = {"role": role, "party": str(command.target)}
+    if index is None:
+        command.create(CreditCode, CreditCode.id_for(code), "Bound", facts)
+        return code
+    require(not index.banned, RuleViolation,
+            f"the organisation with credit code {code} was banned for life and may not register again", "L12")
+    require(role not in index.parties, Conflict,
+            f"credit code {code} is already registered as {role} {index.parties.get(role)}; one organisation, "
+            "one party per role")
+    index.bound_again(**command.seal(index, "BoundAgain", facts))
+    return code
 
 
 def _trainee_facts(command: Command) -> dict:
@@ -139,6 +168,9 @@ def list_in_catalogue(command: Command) -> None:
     """Admit an institution or platform to the recommended catalogue (L2)."""
     party = _catalogue_party(command)
     require(not party.banned, RuleViolation, "a party caught faking is banned for life and never relisted", "L12")
+    index = command.find(CreditCode, CreditCode.id_for(party.credit_code)) if party.credit_code else None
+    require(index is None or not index.banned, RuleViolation,
+            f"credit code {party.credit_code} was banned for life; no party under it is listed again", "L12")
     require(not party.listed, Conflict, "the party is already in the catalogue")
     party.listed_in_catalogue(**command.seal(party, "Listed", {}))
 
@@ -154,19 +186,42 @@ def delist(command: Command) -> None:
 
 @step("ban", roles=("bureau",))
 def ban(command: Command) -> None:
-    """Ban for life a party caught faking (L12)."""
+    """Ban for life a party caught faking, and its credit code with every party
+    registered under it (L12: "终身不再获得入围资格")."""
     party = _catalogue_party(command)
     reason = command.body.text("reason", max_length=500)
     require(not party.banned, Conflict, "the party is already banned")
     party.banned_for_life(**command.seal(party, "Banned", {"reason": reason}))
+    index = command.find(CreditCode, CreditCode.id_for(party.credit_code)) if party.credit_code else None
+    if index is None:
+        return
+    index.banned_for_life(**command.seal(index, "Banned", {"party": str(party.id), "reason": reason}))
+    for other_id in index.parties.values():
+        other = command.get(Party, other_id, "party")
+        if not other.banned:
+            other.banned_for_life(**command.seal(other, "Banned", {"reason": f"credit code banned: {reason}"}))
 
 
 @step("erase_trainee", roles=("root", "bureau"))
 def erase_trainee(command: Command) -> None:
-    """Destroy a trainee's personal-data key; the log keeps only ciphertext nobody can open."""
+    """Destroy a trainee's personal-data key; the log keeps only ciphertext nobody
+    can open. Refused while the trainee's records must be kept (L6: "线上培训数据资料保存不少于5年")."""
     party = _managed_party(command)
     require(party.role == "trainee", BadInput, "only a trainee's personal data is erased")
     require(not party.erased, Conflict, "this trainee was already erased")
+    kept_until = _records_kept_until(command)
+    require(kept_until is None or command.today >= kept_until, RuleViolation,
+            f"trainee {command.target}'s learning and payment records must be kept until {kept_until}; "
+            "erasure is possible from that day", "L6")
     reason = command.body.text("reason", max_length=500)
     command.beside_log.append(lambda session: command.ledger.personal_data.delete_key(session, str(command.target)))
     party.personal_data_erased(**command.seal(party, "Erased", {"reason": reason}))
+
+
+def _records_kept_until(command: Command):
+    """The first day the trainee may be erased: the latest end of the retention
+    periods of their vouchers (L6), or None."""
+    index = command.find(TraineeVouchers, TraineeVouchers.id_for(str(command.target)))
+    ends = [retained_until(command.get(Voucher, voucher_id, "voucher")) for voucher_id in
+            (index.vouchers if index else [])]
+    return max((end for end in ends if end is not None), default=None)

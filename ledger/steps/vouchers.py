@@ -4,19 +4,21 @@ institution record training, the institution assesses and certifies (S4)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ledger.aggregates.filing import ClassFiling
-from ledger.aggregates.indexes import CertificateNumber, SubsidyClaim
+from ledger.aggregates.indexes import CertificateNumber, SubsidyClaim, TraineeVouchers
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.lifecycle import require_transition
+from ledger.occupations import read_occupation_and_level
 from ledger.rules import profile_for
 from ledger.steps import require, require_new_target, step
 from ledger.steps.classes import require_catalogued
+from ledger.standards import StandardsCatalogue, standards_for
 from ledger.subsidy import MAX_STANDARD_FEN, online_share_refusal, quote
 
 MINUTES_PER_DAY = 24 * 60
@@ -39,7 +41,7 @@ def live_voucher(command: Command, *, usable: bool = True) -> Voucher:
 
 def release_claim(command: Command, voucher: Voucher) -> None:
     """An exited voucher frees its trainee x occupation x level for a new one."""
-    claim = command.get(SubsidyClaim, SubsidyClaim.id_for(voucher.trainee, voucher.occupation, voucher.level),
+    claim = command.get(SubsidyClaim, SubsidyClaim.id_for(voucher.trainee, voucher.occupation, str(voucher.level)),
                         "subsidy claim")
     if claim.voucher == str(voucher.id):
         claim.released(**command.seal(claim, "Released", {"voucher": str(voucher.id)}))
@@ -47,15 +49,15 @@ def release_claim(command: Command, voucher: Voucher) -> None:
 
 @step("issue_voucher", roles=("bureau",))
 def issue_voucher(command: Command) -> None:
-    """Issue a voucher to a registered trainee of the bureau's region; one live
-    voucher per trainee x occupation x level (S2: one subsidy each)."""
+    """Issue a voucher to a registered trainee of the bureau's region for a
+    catalogued occupation code and level, at the standard of the region's
+    catalogue (H2); one live voucher per trainee x code x level (S2: one subsidy each)."""
     body, bureau = command.body, command.actor
     require_new_target(command, "voucher")
     trainee_id = body.identifier("trainee")
-    occupation = body.text("occupation", max_length=100)
-    level = body.text("level", max_length=50)
-    standard_fen = body.integer("standard_fen", minimum=1, maximum=MAX_STANDARD_FEN)
-    shortage = body.boolean("shortage")
+    occupation, level = read_occupation_and_level(body)
+    typed_standard_fen = body.integer("standard_fen", minimum=1, maximum=MAX_STANDARD_FEN, required=False)
+    typed_shortage = body.boolean("shortage", required=False)
     valid_until = body.day("valid_until")
     trainee = command.get(Party, trainee_id, "trainee")
     require(trainee.role == "trainee", BadInput, f"party {trainee_id} is not a trainee")
@@ -64,7 +66,9 @@ def issue_voucher(command: Command) -> None:
             f"trainee {trainee_id} is registered in {trainee.region}, not {bureau.region}")
     require(command.today < valid_until <= command.today + MAX_VALIDITY, BadInput,
             f"valid_until must be after today ({command.today}) and within three years")
-    claim_id = SubsidyClaim.id_for(str(trainee_id), occupation, level)
+    catalogue = standards_for(bureau.region)
+    standard_fen, shortage = catalogue_standard(catalogue, occupation, level, typed_standard_fen, typed_shortage)
+    claim_id = SubsidyClaim.id_for(str(trainee_id), occupation, str(level))
     claim = command.find(SubsidyClaim, claim_id)
     require(claim is None or claim.voucher is None, RuleViolation,
             f"trainee {trainee_id} already holds live voucher {claim.voucher if claim else ''} for {occupation} "
@@ -74,12 +78,43 @@ def issue_voucher(command: Command) -> None:
         command.create(SubsidyClaim, claim_id, "Taken", {"voucher": str(command.target)})
     else:
         claim.retaken(**command.seal(claim, "Retaken", {"voucher": str(command.target)}))
+    remember_for_trainee(command, str(trainee_id))
     command.create(Voucher, command.target, "Issued", {
         "trainee": str(trainee_id), "occupation": occupation, "level": level,
         "region": profile.region, "profile_version": profile.version,
+        "standards_version": catalogue.version,
         "standard_fen": standard_fen, "shortage": shortage,
         "valid_until": valid_until.isoformat(), "issued_by": command.actor_id,
     })
+
+
+def catalogue_standard(catalogue: StandardsCatalogue, occupation: str, level: int, typed_standard_fen: int | None,
+                       typed_shortage: bool | None) -> tuple[int, bool]:
+    """The standard and shortage flag the region's catalogue gives (H2); a typed
+    standard may be lower (a local standard) but never above it, a typed
+    shortage flag must agree with the shortage list."""
+    catalogued_fen = catalogue.standard_fen(occupation, level)
+    require(catalogued_fen is not None, RuleViolation,
+            f"{catalogue.catalogue} has no standard for occupation {occupation} level {level}; "
+            "no catalogued standard, no voucher", catalogue.rule)
+    require(typed_standard_fen is None or typed_standard_fen <= catalogued_fen, RuleViolation,
+            f"standard_fen {typed_standard_fen} is above {catalogued_fen} fen, the standard of {catalogue.catalogue} "
+            f"(version {catalogue.version}) for {occupation} level {level}", catalogue.rule)
+    shortage = occupation in catalogue.shortage
+    require(typed_shortage is None or typed_shortage == shortage, RuleViolation,
+            f"occupation {occupation} is {'' if shortage else 'not '}on the shortage list of {catalogue.catalogue}; "
+            "the shortage uplift follows the list, not the request", catalogue.rule)
+    return typed_standard_fen or catalogued_fen, shortage
+
+
+def remember_for_trainee(command: Command, trainee_id: str) -> None:
+    """Index the voucher under its trainee, so erasure finds the records L6 keeps."""
+    index = command.find(TraineeVouchers, TraineeVouchers.id_for(trainee_id))
+    facts = {"voucher": str(command.target)}
+    if index is None:
+        command.create(TraineeVouchers, TraineeVouchers.id_for(trainee_id), "Started", facts)
+    else:
+        index.added(**command.seal(index, "Added", facts))
 
 
 @step("claim_voucher", roles=("trainee",))
@@ -142,6 +177,13 @@ def _approved_at(command: Command, voucher: Voucher) -> str:
     return command.get(ClassFiling, voucher.filing, "filing").approved_at
 
 
+def outside_class_period(command: Command, voucher: Voucher, moment: datetime) -> int:
+    """1 when a session is dated outside the filing's class period, else 0; the
+    review counts them (L13: each claimant's learning record is checked)."""
+    filing = command.get(ClassFiling, voucher.filing, "filing")
+    return int(not filing.starts_on <= moment.date().isoformat() <= filing.ends_on)
+
+
 @step("record_online_learning", roles=("platform",))
 def record_online_learning(command: Command) -> None:
     """A platform records an online session: sign-in, minutes, Q&A and tests,
@@ -166,6 +208,7 @@ def record_online_learning(command: Command) -> None:
     require(iso(signed_in_at) >= _approved_at(command, voucher), RuleViolation,
             "training recorded before the class filing was approved gets no subsidy", "H4")
     require(signed_in_at <= command.now, BadInput, "signed_in_at is in the future")
+    facts["outside_class_period"] = outside_class_period(command, voucher, signed_in_at)
     profile = profile_for(voucher.region, voucher.profile_version)
     refusal = online_share_refusal(profile, voucher.occupation_type, voucher.total_class_hours,
                                    voucher.online_minutes + minutes)
@@ -188,17 +231,20 @@ def record_offline_training(command: Command) -> None:
             "training recorded before the class filing was approved gets no subsidy", "H4")
     require(started_at <= command.now, BadInput, "started_at is in the future")
     voucher.offline_training_recorded(**command.seal(voucher, "OfflineTrainingRecorded", {
-        "institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location}))
+        "institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location,
+        "outside_class_period": outside_class_period(command, voucher, started_at)}))
 
 
-@step("assess", roles=("institution",))
+@step("assess", roles=("assessor", "institution"))
 def assess(command: Command) -> None:
-    """Record the assessment and, if passed, the certificate (S4, L14); only
-    after the class's total hours are done (H1: total hours do not change)."""
+    """Record the assessment and, if passed, the certificate (L14), by an
+    assessment body of the voucher's region independent of the institution
+    ("由相应管理部门或相关单位按规定实施考核评价", 001), or by an enterprise for its own
+    staff (S4: "参加企业组织的线上培训的…企业可…进行综合评价"); only after the
+    class's total hours are done (H1: total hours do not change)."""
     voucher = live_voucher(command)
     require_transition(voucher, "assess")
-    require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
-    require_catalogued(command.actor, "institution")
+    require_may_assess(command, voucher)
     profile = profile_for(voucher.region, voucher.profile_version)
     required_minutes = voucher.total_class_hours * profile.class_hour_minutes
     done_minutes = voucher.online_minutes + voucher.offline_minutes
@@ -207,7 +253,7 @@ def assess(command: Command) -> None:
             "assessment follows the full class hours", "H1")
     body = command.body
     passed = body.boolean("passed")
-    facts: dict = {"passed": passed, "assessed_by": command.actor_id}
+    facts: dict = {"passed": passed, "assessed_by": command.actor_id, "assessed_by_role": command.actor.role}
     if passed:
         number = body.text("certificate_number", max_length=64)
         facts["certificate_number"] = number
@@ -222,3 +268,24 @@ def assess(command: Command) -> None:
         release_claim(command, voucher)
 
 
+def require_may_assess(command: Command, voucher: Voucher) -> None:
+    """An assessor of the voucher's region, not banned and not the training
+    institution under another id (same credit code); or the training
+    institution itself only if it is an enterprise and the trainee its employee (S4)."""
+    actor = command.actor
+    institution = command.get(Party, voucher.institution, "institution")
+    if actor.role == "assessor":
+        require(actor.region == voucher.region, RoleNotAllowed,
+                f"assessor {actor.id} is registered in {actor.region}; voucher {voucher.id} is in {voucher.region}")
+        require(not actor.banned, RuleViolation, f"assessor {actor.id} is banned for life", "L12")
+        require(not institution.credit_code or actor.credit_code != institution.credit_code, RuleViolation,
+                f"assessor {actor.id} has the credit code of the training institution ({actor.credit_code}); "
+                "assessment is independent of the trainer except an enterprise assessing its own staff", "S4")
+        return
+    require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
+    require_catalogued(actor, "institution")
+    trainee = command.get(Party, voucher.trainee, "trainee")
+    require(actor.kind == "enterprise" and actor.credit_code and trainee.employer_credit_code == actor.credit_code,
+            RuleViolation, f"institution {actor.id} ({actor.kind}) may not assess its own trainee: only an "
+            "enterprise assesses the staff it trains (参加企业组织的线上培训的, 企业可…进行综合评价); "
+            "others are assessed by an assessor", "S4")
