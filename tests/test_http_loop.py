@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from api.client import LedgerClient
+from ledger.aggregates.periods import EpidemicPeriod
 from ledger.application import VoucherLedger
 from ledger.envelope import iso
 from ledger.personal import commitment
@@ -46,6 +47,8 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
         "signed_in_at": iso(world.clock.now), "minutes": online_minutes, "questions_answered": 4,
         "tests_taken": 2, "tests_passed": 2, "face_checks_passed": 3, "face_checks_failed": 0})
     offline_left = hours * world.profile.class_hour_minutes - online_minutes
+    bureau.submit("end_epidemic_period", EpidemicPeriod.id_for(world.region),  # H5: offline waits for the end
+                  {"ended_on": world.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
     while offline_left > 0:
         institution.submit("record_offline_training", voucher, {
             "started_at": iso(world.clock.now), "minutes": min(offline_left, 480), "location": "workshop"})

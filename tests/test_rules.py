@@ -84,7 +84,8 @@ def test_h2_h3_hengyang_numbers():
 
 def test_s2_shandong_segments_are_twenty_and_eighty_percent():
     segments = profile_for("shandong").segments
-    assert (segments.online_percent, segments.offline_percent) == (20, 80)
+    assert (segments.online_ceiling_percent, segments.offline_percent) == (20, 80)
+    assert segments.offline_by.isoformat() == "2020-12-31"
 
 
 def test_n4_s3_allowance_groups_and_n6_funds():
@@ -118,7 +119,12 @@ def _write_profile(folder: Path, mutate) -> None:
         (lambda p: p.pop("funds"), "missing keys"),
         (lambda p: p.update(valid_from="09/03/2020"), "valid_from"),
         (lambda p: p["online_share_cap_percent"].pop("simulation"), "online_share_cap_percent"),
-        (lambda p: p.update(segments={"online_percent": 20, "offline_percent": 80}), "not both"),
+        (lambda p: p.update(segments={"online_ceiling_percent": 20, "offline_percent": 80,
+                                      "offline_by": "2020-12-31"}), "not both"),
+        (lambda p: p["practical_online_percent"].update(skill=101), "practical_online_percent"),
+        (lambda p: p["epidemic_period"].update(starts_on="2020-3-9"), "starts_on"),
+        (lambda p: p.update(home_practice_online="yes"), "home_practice_online"),
+        (lambda p: p["rule_ids"].pop("theory_floor_percent"), "theory_floor_percent"),
         (lambda p: p["rule_ids"].pop("shortage_percent"), "shortage_percent"),
         (lambda p: p.update(region="hunan"), "named after its region"),
         (lambda p: p.update(allowance_groups=["everyone"]), "allowance_groups"),

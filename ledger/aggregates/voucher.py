@@ -34,6 +34,11 @@ class Voucher(Chained):
         self.platform: str | None = None
         self.occupation_type = "skill"
         self.total_class_hours = 0
+        self.theory_class_hours = 0
+        self.practical_class_hours = 0
+        self.home_practice = False
+        self.training_kind = "employment"
+        self.last_offline_on: str | None = None  # S2: the offline part needs training by a date
         self.subsidy_fen = 0
         self.payments: list[dict[str, Any]] = []
         self.online_minutes = 0
@@ -67,6 +72,10 @@ class Voucher(Chained):
         self.platform = facts.get("platform")
         self.occupation_type = facts["occupation_type"]
         self.total_class_hours = facts["total_class_hours"]
+        self.theory_class_hours = facts.get("theory_class_hours", facts["total_class_hours"])
+        self.practical_class_hours = facts.get("practical_class_hours", 0)
+        self.home_practice = facts.get("home_practice", False)
+        self.training_kind = facts.get("training_kind", "employment")
         self.subsidy_fen = facts["subsidy"]["total_fen"]
         self.payments = facts["subsidy"]["payments"]
         self.link(seal)
@@ -82,6 +91,7 @@ class Voucher(Chained):
     def offline_training_recorded(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.status = "training"
         self.offline_minutes += facts["minutes"]
+        self.last_offline_on = max(self.last_offline_on or "", facts["started_at"][:10])
         self.link(seal)
 
     @event("Assessed")
@@ -95,6 +105,9 @@ class Voucher(Chained):
     def redemption_requested(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.status = "redemption_requested"
         self.evidence = facts["evidence"]
+        if "subsidy" in facts:  # S2: the segments are final once the minutes are known
+            self.subsidy_fen = facts["subsidy"]["total_fen"]
+            self.payments = facts["subsidy"]["payments"]
         self.link(seal)
 
     @event("Reviewed")
