@@ -75,7 +75,10 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     assert [row["sequence"] for row in history] == list(range(1, state["version"] + 1))
     assert trainee.get(f"/v1/vouchers/{voucher}")["trainee"] == trainee_key.actor
     assert platform.get(f"/v1/vouchers/{voucher}/learning-records")["items"][0]["minutes"] == online_minutes
-    assert bureau.get(f"/v1/filings/{filing}")["status"] == "approved"
+    filed = bureau.get(f"/v1/filings/{filing}")
+    assert filed["status"] == "approved"
+    assert (filed["theory_class_hours"], filed["practical_class_hours"], filed["total_class_hours"]) == (12, 12, 24)
+    assert (filed["training_kind"], filed["home_practice"]) == ("employment", False)
 
 
 def test_catalogue_and_keys_are_managed_through_http_l12(world: World) -> None:
