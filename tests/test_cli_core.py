@@ -60,7 +60,7 @@ def test_init_demo_history_verify_end_to_end(sqlite_db: str, tmp_path: Path) -> 
     assert again.returncode == 2 and "already initialised" in again.stderr
     report = vledger_json("demo", "--vouchers", "20", db=sqlite_db)
     assert report["vouchers_by_status"]["paid"] >= 10
-    assert {"S2", "N3", "H7", "H4", "L12", "InvalidSignature", "RoleNotAllowed"} <= set(report["refused_by_rule"])
+    assert {"S2", "N3", "H7", "H4", "H5", "L12", "InvalidSignature", "RoleNotAllowed"} <= set(report["refused_by_rule"])
     assert (tmp_path / "cli-keys" / "demo").is_dir()
     verified = vledger_json("verify", db=sqlite_db)
     assert verified["intact"] is True
