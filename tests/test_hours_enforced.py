@@ -9,21 +9,10 @@ import uuid
 
 import pytest
 
-from ledger.application import VoucherLedger
 from ledger.envelope import iso
 from ledger.errors import BadInput
 from tests.test_rules_enforced import refused
 from tests.world import World
-
-
-@pytest.fixture
-def jiangxi(ledger: VoucherLedger) -> World:
-    return World(ledger, "jiangxi")
-
-
-@pytest.fixture
-def shandong(ledger: VoucherLedger) -> World:
-    return World(ledger, "shandong")
 
 
 def session(world: World, minutes: int) -> dict:

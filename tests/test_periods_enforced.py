@@ -8,21 +8,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
-from ledger.application import VoucherLedger
 from ledger.envelope import iso
 from ledger.errors import BadInput, Conflict, RuleViolation
 from tests.test_rules_enforced import refused
 from tests.world import World
 
 EVIDENCE = {"evidence": [{"kind": "platform_record", "sha256": "cd" * 32}]}
-
-
-@pytest.fixture
-def shandong(ledger: VoucherLedger) -> World:
-    return World(ledger, "shandong")
 
 
 def stages(world: World, voucher: uuid.UUID) -> list[tuple[str, int, str]]:

@@ -148,10 +148,10 @@ def test_stored_views_equal_a_fresh_replay(world: World) -> None:
     assert compare_views(world.ledger) == []
 
 
-def test_s2_segments_fixed_at_the_request_release_what_they_no_longer_pay(ledger: VoucherLedger) -> None:
+def test_s2_segments_fixed_at_the_request_release_what_they_no_longer_pay(shandong: World) -> None:
     """S2: 线上平台的培训补贴…不高于…20% -- a city at 15% pays 95% of the standard; the 5% the
     enrolment committed goes back to the fund when the request fixes the segments."""
-    world = World(ledger, "shandong")
+    world = shandong
     world.adopt_segmented_subsidy(15)
     voucher, _ = world.enrolled_voucher(standard_fen=100000)
     world.clock.advance(days=3)
