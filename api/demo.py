@@ -251,8 +251,9 @@ class RegionScenario:
         period = self.profile.epidemic_period
         if period is not None and period.offline_practical_banned and self.vouchers:
             first = self.vouchers[0]
-            self.demo.refused("H5", lambda: self.demo.act(first["institution"], "record_offline_training", first["id"], {
-                "started_at": iso(self.demo.clock.now), "minutes": 60, "location": "实训车间 workshop"}))
+            session = {"started_at": iso(self.demo.clock.now), "minutes": 60, "location": "实训车间 workshop"}
+            self.demo.refused("H5", lambda: self.demo.act(first["institution"], "record_offline_training",
+                                                          first["id"], session))
             self.demo.act(self.bureau, "end_epidemic_period", EpidemicPeriod.id_for(self.region), {
                 "ended_on": self.demo.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
 

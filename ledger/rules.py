@@ -46,8 +46,9 @@ _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.-]{0,39}$")
 _FIELDS = (
     "region", "version", "title", "source", "valid_from", "valid_until",
     "class_hour_minutes", "online_share_cap_percent", "online_share_rule",
-    "theory_floor_percent", "practical_online_percent", "practical_online_rule", "home_practice_online",
-    "epidemic_period", "apprenticeship_prepayment_percent", "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
+    "theory_floor_percent", "practical_online_percent", "practical_online_rule",
+    "home_practice_online", "epidemic_period", "apprenticeship_prepayment_percent",
+    "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
     "prepayment_percent", "segments", "allowance_groups", "retention_years",
     "funds", "rule_ids",
 )
@@ -302,8 +303,8 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         online_share_cap_percent=MappingProxyType(caps),
         online_share_rule=_text(where, raw, "online_share_rule", _RULE_ID),
         theory_floor_percent=_int(where, raw, "theory_floor_percent", 0, 100),
-        practical_online_percent=MappingProxyType({kind: _int(f"{where} practical_online_percent", practical, kind, 0, 100)
-                                                   for kind in OCCUPATION_TYPES}),
+        practical_online_percent=MappingProxyType({
+            kind: _int(f"{where} practical_online_percent", practical, kind, 0, 100) for kind in OCCUPATION_TYPES}),
         practical_online_rule=MappingProxyType({kind: _text(where, raw["practical_online_rule"], kind, _RULE_ID)
                                                 for kind in OCCUPATION_TYPES}),
         home_practice_online=_flag(where, raw, "home_practice_online"),

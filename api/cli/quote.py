@@ -40,8 +40,8 @@ def quote(
                                           help="Day the epidemic period ended, if recorded (H3, H5)."),
     segmented: bool = typer.Option(False, "--segmented",
                                    help="The city opted in to segmented subsidy; the platform gets the ceiling (S2)."),
-    offline_done_on: str = typer.Option(None, "--offline-done-on",
-                                        help="Last day of offline training for S2's offline part (default: --filed-on)."),
+    offline_done_on: str = typer.Option(
+        None, "--offline-done-on", help="Last day of offline training, for S2's offline part (default: --filed-on)."),
     json_output: bool = JsonOption,
 ) -> None:
     """The subsidy the rules give; a refusal by a rule is an answer (exit 0)."""

@@ -8,11 +8,11 @@ from datetime import date
 
 from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.party import Party
+from ledger.body import Body
 from ledger.command import Command
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
-from ledger.body import Body
 from ledger.hours import ClassHours, hours_refusal
-from ledger.rules import OCCUPATION_TYPES, TRAINING_KINDS, profile_for
+from ledger.rules import OCCUPATION_TYPES, TRAINING_KINDS, RegionProfile, profile_for
 from ledger.steps import require, require_new_target, step
 from ledger.subsidy import MAX_CLASS_HOURS
 
@@ -33,7 +33,7 @@ def class_hours_of(body: Body) -> ClassHours:
     return ClassHours(occupation_type, theory, practical, home_practice)
 
 
-def require_hours(profile, hours: ClassHours, online_minutes: int, offline_minutes: int = 0,
+def require_hours(profile: RegionProfile, hours: ClassHours, online_minutes: int, offline_minutes: int = 0,
                   stage: str = "filing") -> None:
     """Refuse the step when the class's hours break a rule (H1, L1, S1, J2, J3), citing it."""
     refusal = hours_refusal(profile, hours, online_minutes, offline_minutes, stage)
