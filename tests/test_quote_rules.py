@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, strategies as st
 
 from ledger.rules import profile_for
 from ledger.subsidy import quote
@@ -113,3 +114,22 @@ def test_the_quote_and_the_hours_module_agree_on_every_region_at_the_limit() -> 
             assert quote(profile, online_minutes=allowed * 45 + 44, **args).eligible, (region, kind)
             if allowed < 24:
                 assert not quote(profile, online_minutes=(allowed + 1) * 45, **args).eligible, (region, kind)
+
+
+@given(region=st.sampled_from(("hunan-hengyang", "liaoning", "shandong", "jiangxi", "national")),
+       kind=st.sampled_from(("knowledge", "skill", "simulation")), home_practice=st.booleans(),
+       theory=st.integers(min_value=0, max_value=300), practical=st.integers(min_value=0, max_value=300))
+def test_hours_refusal_accepts_exactly_the_allowed_whole_online_hours(region, kind, home_practice, theory,
+                                                                      practical) -> None:
+    """L1, S1: 线上培训每课时为45分钟 -- the limit in whole class hours passes with 44 spare minutes;
+    one class hour more is refused, citing the region's rule, whenever the class has hours left."""
+    from ledger.hours import ClassHours, allowed_online_class_hours, hours_refusal
+    profile = profile_for(region)
+    hours = ClassHours(kind, theory, practical, home_practice)
+    if hours.total_class_hours == 0 or theory * 100 < profile.theory_floor_percent * hours.total_class_hours:
+        return
+    allowed = allowed_online_class_hours(profile, hours)
+    assert hours_refusal(profile, hours, allowed * 45 + 44, stage="session") is None
+    if allowed < hours.total_class_hours:
+        refusal = hours_refusal(profile, hours, (allowed + 1) * 45, stage="session")
+        assert refusal is not None and refusal.rule in {"H1", "L1", "S1", "J2", "J3", "N3"}

@@ -82,6 +82,29 @@ def test_h2_h3_hengyang_numbers():
     assert profile.segments is None
 
 
+def test_h1_hengyang_thirty_percent_is_a_floor_on_theory_not_a_cap_on_online_hours():
+    """H1: 全部理论课(不低于总课时的30%)可转为线上学习."""
+    profile = profile_for("hunan-hengyang")
+    assert profile.theory_floor_percent == 30
+    assert set(profile.online_share_cap_percent.values()) == {100}
+    assert set(profile.practical_online_percent.values()) == {0} and profile.home_practice_online is True
+
+
+def test_h3_h5_hengyang_epidemic_period_starts_with_the_notice():
+    """H3, H5: 在新冠肺炎疫情期间; 疫情期间，不允许组织线下集中实操培训 -- from 2020-03-09, no fixed end."""
+    period = profile_for("hunan-hengyang").epidemic_period
+    assert period.starts_on.isoformat() == "2020-03-09"
+    assert period.offline_practical_banned and period.prepayment_only_during
+    assert profile_for("liaoning").epidemic_period is None
+
+
+def test_j2_j3_jiangxi_practical_online_by_occupation_type():
+    """J2: 模拟仿真…不超过50%的实操训练课时; J3: 线下完成全部实操训练课时."""
+    profile = profile_for("jiangxi")
+    assert dict(profile.practical_online_percent) == {"knowledge": 100, "skill": 0, "simulation": 50}
+    assert dict(profile.practical_online_rule) == {"knowledge": "J2", "skill": "J3", "simulation": "J2"}
+
+
 def test_s2_shandong_segments_are_twenty_and_eighty_percent():
     segments = profile_for("shandong").segments
     assert (segments.online_ceiling_percent, segments.offline_percent) == (20, 80)
@@ -100,7 +123,9 @@ def test_n4_s3_allowance_groups_and_n6_funds():
 def test_every_number_cites_a_rule_note():
     for profile in load_profiles().values():
         for field in ("class_hour_minutes", "online_share_cap_percent", "uplift_percent",
-                      "shortage_percent", "prepayment_percent", "segments", "retention_years"):
+                      "shortage_percent", "prepayment_percent", "segments", "retention_years",
+                      "theory_floor_percent", "practical_online_percent", "home_practice_online",
+                      "epidemic_period", "apprenticeship_prepayment_percent"):
             assert profile.rule_ids[field].strip()
 
 
