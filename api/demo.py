@@ -19,11 +19,13 @@ from typing import Any, Callable
 
 from api.demo_people import ORGANISATIONS, OCCUPATIONS, name, national_id, nonce
 from ledger.aggregates.party import CODED_ROLES
+from ledger.aggregates.periods import EpidemicPeriod
 from ledger.application import ROOT_ID, VoucherLedger
 from ledger.credit_code import make_credit_code
 from ledger.envelope import iso, sign_command
 from ledger.errors import LedgerError
 from ledger.genesis import trust_root_key
+from ledger.hours import ClassHours, allowed_online_class_hours, hours_refusal
 from ledger.personal import commitment
 from ledger.rules import profile_for
 from ledger.signing import SigningKey, canonical_json, sha256_hex
@@ -39,6 +41,7 @@ REGION_TIMELINES = (  # region, first day of its demo timeline (inside the profi
 PATHS = ("paid", "expired", "paid", "revoked", "paid", "rejected", "paid", "failed", "paid", "upheld", "paid",
          "clawed_back", "paid", "training", "paid", "expired", "paid", "training", "paid", "paid")
 CLASS_HOURS = 24
+THEORY_CLASS_HOURS = 12
 TICK = timedelta(milliseconds=50)
 
 
@@ -174,15 +177,18 @@ class RegionScenario:
                 self.demo.act(institution, "file_class", filing, {
                     "occupation": occupation, "level": level, "occupation_type": occupation_type,
                     "courses": [f"{occupation} theory", f"{occupation} practice"], "teachers": ["张老师", "李老师"],
-                    "total_class_hours": CLASS_HOURS, "planned_online_minutes": self.online_minutes(occupation_type),
+                    "training_kind": "employment", "theory_class_hours": THEORY_CLASS_HOURS,
+                    "practical_class_hours": CLASS_HOURS - THEORY_CLASS_HOURS,
+                    "planned_online_minutes": self.online_minutes(occupation_type),
                     "platform": self.platform.actor, "starts_on": starts_on.isoformat(),
                     "ends_on": (starts_on + timedelta(days=30)).isoformat(), "quality_commitment": True})
                 self.demo.act(self.bureau, "approve_filing", filing, {})
                 self.filings[(index, occupation)] = filing
 
     def online_minutes(self, occupation_type: str) -> int:
-        cap_percent = self.profile.online_share_cap_percent[occupation_type]
-        return CLASS_HOURS * self.profile.class_hour_minutes * cap_percent // 100
+        """As many online minutes as the region's hours rules allow (H1, L1, S1, J2, J3)."""
+        hours = ClassHours(occupation_type, THEORY_CLASS_HOURS, CLASS_HOURS - THEORY_CLASS_HOURS)
+        return allowed_online_class_hours(self.profile, hours) * self.profile.class_hour_minutes
 
     def register_and_issue(self) -> None:
         demo = self.demo
@@ -230,6 +236,8 @@ class RegionScenario:
         required = CLASS_HOURS * self.profile.class_hour_minutes
         for session_day in range(3, 9):
             moment = self.day(session_day, 9)
+            if session_day == 6:
+                self.end_epidemic_period()
             for voucher in self.vouchers:
                 if voucher["path"] == "expired" and session_day > 4:
                     continue
@@ -247,6 +255,18 @@ class RegionScenario:
                 if offline_today:
                     demo.act(voucher["institution"], "record_offline_training", voucher["id"], {
                         "started_at": iso(moment), "minutes": offline_today, "location": "实训车间 workshop"})
+
+    def end_epidemic_period(self) -> None:
+        """Offline practical training waits for the city's end of the epidemic (H5): one
+        attempt before it is refused, then the bureau records the end."""
+        period = self.profile.epidemic_period
+        if period is not None and period.offline_practical_banned and self.vouchers:
+            first = self.vouchers[0]
+            session = {"started_at": iso(self.demo.clock.now), "minutes": 60, "location": "实训车间 workshop"}
+            self.demo.refused("H5", lambda: self.demo.act(first["institution"], "record_offline_training",
+                                                          first["id"], session))
+            self.demo.act(self.bureau, "end_epidemic_period", EpidemicPeriod.id_for(self.region), {
+                "ended_on": self.demo.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
 
     def assess_and_redeem(self) -> None:
         demo = self.demo
@@ -357,11 +377,15 @@ class RegionScenario:
         demo.refused("signature", lambda: demo.ledger.submit(forged))
         demo.refused("H4", lambda: demo.act(self.institutions[0], "file_class", uuid.uuid4(), {
             "occupation": "6-18-02-04", "level": 4, "occupation_type": "simulation", "courses": ["x"],
-            "teachers": ["y"], "total_class_hours": 10, "planned_online_minutes": 0,
+            "teachers": ["y"], "training_kind": "employment", "theory_class_hours": 5,
+            "practical_class_hours": 5, "planned_online_minutes": 0,
             "starts_on": demo.clock.now.date().isoformat(), "ends_on": demo.clock.now.date().isoformat(),
             "quality_commitment": True}))
-        if self.profile.online_share_cap_percent[state.occupation_type] < 100:
-            demo.refused(self.profile.online_share_rule, lambda: demo.act(
+        hours = ClassHours(state.occupation_type, state.theory_class_hours, state.practical_class_hours,
+                           state.home_practice)
+        over = hours_refusal(self.profile, hours, state.online_minutes + 1440, stage="session")
+        if over is not None:  # H1, L1, S1, J2, J3: a day online past the class's online hours
+            demo.refused(over.rule, lambda: demo.act(
                 self.platform, "record_online_learning", live["id"], {
                     "signed_in_at": iso(demo.clock.now), "minutes": 1440, "questions_answered": 0,
                     "tests_taken": 0, "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0}))
@@ -380,6 +404,7 @@ class RegionScenario:
             "", save=False))
         demo.refused("L12", lambda: demo.act(rogue, "file_class", uuid.uuid4(), {
             "occupation": "6-18-02-04", "level": 4, "occupation_type": "simulation", "courses": ["x"],
-            "teachers": ["y"], "total_class_hours": 10, "planned_online_minutes": 0,
+            "teachers": ["y"], "training_kind": "employment", "theory_class_hours": 5,
+            "practical_class_hours": 5, "planned_online_minutes": 0,
             "starts_on": (demo.clock.now + timedelta(days=3)).date().isoformat(),
             "ends_on": (demo.clock.now + timedelta(days=9)).date().isoformat(), "quality_commitment": True}))

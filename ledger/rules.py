@@ -39,12 +39,15 @@ FUNDS = (  # N6
     "unemployment_insurance_fund",  # 失业保险基金 (Jiangxi)
 )
 
+TRAINING_KINDS = ("employment", "upgrade", "apprenticeship")  # 就业技能培训, 岗位技能提升培训, 企业新型学徒制
 _RULE_ID = re.compile(r"^[HLSJN][0-9]{1,2}$")
 _REGION = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.-]{0,39}$")
 _FIELDS = (
     "region", "version", "title", "source", "valid_from", "valid_until",
     "class_hour_minutes", "online_share_cap_percent", "online_share_rule",
+    "theory_floor_percent", "practical_online_percent", "practical_online_rule",
+    "home_practice_online", "epidemic_period", "apprenticeship_prepayment_percent",
     "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
     "prepayment_percent", "segments", "allowance_groups", "allowance", "retention_years",
     "face_check_failures_limit", "funds", "rule_ids",
@@ -52,7 +55,8 @@ _FIELDS = (
 # Fields whose value is a number or a policy choice: each needs a rule_ids note.
 _CITED_FIELDS = (
     "valid_from", "valid_until", "class_hour_minutes", "online_share_cap_percent",
-    "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
+    "theory_floor_percent", "practical_online_percent", "home_practice_online", "epidemic_period",
+    "apprenticeship_prepayment_percent", "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
     "allowance_groups", "allowance", "retention_years", "face_check_failures_limit", "funds",
 )
 MAX_ALLOWANCE_DAILY_FEN = 100_000  # 1,000 yuan a day: far above any city's figure, a bound on typing errors
@@ -72,10 +76,26 @@ class Source:
 
 @dataclass(frozen=True)
 class Segments:
-    """S2: segmented subsidy, paid as an online and an offline part."""
+    """S2: where a city opts in, the platform gets at most `online_ceiling_percent`
+    of the standard, and the trainee's offline part `offline_percent` needs the
+    offline training recorded by `offline_by`."""
 
-    online_percent: int
+    online_ceiling_percent: int
     offline_percent: int
+    offline_by: date
+
+
+@dataclass(frozen=True)
+class EpidemicPeriod:
+    """H3, H5: the period starts with the notice; its end is a signed bureau record."""
+
+    starts_on: date
+    offline_practical_banned: bool  # H5: 疫情期间，不允许组织线下集中实操培训
+    prepayment_only_during: bool  # H3: 在疫情期间 ... 可先行拨付
+
+    def covers(self, day: date, ended_on: date | None) -> bool:
+        """True when `day` falls in the period: from its start, until the day it ended (exclusive)."""
+        return self.starts_on <= day and (ended_on is None or day < ended_on)
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,12 @@ class RegionProfile:
     class_hour_minutes: int
     online_share_cap_percent: Mapping[str, int]  # by OCCUPATION_TYPES
     online_share_rule: str  # rule cited when the online share is refused
+    theory_floor_percent: int  # H1: theory is at least this share of total class hours
+    practical_online_percent: Mapping[str, int]  # by OCCUPATION_TYPES: share of practical hours allowed online
+    practical_online_rule: Mapping[str, str]  # by OCCUPATION_TYPES: rule cited when practical goes online
+    home_practice_online: bool  # H1: practical courses marked for home practice may go wholly online
+    epidemic_period: EpidemicPeriod | None
+    apprenticeship_prepayment_percent: int  # H3: 企业新型学徒制 ... 预拨按原有规定执行
     subsidy_rule: str  # rule of the base standard and of the validity window
     uplift_percent: int
     uplift_cutoff: date | None  # filings on or after this date get the uplift
@@ -134,14 +160,25 @@ class RegionProfile:
             "class_hour_minutes": self.class_hour_minutes,
             "online_share_cap_percent": dict(self.online_share_cap_percent),
             "online_share_rule": self.online_share_rule,
+            "theory_floor_percent": self.theory_floor_percent,
+            "practical_online_percent": dict(self.practical_online_percent),
+            "practical_online_rule": dict(self.practical_online_rule),
+            "home_practice_online": self.home_practice_online,
+            "epidemic_period": None if self.epidemic_period is None else {
+                "starts_on": self.epidemic_period.starts_on.isoformat(),
+                "offline_practical_banned": self.epidemic_period.offline_practical_banned,
+                "prepayment_only_during": self.epidemic_period.prepayment_only_during,
+            },
+            "apprenticeship_prepayment_percent": self.apprenticeship_prepayment_percent,
             "subsidy_rule": self.subsidy_rule,
             "uplift_percent": self.uplift_percent,
             "uplift_cutoff": _iso(self.uplift_cutoff),
             "shortage_percent": self.shortage_percent,
             "prepayment_percent": self.prepayment_percent,
             "segments": None if self.segments is None else {
-                "online_percent": self.segments.online_percent,
+                "online_ceiling_percent": self.segments.online_ceiling_percent,
                 "offline_percent": self.segments.offline_percent,
+                "offline_by": self.segments.offline_by.isoformat(),
             },
             "allowance_groups": list(self.allowance_groups),
             "allowance": None if self.allowance is None else {
@@ -194,6 +231,13 @@ def _day(where: str, raw: dict, key: str, *, nullable: bool) -> date | None:
         raise _fail(where, f"{key} must be an ISO date YYYY-MM-DD{' or null' if nullable else ''}, got {value!r}") from None
 
 
+def _flag(where: str, raw: dict, key: str) -> bool:
+    value = raw[key]
+    if not isinstance(value, bool):
+        raise _fail(where, f"{key} must be true or false, got {value!r}")
+    return value
+
+
 def _names(where: str, raw: dict, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     value = raw[key]
     if not isinstance(value, list) or any(item not in allowed for item in value):
@@ -232,15 +276,29 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         kind: _int(where, raw["online_share_cap_percent"], kind, 0, 100)
         for kind in OCCUPATION_TYPES
     }
+    practical = raw["practical_online_percent"]
+    _exact_keys(where, practical, OCCUPATION_TYPES, "practical_online_percent")
+    _exact_keys(where, raw["practical_online_rule"], OCCUPATION_TYPES, "practical_online_rule")
     segments = None
     if raw["segments"] is not None:
-        _exact_keys(where, raw["segments"], ("online_percent", "offline_percent"), "segments")
+        _exact_keys(where, raw["segments"], ("online_ceiling_percent", "offline_percent", "offline_by"), "segments")
         segments = Segments(
-            online_percent=_int(where, raw["segments"], "online_percent", 0, 100),
+            online_ceiling_percent=_int(where, raw["segments"], "online_ceiling_percent", 0, 100),
             offline_percent=_int(where, raw["segments"], "offline_percent", 0, 100),
+            offline_by=_day(where, raw["segments"], "offline_by", nullable=False),
         )
-        if segments.online_percent + segments.offline_percent != 100:
-            raise _fail(where, "segments online_percent + offline_percent must be 100")
+        if segments.online_ceiling_percent + segments.offline_percent > 100:
+            raise _fail(where, "segments online_ceiling_percent + offline_percent must be at most 100")
+    epidemic_period = None
+    if raw["epidemic_period"] is not None:
+        period = raw["epidemic_period"]
+        _exact_keys(where, period, ("starts_on", "offline_practical_banned", "prepayment_only_during"),
+                    "epidemic_period")
+        epidemic_period = EpidemicPeriod(
+            starts_on=_day(where, period, "starts_on", nullable=False),
+            offline_practical_banned=_flag(where, period, "offline_practical_banned"),
+            prepayment_only_during=_flag(where, period, "prepayment_only_during"),
+        )
     allowance = None
     if raw["allowance"] is not None:
         _exact_keys(where, raw["allowance"], ("daily_fen", "max_days", "set_by"), "allowance")
@@ -271,6 +329,14 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         class_hour_minutes=_int(where, raw, "class_hour_minutes", 1, 120),
         online_share_cap_percent=MappingProxyType(caps),
         online_share_rule=_text(where, raw, "online_share_rule", _RULE_ID),
+        theory_floor_percent=_int(where, raw, "theory_floor_percent", 0, 100),
+        practical_online_percent=MappingProxyType({
+            kind: _int(f"{where} practical_online_percent", practical, kind, 0, 100) for kind in OCCUPATION_TYPES}),
+        practical_online_rule=MappingProxyType({kind: _text(where, raw["practical_online_rule"], kind, _RULE_ID)
+                                                for kind in OCCUPATION_TYPES}),
+        home_practice_online=_flag(where, raw, "home_practice_online"),
+        epidemic_period=epidemic_period,
+        apprenticeship_prepayment_percent=_int(where, raw, "apprenticeship_prepayment_percent", 0, 100),
         subsidy_rule=_text(where, raw, "subsidy_rule", _RULE_ID),
         uplift_percent=_int(where, raw, "uplift_percent", 0, 100),
         uplift_cutoff=_day(where, raw, "uplift_cutoff", nullable=True),
@@ -293,6 +359,9 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         raise _fail(where, "valid_from is after valid_until")
     if (profile.uplift_percent > 0) != (profile.uplift_cutoff is not None):
         raise _fail(where, "uplift_cutoff must be set exactly when uplift_percent > 0")
+    if profile.epidemic_period is not None and profile.valid_until is not None and (
+            profile.epidemic_period.starts_on > profile.valid_until):
+        raise _fail(where, "epidemic_period starts after valid_until")
     if profile.prepayment_percent > 0 and profile.segments is not None:
         raise _fail(where, "a profile pays either a prepayment (H3) or segments (S2), not both")
     if not profile.funds:

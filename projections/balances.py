@@ -9,6 +9,7 @@ Accounts: `fund:<region>:<fund>` (the named funds, N6), `commitment:<bureau>`
 
 - enrolment: the approved subsidy, fund (the profile's first fund) → commitment;
 - prepayment (H3): commitment → receivable → paid;
+- redemption request with S2 segments: what they no longer pay, commitment → fund;
 - notice closed with no objection (H7): the rest, commitment → receivable;
 - payment: receivable → paid, one posting per stage (balance H7, online and
   offline segments S2, full N3); a payment from another fund than the one
@@ -95,6 +96,8 @@ class Balances:
                         "prepayment")
             money["committed_fen"] -= amount_fen
             _add(money["paid_by_fund"], facts["fund"], amount_fen)
+        elif event.type == "Voucher.RedemptionRequested" and "subsidy" in facts:
+            self._resegment(ledger, money, facts["subsidy"]["total_fen"])
         elif event.type == "Voucher.NoticeClosed" and facts["outcome"] == "cleared":
             ledger.post(f"commitment:{money['bureau']}", f"receivable:{money['institution']}",
                         money["committed_fen"], "balance")
@@ -134,6 +137,16 @@ class Balances:
                     "N6")
         store.put("view_commitments", money)
         ledger.check(money)
+
+    @staticmethod
+    def _resegment(ledger: "_Postings", money: dict, total_fen: int) -> None:
+        """S2: the request fixed the segments; what they no longer pay goes back to the fund."""
+        settled_fen = sum(money["paid_by_fund"].values()) + money["receivable_fen"]
+        released_fen = money["committed_fen"] - (total_fen - settled_fen)
+        assert released_fen >= 0, "S2 segments never pay more than the committed subsidy"
+        ledger.post(f"commitment:{money['bureau']}", f"fund:{money['region']}:{money['fund']}", released_fen,
+                    "release", "S2")
+        money["committed_fen"] -= released_fen
 
     @staticmethod
     def _switch_fund(ledger: "_Postings", money: dict, fund: str, amount_fen: int) -> None:

@@ -94,6 +94,8 @@ class Vouchers:
             voucher.update(filing=facts["filing"], institution=facts["institution"], platform=facts.get("platform"),
                            occupation_type=facts["occupation_type"], total_class_hours=facts["total_class_hours"],
                            approved_fen=facts["subsidy"]["total_fen"])
+        elif kind == "Voucher.RedemptionRequested" and "subsidy" in facts:  # S2: final segments
+            voucher["approved_fen"] = facts["subsidy"]["total_fen"]
         elif kind == "Voucher.OnlineLearningRecorded":
             voucher["online_minutes"] += facts["minutes"]
             voucher["online_class_hours"] = voucher["online_minutes"] // class_hour_minutes

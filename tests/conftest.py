@@ -65,3 +65,13 @@ def world(ledger: VoucherLedger) -> World:
 @pytest.fixture
 def hengyang(ledger: VoucherLedger) -> World:
     return World(ledger, "hunan-hengyang")
+
+
+@pytest.fixture
+def shandong(ledger: VoucherLedger) -> World:
+    return World(ledger, "shandong")
+
+
+@pytest.fixture
+def jiangxi(ledger: VoucherLedger) -> World:
+    return World(ledger, "jiangxi")

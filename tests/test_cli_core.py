@@ -20,19 +20,22 @@ def test_quote_hengyang_shortage_example_from_h2_and_h3() -> None:
     quote = vledger_json("quote", "--region", "hunan-hengyang", "--standard-yuan", "800", "--shortage",
                          "--filed-on", "2020-04-01")
     assert quote["total_fen"] == 132000
-    assert quote["payments"] == [{"stage": "prepayment", "fen": 39600}, {"stage": "balance", "fen": 92400}]
+    assert quote["payments"] == [{"stage": "prepayment", "fen": 39600, "payee": "institution"},
+                                 {"stage": "balance", "fen": 92400, "payee": "institution"}]
     assert quote["eligible"] is True and quote["refusals"] == []
     assert sum(step["fen"] for step in quote["steps"]) == 132000
 
 
 def test_quote_shandong_pays_online_and_offline_segments() -> None:
-    quote = vledger_json("quote", "--region", "shandong", "--standard-yuan", "1000", "--filed-on", "2020-06-01")
-    assert quote["payments"] == [{"stage": "online", "fen": 20000}, {"stage": "offline", "fen": 80000}]
+    quote = vledger_json("quote", "--region", "shandong", "--standard-yuan", "1000", "--filed-on", "2020-06-01",
+                         "--segmented", "--total-class-hours", "100", "--online-minutes", "1800")
+    assert quote["payments"] == [{"stage": "online", "fen": 20000, "payee": "platform"},
+                                 {"stage": "offline", "fen": 80000, "payee": "institution"}]
 
 
 def test_quote_refusal_by_a_rule_is_an_answer_with_exit_0() -> None:
     quote = vledger_json("quote", "--region", "liaoning", "--standard-yuan", "1000", "--filed-on", "2023-02-01",
-                         "--total-class-hours", "10", "--online-minutes", "226")
+                         "--total-class-hours", "10", "--online-minutes", "270")
     assert quote["eligible"] is False
     assert quote["refusals"][0]["rule"] == "L1"
 
@@ -57,7 +60,7 @@ def test_init_demo_history_verify_end_to_end(sqlite_db: str, tmp_path: Path) -> 
     assert again.returncode == 2 and "already initialised" in again.stderr
     report = vledger_json("demo", "--vouchers", "20", db=sqlite_db)
     assert report["vouchers_by_status"]["paid"] >= 10
-    assert {"S2", "N3", "H7", "H4", "L12", "InvalidSignature", "RoleNotAllowed"} <= set(report["refused_by_rule"])
+    assert {"S2", "N3", "H7", "H4", "H5", "L12", "InvalidSignature", "RoleNotAllowed"} <= set(report["refused_by_rule"])
     assert (tmp_path / "cli-keys" / "demo").is_dir()
     verified = vledger_json("verify", db=sqlite_db)
     assert verified["intact"] is True

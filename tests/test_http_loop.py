@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from api.client import LedgerClient
+from ledger.aggregates.periods import EpidemicPeriod
 from ledger.application import VoucherLedger
 from ledger.envelope import iso
 from ledger.personal import commitment
@@ -47,6 +48,8 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
         "signed_in_at": iso(world.clock.now), "minutes": online_minutes, "questions_answered": 4,
         "tests_taken": 2, "tests_passed": 2, "face_checks_passed": 3, "face_checks_failed": 0})
     offline_left = hours * world.profile.class_hour_minutes - online_minutes
+    bureau.submit("end_epidemic_period", EpidemicPeriod.id_for(world.region),  # H5: offline waits for the end
+                  {"ended_on": world.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
     while offline_left > 0:
         institution.submit("record_offline_training", voucher, {
             "started_at": iso(world.clock.now), "minutes": min(offline_left, 480), "location": "workshop"})
@@ -73,7 +76,10 @@ def test_l7_h3_h7_every_role_takes_its_steps_through_http_to_payment(hengyang: W
     assert [row["sequence"] for row in history] == list(range(1, state["version"] + 1))
     assert trainee.get(f"/v1/vouchers/{voucher}")["trainee"] == trainee_key.actor
     assert platform.get(f"/v1/vouchers/{voucher}/learning-records")["items"][0]["minutes"] == online_minutes
-    assert bureau.get(f"/v1/filings/{filing}")["status"] == "approved"
+    filed = bureau.get(f"/v1/filings/{filing}")
+    assert filed["status"] == "approved"
+    assert (filed["theory_class_hours"], filed["practical_class_hours"], filed["total_class_hours"]) == (12, 12, 24)
+    assert (filed["training_kind"], filed["home_practice"]) == ("employment", False)
 
 
 def test_catalogue_and_keys_are_managed_through_http_l12(world: World) -> None:

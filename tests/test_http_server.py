@@ -90,7 +90,8 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
     filing = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                  "--target", "new", "--body", json.dumps({
                      "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
-                     "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
+                     "teachers": ["张老师"], "training_kind": "employment",
+                    "theory_class_hours": 12, "practical_class_hours": 12, "planned_online_minutes": 0,
                      "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                      "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))
     assert filing.returncode == 2 and "L2" in filing.stderr  # not in the catalogue yet: refused, exit 2
@@ -104,7 +105,8 @@ def test_parties_drive_a_real_server_through_the_command_line(server) -> None:
     filed = cli(env, "submit", "--server", base, "--key", str(folder / "school.json"), "file-class",
                 "--target", "new", "--json", "--body", json.dumps({
                     "occupation": "6-31-01-03", "level": 4, "occupation_type": "skill", "courses": ["theory"],
-                    "teachers": ["张老师"], "total_class_hours": 24, "planned_online_minutes": 0,
+                    "teachers": ["张老师"], "training_kind": "employment",
+                    "theory_class_hours": 12, "practical_class_hours": 12, "planned_online_minutes": 0,
                     "starts_on": (datetime.now(timezone.utc).date() + timedelta(days=3)).isoformat(),
                     "ends_on": (datetime.now(timezone.utc).date() + timedelta(days=30)).isoformat(), "quality_commitment": True}))
     assert filed.returncode == 0, filed.stderr

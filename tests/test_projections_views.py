@@ -149,3 +149,22 @@ def test_stored_views_equal_a_fresh_replay(world: World) -> None:
     world.enrolled_voucher()
     catch_up(world.ledger, batch_size=7)
     assert compare_views(world.ledger) == []
+
+
+def test_s2_segments_fixed_at_the_request_release_what_they_no_longer_pay(shandong: World) -> None:
+    """S2: 线上平台的培训补贴…不高于…20% -- a city at 15% pays 95% of the standard; the 5% the
+    enrolment committed goes back to the fund when the request fixes the segments."""
+    world = shandong
+    world.adopt_segmented_subsidy(15)
+    voucher, _ = world.enrolled_voucher(standard_fen=100000)
+    world.clock.advance(days=3)
+    world.online(voucher, 45)
+    world.offline(voucher, 24 * 45 - 45)
+    world.do(world.institution, "assess", voucher, {"passed": True, "certificate_number": "SD-1",
+                                                    "certificate_kind": "training_qualified"})
+    world.do(world.institution, "request_redemption", voucher,
+             {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+    row = state(world.ledger, voucher)
+    assert row["approved_fen"] == 95000
+    assert [(p["stage"], p["rule"], p["amount_fen"]) for p in row["postings"]][-1] == ("release", "S2", 5000)
+    assert sheet(world.ledger)["all_accounts_sum_fen"] == 0

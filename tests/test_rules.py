@@ -82,9 +82,33 @@ def test_h2_h3_hengyang_numbers():
     assert profile.segments is None
 
 
+def test_h1_hengyang_thirty_percent_is_a_floor_on_theory_not_a_cap_on_online_hours():
+    """H1: 全部理论课(不低于总课时的30%)可转为线上学习."""
+    profile = profile_for("hunan-hengyang")
+    assert profile.theory_floor_percent == 30
+    assert set(profile.online_share_cap_percent.values()) == {100}
+    assert set(profile.practical_online_percent.values()) == {0} and profile.home_practice_online is True
+
+
+def test_h3_h5_hengyang_epidemic_period_starts_with_the_notice():
+    """H3, H5: 在新冠肺炎疫情期间; 疫情期间，不允许组织线下集中实操培训 -- from 2020-03-09, no fixed end."""
+    period = profile_for("hunan-hengyang").epidemic_period
+    assert period.starts_on.isoformat() == "2020-03-09"
+    assert period.offline_practical_banned and period.prepayment_only_during
+    assert profile_for("liaoning").epidemic_period is None
+
+
+def test_j2_j3_jiangxi_practical_online_by_occupation_type():
+    """J2: 模拟仿真…不超过50%的实操训练课时; J3: 线下完成全部实操训练课时."""
+    profile = profile_for("jiangxi")
+    assert dict(profile.practical_online_percent) == {"knowledge": 100, "skill": 0, "simulation": 50}
+    assert dict(profile.practical_online_rule) == {"knowledge": "J2", "skill": "J3", "simulation": "J2"}
+
+
 def test_s2_shandong_segments_are_twenty_and_eighty_percent():
     segments = profile_for("shandong").segments
-    assert (segments.online_percent, segments.offline_percent) == (20, 80)
+    assert (segments.online_ceiling_percent, segments.offline_percent) == (20, 80)
+    assert segments.offline_by.isoformat() == "2020-12-31"
 
 
 def test_n4_s3_allowance_groups_and_n6_funds():
@@ -99,7 +123,9 @@ def test_n4_s3_allowance_groups_and_n6_funds():
 def test_every_number_cites_a_rule_note():
     for profile in load_profiles().values():
         for field in ("class_hour_minutes", "online_share_cap_percent", "uplift_percent",
-                      "shortage_percent", "prepayment_percent", "segments", "retention_years"):
+                      "shortage_percent", "prepayment_percent", "segments", "retention_years",
+                      "theory_floor_percent", "practical_online_percent", "home_practice_online",
+                      "epidemic_period", "apprenticeship_prepayment_percent"):
             assert profile.rule_ids[field].strip()
 
 
@@ -118,7 +144,12 @@ def _write_profile(folder: Path, mutate) -> None:
         (lambda p: p.pop("funds"), "missing keys"),
         (lambda p: p.update(valid_from="09/03/2020"), "valid_from"),
         (lambda p: p["online_share_cap_percent"].pop("simulation"), "online_share_cap_percent"),
-        (lambda p: p.update(segments={"online_percent": 20, "offline_percent": 80}), "not both"),
+        (lambda p: p.update(segments={"online_ceiling_percent": 20, "offline_percent": 80,
+                                      "offline_by": "2020-12-31"}), "not both"),
+        (lambda p: p["practical_online_percent"].update(skill=101), "practical_online_percent"),
+        (lambda p: p["epidemic_period"].update(starts_on="2020-3-9"), "starts_on"),
+        (lambda p: p.update(home_practice_online="yes"), "home_practice_online"),
+        (lambda p: p["rule_ids"].pop("theory_floor_percent"), "theory_floor_percent"),
         (lambda p: p["rule_ids"].pop("shortage_percent"), "shortage_percent"),
         (lambda p: p.update(region="hunan"), "named after its region"),
         (lambda p: p.update(allowance_groups=["everyone"]), "allowance_groups"),

@@ -55,20 +55,23 @@ def test_h4_training_recorded_before_the_filing_was_approved_is_refused(world: W
             {"started_at": iso(approved_at - timedelta(hours=1)), "minutes": 60, "location": "x"})
 
 
-def test_l1_online_share_at_the_cap_is_accepted_and_one_minute_more_is_refused(world: World) -> None:
-    voucher, _ = world.enrolled_voucher()  # Liaoning, skill, 24 class hours x 45 min: cap 50% = 540 minutes
+def test_l1_online_cap_compares_whole_class_hours_at_the_cap_and_one_hour_past(world: World) -> None:
+    """L1: 知识技能型职业以外的线上培训课时不超过总课时的50%,线上培训每课时为45分钟 -- the cap is in
+    class hours, so 584 minutes (12 whole class hours) pass a 12-hour cap and 585 (13) do not."""
+    voucher, _ = world.enrolled_voucher()  # Liaoning, skill, 24 class hours (12 theory): cap 50% = 12 class hours
     world.clock.advance(days=3)
     world.online(voucher, 500)
     refused(world, "L1", world.platform, "record_online_learning", voucher, {
-        "signed_in_at": iso(world.clock.now), "minutes": 41, "questions_answered": 0, "tests_taken": 0,
+        "signed_in_at": iso(world.clock.now), "minutes": 85, "questions_answered": 0, "tests_taken": 0,
         "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0})
-    world.online(voucher, 40)
-    assert world.ledger.get(voucher).online_minutes == 540
+    world.online(voucher, 84)
+    assert world.ledger.get(voucher).online_minutes == 584
 
 
 def test_l1_a_filing_planning_more_online_than_the_cap_is_refused(world: World) -> None:
-    world.do(world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=540))
-    refused(world, "L1", world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=541))
+    """L1: 线上培训课时不超过总课时的50% -- checked at filing, in whole class hours."""
+    world.do(world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=584))
+    refused(world, "L1", world.institution, "file_class", uuid.uuid4(), world.filing_body(planned_online_minutes=585))
 
 
 def test_l2_a_platform_outside_the_catalogue_cannot_be_filed_or_record_learning(world: World) -> None:

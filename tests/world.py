@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ledger.aggregates.party import CODED_ROLES
+from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.application import VoucherLedger
 from ledger.credit_code import make_credit_code
 from ledger.envelope import iso, sign_command
@@ -106,9 +107,20 @@ class World:
     # -- steps of the loop ---------------------------------------------------
 
     def filing_body(self, **overrides: Any) -> dict[str, Any]:
+        """A lawful filing in every region: half theory, half practical, nothing planned online.
+        `total_class_hours` alone splits in halves; with one of theory/practical the other is the rest."""
         starts_on = (self.clock.now + timedelta(days=2)).date()
+        total = overrides.pop("total_class_hours", None)
+        theory, practical = overrides.pop("theory_class_hours", None), overrides.pop("practical_class_hours", None)
+        if total is None:
+            total = (theory or 0) + (practical or 0) if theory is not None and practical is not None else 24
+        if theory is None:
+            theory = total // 2 if practical is None else total - practical
+        if practical is None:
+            practical = total - theory
         body = {"occupation": ELECTRICIAN, "level": 4, "occupation_type": "skill",
-                "courses": ["theory", "practice"], "teachers": ["张老师"], "total_class_hours": 24,
+                "training_kind": "employment", "courses": ["theory", "practice"], "teachers": ["张老师"],
+                "theory_class_hours": theory, "practical_class_hours": practical, "total_class_hours": total,
                 "planned_online_minutes": 0, "platform": self.platform.actor,
                 "starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=30)).isoformat(),
                 "quality_commitment": True}
@@ -171,9 +183,25 @@ class World:
                 "fund": "employment_subsidy_fund", "from_day": start.isoformat(),
                 "to_day": (start + timedelta(days=days - 1)).isoformat()}
 
+    def end_epidemic_period(self, ended_on: Any = None) -> dict[str, Any]:
+        """The bureau records the end of the region's epidemic period (H5), today unless given."""
+        ended_on = ended_on or self.clock.now.date()
+        return self.do(self.bureau, "end_epidemic_period", EpidemicPeriod.id_for(self.region),
+                       {"ended_on": str(ended_on), "document": "疫情解除通告"})
+
+    def adopt_segmented_subsidy(self, online_percent: int = 20) -> dict[str, Any]:
+        """The bureau's city opts in to S2's segmented subsidy."""
+        return self.do(self.bureau, "adopt_segmented_subsidy", SegmentedSubsidy.id_for(self.bureau.actor),
+                       {"online_percent": online_percent, "document": "市人社局 分段补贴实施细则"})
+
     def trained_voucher(self, **issue: Any) -> uuid.UUID:
+        """Enrolled and trained offline for all its hours; where offline practical training
+        waits for the end of the epidemic period (H5), the bureau records that end first."""
         voucher, _ = self.enrolled_voucher(**issue)
         self.clock.advance(days=3)
+        period = self.profile.epidemic_period
+        if period and period.offline_practical_banned and self.ledger.find(EpidemicPeriod.id_for(self.region)) is None:
+            self.end_epidemic_period()
         self.complete_hours(voucher)
         return voucher
 

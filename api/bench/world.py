@@ -67,8 +67,9 @@ class BenchWorld:
     def filing_body(self) -> dict[str, Any]:
         starts_on = (utc_now() + timedelta(days=2)).date()
         return {"occupation": "6-31-01-03", "level": 4, "occupation_type": "skill",
-                "courses": ["theory", "practice"], "teachers": ["张老师"], "total_class_hours": 24,
-                "planned_online_minutes": 0, "platform": self.platform.actor,
+                "courses": ["theory", "practice"], "teachers": ["张老师"], "training_kind": "employment",
+                "theory_class_hours": 12, "practical_class_hours": 12, "planned_online_minutes": 0,
+                "platform": self.platform.actor,
                 "starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=30)).isoformat(),
                 "quality_commitment": True}
 

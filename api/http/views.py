@@ -85,7 +85,11 @@ class FilingView(BaseModel):
     occupation: str
     level: int | str
     occupation_type: str
+    training_kind: str
+    theory_class_hours: int
+    practical_class_hours: int
     total_class_hours: int
+    home_practice: bool
     starts_on: str
     ends_on: str
     filed_on: str
@@ -122,7 +126,8 @@ def payments_view(voucher: Voucher) -> dict[str, Any]:
 
 def filing_view(filing: ClassFiling) -> dict[str, Any]:
     return _fields(filing, ("status", "institution", "platform", "region", "occupation", "level", "occupation_type",
-                            "total_class_hours", "starts_on", "ends_on", "filed_on", "approved_at"))
+                            "training_kind", "theory_class_hours", "practical_class_hours", "total_class_hours",
+                            "home_practice", "starts_on", "ends_on", "filed_on", "approved_at"))
 
 
 def party_view(party: Party) -> dict[str, Any]:

@@ -21,6 +21,11 @@ class ClassFiling(Chained):
         self.level: int = facts["level"]
         self.occupation_type: str = facts["occupation_type"]
         self.total_class_hours: int = facts["total_class_hours"]
+        # Filings recorded before issue 12 carry no split: all their hours count as theory.
+        self.theory_class_hours: int = facts.get("theory_class_hours", facts["total_class_hours"])
+        self.practical_class_hours: int = facts.get("practical_class_hours", 0)
+        self.home_practice: bool = facts.get("home_practice", False)
+        self.training_kind: str = facts.get("training_kind", "employment")
         self.starts_on: str = facts["starts_on"]
         self.ends_on: str = facts["ends_on"]
         self.filed_on: str = facts["filed_on"]

@@ -39,6 +39,11 @@ class Voucher(Chained):
         self.platform: str | None = None
         self.occupation_type = "skill"
         self.total_class_hours = 0
+        self.theory_class_hours = 0
+        self.practical_class_hours = 0
+        self.home_practice = False
+        self.training_kind = "employment"
+        self.last_offline_on: str | None = None  # S2: the offline part needs training by a date
         self.subsidy_fen = 0
         self.payments: list[dict[str, Any]] = []
         self.online_minutes = 0
@@ -93,6 +98,10 @@ class Voucher(Chained):
         self.platform = facts.get("platform")
         self.occupation_type = facts["occupation_type"]
         self.total_class_hours = facts["total_class_hours"]
+        self.theory_class_hours = facts.get("theory_class_hours", facts["total_class_hours"])
+        self.practical_class_hours = facts.get("practical_class_hours", 0)
+        self.home_practice = facts.get("home_practice", False)
+        self.training_kind = facts.get("training_kind", "employment")
         self.subsidy_fen = facts["subsidy"]["total_fen"]
         self.payments = facts["subsidy"]["payments"]
         self.link(seal)
@@ -115,6 +124,7 @@ class Voucher(Chained):
         self.offline_minutes += facts["minutes"]
         self.sessions_outside_class_period += facts.get("outside_class_period", 0)
         self.last_record_at = seal["recorded_at"]
+        self.last_offline_on = max(self.last_offline_on or "", facts["started_at"][:10])
         self.link(seal)
 
     @event("Assessed")
@@ -130,6 +140,9 @@ class Voucher(Chained):
     def redemption_requested(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.status = status_after("RedemptionRequested", self.status, facts)
         self.evidence = facts["evidence"]
+        if "subsidy" in facts:  # S2: the segments are final once the minutes are known
+            self.subsidy_fen = facts["subsidy"]["total_fen"]
+            self.payments = facts["subsidy"]["payments"]
         self.link(seal)
 
     @event("Reviewed")

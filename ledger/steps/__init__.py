@@ -4,7 +4,8 @@ a `LedgerError` with the rule ID), then records events through `Command.seal`.
 
 Modules: `trust` (parties, keys, catalogue, erasure), `classes` (filings),
 `vouchers` (issue to assessment), `redemption` (request, review, notice),
-`payments` (prepayment, payment, claw-back), `allowance` (living allowance), `exits`."""
+`payments` (prepayment, payment, claw-back), `allowance` (living allowance),
+`periods` (epidemic period, segmented subsidy), `exits`."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def step(name: str, *, roles: tuple[str, ...]) -> Callable[[StepFunction], StepF
 
 
 def load_all_steps() -> dict[str, Step]:
-    from ledger.steps import allowance, classes, exits, payments, redemption, trust, vouchers  # noqa: F401
+    from ledger.steps import allowance, classes, exits, payments, periods, redemption, trust, vouchers  # noqa: F401
 
     return STEPS
 

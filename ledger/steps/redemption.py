@@ -3,8 +3,9 @@ reviews, opens the public notice, hears objections and closes it (H7)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.voucher import Voucher
 from ledger.checks import learning_record_checks
 from ledger.command import Command
@@ -14,7 +15,8 @@ from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, step
 from ledger.steps.classes import require_catalogued
-from ledger.steps.vouchers import live_voucher, release_claim
+from ledger.steps.periods import segmented_online_percent
+from ledger.steps.vouchers import live_voucher, release_claim, subsidy_quote
 
 EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
 MAX_EVIDENCE_ITEMS = 50
@@ -46,7 +48,25 @@ def request_redemption(command: Command) -> None:
                 and all(c in "0123456789abcdef" for c in item["sha256"]), BadInput,
                 "evidence sha256 must be 64 lowercase hex digits")
         evidence.append({"kind": item["kind"], "sha256": item["sha256"]})
-    voucher.redemption_requested(**command.seal(voucher, "RedemptionRequested", {"evidence": evidence}))
+    facts: dict = {"evidence": evidence}
+    if profile_for(voucher.region, voucher.profile_version).segments is not None:
+        facts.update(_segmented_subsidy(command, voucher))
+    voucher.redemption_requested(**command.seal(voucher, "RedemptionRequested", facts))
+
+
+def _segmented_subsidy(command: Command, voucher: Voucher) -> dict:
+    """S2: where the issuing bureau's city opted in and online learning was
+    recorded, the final subsidy pays the platform its part and the offline part
+    only for offline training recorded by the profile's date; the request
+    records it, since only now are the minutes known. Otherwise nothing changes."""
+    online_percent = segmented_online_percent(command, voucher.issued_by)
+    if online_percent is None or voucher.online_minutes == 0:
+        return {}
+    filing = command.get(ClassFiling, voucher.filing, "filing")
+    last_offline_on = date.fromisoformat(voucher.last_offline_on) if voucher.last_offline_on else None
+    subsidy = subsidy_quote(command, voucher, filing, online_minutes=voucher.online_minutes,
+                            segmented_online_percent=online_percent, offline_done_on=last_offline_on)
+    return {"subsidy": subsidy.to_json()}
 
 
 @step("review_redemption", roles=("bureau",))

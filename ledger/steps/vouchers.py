@@ -5,6 +5,7 @@ institution record training, the institution assesses and certifies (S4)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.indexes import CertificateNumber, SubsidyClaim, TraineeVouchers
@@ -13,13 +14,15 @@ from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.hours import ClassHours
 from ledger.lifecycle import require_transition
 from ledger.occupations import read_occupation_and_level
 from ledger.rules import profile_for
 from ledger.steps import require, require_new_target, step
-from ledger.steps.classes import require_catalogued
+from ledger.steps.classes import require_catalogued, require_hours
+from ledger.steps.periods import epidemic_ended_on
 from ledger.standards import StandardsCatalogue, standards_for
-from ledger.subsidy import MAX_STANDARD_FEN, online_share_refusal, quote
+from ledger.subsidy import MAX_STANDARD_FEN, Quote, quote
 
 MINUTES_PER_DAY = 24 * 60
 CERTIFICATE_KINDS = (  # L14
@@ -37,6 +40,27 @@ def live_voucher(command: Command, *, usable: bool = True) -> Voucher:
         require(command.today <= date.fromisoformat(voucher.valid_until), RuleViolation,
                 f"voucher {voucher.id} expired on {voucher.valid_until}", "L7")
     return voucher
+
+
+def hours_of(voucher: Voucher) -> ClassHours:
+    """The class hours the voucher was enrolled with (from its filing)."""
+    return ClassHours(voucher.occupation_type, voucher.theory_class_hours, voucher.practical_class_hours,
+                      voucher.home_practice)
+
+
+def subsidy_quote(command: Command, voucher: Voucher, filing: ClassFiling, **facts: Any) -> Quote:
+    """The voucher's subsidy for its class (H2, H3, S2), refusing when a rule does;
+    `facts` adds what is known later (online minutes, S2 segments)."""
+    subsidy = quote(profile_for(voucher.region, voucher.profile_version), standard_fen=voucher.standard_fen,
+                    shortage=voucher.shortage, filed_on=date.fromisoformat(filing.filed_on),
+                    occupation_type=filing.occupation_type, total_class_hours=filing.total_class_hours,
+                    theory_class_hours=filing.theory_class_hours, home_practice=filing.home_practice,
+                    training_kind=filing.training_kind, approved_on=date.fromisoformat(filing.approved_at[:10]),
+                    epidemic_ended_on=epidemic_ended_on(command, voucher.region), **facts)
+    if not subsidy.eligible:
+        refusal = subsidy.refusals[0]
+        raise RuleViolation(refusal.reason, rule=refusal.rule)
+    return subsidy
 
 
 def release_claim(command: Command, voucher: Voucher) -> None:
@@ -159,16 +183,12 @@ def enrol(command: Command) -> None:
     require((filing.occupation, filing.level, filing.region) == (voucher.occupation, voucher.level, voucher.region),
             BadInput, f"the class trains {filing.occupation} level {filing.level} in {filing.region}; "
             f"the voucher is for {voucher.occupation} level {voucher.level} in {voucher.region}")
-    profile = profile_for(voucher.region, voucher.profile_version)
-    subsidy = quote(profile, standard_fen=voucher.standard_fen, shortage=voucher.shortage,
-                    filed_on=date.fromisoformat(filing.filed_on), occupation_type=filing.occupation_type,
-                    total_class_hours=filing.total_class_hours)
-    if not subsidy.eligible:
-        refusal = subsidy.refusals[0]
-        raise RuleViolation(refusal.reason, rule=refusal.rule)
+    subsidy = subsidy_quote(command, voucher, filing)
     voucher.enrolled(**command.seal(voucher, "Enrolled", {
         "filing": str(filing.id), "institution": command.actor_id, "platform": filing.platform,
         "occupation_type": filing.occupation_type, "total_class_hours": filing.total_class_hours,
+        "theory_class_hours": filing.theory_class_hours, "practical_class_hours": filing.practical_class_hours,
+        "home_practice": filing.home_practice, "training_kind": filing.training_kind,
         "subsidy": subsidy.to_json(),
     }))
 
@@ -187,7 +207,7 @@ def outside_class_period(command: Command, voucher: Voucher, moment: datetime) -
 @step("record_online_learning", roles=("platform",))
 def record_online_learning(command: Command) -> None:
     """A platform records an online session: sign-in, minutes, Q&A and tests,
-    random face checks (N2, L5, L6), within the online-share cap (L1, S1, J2)."""
+    random face checks (N2, L5, L6), within the class's online hours (H1, L1, S1, J2, J3)."""
     voucher = live_voucher(command)
     require_transition(voucher, "record_online_learning")
     body = command.body
@@ -210,15 +230,14 @@ def record_online_learning(command: Command) -> None:
     require(signed_in_at <= command.now, BadInput, "signed_in_at is in the future")
     facts["outside_class_period"] = outside_class_period(command, voucher, signed_in_at)
     profile = profile_for(voucher.region, voucher.profile_version)
-    refusal = online_share_refusal(profile, voucher.occupation_type, voucher.total_class_hours,
-                                   voucher.online_minutes + minutes)
-    require(refusal is None, RuleViolation, refusal.reason if refusal else "", refusal.rule if refusal else None)
+    require_hours(profile, hours_of(voucher), voucher.online_minutes + minutes, stage="session")
     voucher.online_learning_recorded(**command.seal(voucher, "OnlineLearningRecorded", facts))
 
 
 @step("record_offline_training", roles=("institution",))
 def record_offline_training(command: Command) -> None:
-    """The institution records offline (practical) training hours."""
+    """The institution records offline (practical) training hours; none during the
+    epidemic period where the profile bans it (H5: 疫情期间，不允许组织线下集中实操培训)."""
     voucher = live_voucher(command)
     require_transition(voucher, "record_offline_training")
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
@@ -230,6 +249,13 @@ def record_offline_training(command: Command) -> None:
     require(iso(started_at) >= _approved_at(command, voucher), RuleViolation,
             "training recorded before the class filing was approved gets no subsidy", "H4")
     require(started_at <= command.now, BadInput, "started_at is in the future")
+    period = profile_for(voucher.region, voucher.profile_version).epidemic_period
+    if period is not None and period.offline_practical_banned:
+        ended_on = epidemic_ended_on(command, voucher.region)
+        require(not period.covers(started_at.date(), ended_on), RuleViolation,
+                f"no offline group practical training during the epidemic period (疫情期间，不允许组织线下集中实操培训): "
+                f"it runs from {period.starts_on} until the bureau records its end"
+                f"{f' ({ended_on})' if ended_on else '; no end is recorded yet'}", "H5")
     voucher.offline_training_recorded(**command.seal(voucher, "OfflineTrainingRecorded", {
         "institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location,
         "outside_class_period": outside_class_period(command, voucher, started_at)}))
@@ -241,16 +267,13 @@ def assess(command: Command) -> None:
     assessment body of the voucher's region independent of the institution
     ("由相应管理部门或相关单位按规定实施考核评价", 001), or by an enterprise for its own
     staff (S4: "参加企业组织的线上培训的…企业可…进行综合评价"); only after the
-    class's total hours are done (H1: total hours do not change)."""
+    class's total hours are done (H1: total hours do not change) and within its
+    online hours (H1, L1, S1, J2, J3)."""
     voucher = live_voucher(command)
     require_transition(voucher, "assess")
     require_may_assess(command, voucher)
     profile = profile_for(voucher.region, voucher.profile_version)
-    required_minutes = voucher.total_class_hours * profile.class_hour_minutes
-    done_minutes = voucher.online_minutes + voucher.offline_minutes
-    require(done_minutes >= required_minutes, RuleViolation,
-            f"{done_minutes} of {required_minutes} required minutes are recorded; "
-            "assessment follows the full class hours", "H1")
+    require_hours(profile, hours_of(voucher), voucher.online_minutes, voucher.offline_minutes, stage="assessment")
     body = command.body
     passed = body.boolean("passed")
     facts: dict = {"passed": passed, "assessed_by": command.actor_id, "assessed_by_role": command.actor.role}
