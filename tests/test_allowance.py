@@ -66,7 +66,7 @@ def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: Wor
     """Issue 12: two payments of 100,000 yuan each were accepted 200 days after payout."""
     voucher = eligible_voucher(hengyang)
     hengyang.complete_hours(voucher)
-    hengyang.do(hengyang.institution, "assess", voucher, {"passed": True, "certificate_number": "N4-1",
+    hengyang.do(hengyang.assessor, "assess", voucher, {"passed": True, "certificate_number": "N4-1",
                                                           "certificate_kind": "training_qualified"})
     hengyang.clock.advance(days=2)
     after = hengyang.clock.now.date().isoformat()

@@ -56,6 +56,7 @@ def enterprise_world(world: World):
 def enrolled_at(world: World, enterprise, filing, trainee) -> uuid.UUID:
     voucher = world.issue(trainee)
     world.do(trainee, "claim_voucher", voucher, {})
+    world.do(trainee, "choose_institution", voucher, {"institution": enterprise.actor})
     world.do(enterprise, "enrol", voucher, {"filing": str(filing)})
     return voucher
 

@@ -61,7 +61,7 @@ def test_h1_practical_courses_for_home_practice_may_be_wholly_online(hengyang: W
     voucher, _ = hengyang.enrolled_voucher(filing=filing)
     hengyang.clock.advance(days=3)
     hengyang.online(voucher, 24 * 45)
-    hengyang.do(hengyang.institution, "assess", voucher, {"passed": True, "certificate_number": "HP-1",
+    hengyang.do(hengyang.assessor, "assess", voucher, {"passed": True, "certificate_number": "HP-1",
                                                           "certificate_kind": "training_qualified"})
     assert hengyang.ledger.get(voucher).status == "certified"
 
@@ -72,9 +72,9 @@ def test_h1_assessment_needs_the_full_class_hours_online_and_offline(world: Worl
     world.online(voucher, 12 * 45)
     world.offline(voucher, 12 * 45 - 1)
     body = {"passed": True, "certificate_number": "AS-1", "certificate_kind": "training_qualified"}
-    refused(world, "H1", world.institution, "assess", voucher, body)
+    refused(world, "H1", world.assessor, "assess", voucher, body)
     world.offline(voucher, 1)
-    world.do(world.institution, "assess", voucher, body)
+    world.do(world.assessor, "assess", voucher, body)
 
 
 # --- L1: 50% cap, and online no more than theory for the subsidy ---------------

@@ -100,7 +100,7 @@ def segmented_voucher(world: World, online_minutes: int, offline_after: timedelt
     while left > 0:
         world.offline(voucher, min(left, 480))
         left -= 480
-    world.do(world.institution, "assess", voucher, {"passed": True, "certificate_number": f"S-{voucher.hex[:8]}",
+    world.do(world.assessor, "assess", voucher, {"passed": True, "certificate_number": f"S-{voucher.hex[:8]}",
                                                     "certificate_kind": "training_qualified"})
     world.do(world.institution, "request_redemption", voucher, EVIDENCE)
     return voucher

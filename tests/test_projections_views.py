@@ -160,7 +160,7 @@ def test_s2_segments_fixed_at_the_request_release_what_they_no_longer_pay(shando
     world.clock.advance(days=3)
     world.online(voucher, 45)
     world.offline(voucher, 24 * 45 - 45)
-    world.do(world.institution, "assess", voucher, {"passed": True, "certificate_number": "SD-1",
+    world.do(world.assessor, "assess", voucher, {"passed": True, "certificate_number": "SD-1",
                                                     "certificate_kind": "training_qualified"})
     world.do(world.institution, "request_redemption", voucher,
              {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})

@@ -39,6 +39,7 @@ def test_l6_retention_counts_from_the_latest_record_of_any_of_the_trainees_vouch
     filing = world.approved_filing(level=3)
     second = world.issue(trainee, level=3)
     world.do(trainee, "claim_voucher", second, {})
+    world.do(trainee, "choose_institution", second, {"institution": world.institution.actor})
     world.do(world.institution, "enrol", second, {"filing": str(filing)})
     world.clock.advance(days=3)
     world.online(second, 45)

@@ -195,18 +195,19 @@ class World:
                        {"online_percent": online_percent, "document": "市人社局 分段补贴实施细则"})
 
     def trained_voucher(self, **issue: Any) -> uuid.UUID:
-        """Enrolled and trained offline for all its hours; where offline practical training
-        waits for the end of the epidemic period (H5), the bureau records that end first."""
+        """Enrolled and trained offline for all its hours (see `complete_hours`)."""
         voucher, _ = self.enrolled_voucher(**issue)
         self.clock.advance(days=3)
-        period = self.profile.epidemic_period
-        if period and period.offline_practical_banned and self.ledger.find(EpidemicPeriod.id_for(self.region)) is None:
-            self.end_epidemic_period()
         self.complete_hours(voucher)
         return voucher
 
     def complete_hours(self, voucher: uuid.UUID) -> None:
-        """Offline sessions of up to 480 minutes until the class's total hours are recorded (H1)."""
+        """Offline sessions of up to 480 minutes until the class's total hours are recorded (H1);
+        where offline practical training waits for the end of the epidemic period (H5), the
+        bureau records that end first."""
+        period = self.profile.epidemic_period
+        if period and period.offline_practical_banned and self.ledger.find(EpidemicPeriod.id_for(self.region)) is None:
+            self.end_epidemic_period()
         state = self.ledger.get(voucher)
         required = (state.total_class_hours * self.profile.class_hour_minutes - state.online_minutes
                     - state.offline_minutes)
