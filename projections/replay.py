@@ -123,8 +123,12 @@ def _compare_at(ledger: Any, position: int, progress: Callable[[int], None] | No
                 continue
             stored = {view.key_of(row): dict(row) for row in connection.execute(select(view.table)).mappings()}
             _differ(view, stored, store.rows[view.name], differences, limit)
-    for event in log_events(ledger, start=position + 1):  # the views have yet to apply these: each must apply
-        apply(event, store)  # raises ViewFailed naming the view and the event
+    for count, event in enumerate(log_events(ledger, start=position + 1), 1):  # not yet in the views: each
+        apply(event, store)  # must apply; raises ViewFailed naming the view and the event
+        if count % COMPARE_BATCH == 0:
+            for view in streamed:  # append-only rows are never read again: keep memory flat
+                store.rows[view.name].clear()
+                store.dirty[view.name].clear()
     return differences
 
 

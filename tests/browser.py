@@ -87,7 +87,7 @@ def build_demo_ledger(folder: Path) -> DemoLedger:
         world.claim_and_choose(trainee, voucher)
         world.do(world.institution, "enrol", voucher, {"filing": str(filing)})
         world.clock.advance(days=3)
-        for record in range(LONG_TIMELINE_EVENTS - 3):
+        for record in range(LONG_TIMELINE_EVENTS - 4):  # after issued, claimed, institution chosen, enrolled
             world.clock.advance(hours=1)
             if record % 2:
                 world.online(voucher, 10)

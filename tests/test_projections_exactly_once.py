@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ledger.application import VoucherLedger
 from ledger.errors import ViewFailed
-from projections import catch_up, compare_views, position, rebuild
+from projections import catch_up, compare_views, failures, position, rebuild
 from projections import views
 from projections.audit import AUDIT
 from projections.log import read_events
@@ -62,9 +62,11 @@ def test_exception_inside_a_view_keeps_every_event_before_it_and_resumes_exactly
     with pytest.raises(ViewFailed, match="view bug at event 25"):
         catch_up(ledger, batch_size=10)
     assert position(ledger) == 24 and audited(ledger) == list(range(1, 25))
-    monkeypatch.undo()
+    assert [row["sequence"] for row in failures.recorded(ledger.engine)] == [25]
+    monkeypatch.undo()  # the fixed release
     catch_up(ledger, batch_size=10)
     assert position(ledger) == last and audited(ledger) == list(range(1, last + 1))
+    assert failures.recorded(ledger.engine) == [], "a catch-up past the event clears its failure"
     assert compare_views(ledger) == []
     resumed = snapshot(ledger)
     rebuild(ledger)
