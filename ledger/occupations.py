@@ -39,6 +39,14 @@ def level_name(level: int) -> str:
     return _catalogue()["levels"][str(level)]
 
 
+def occupation_label(code: object, level: object) -> str:
+    """For display only: `6-31-01-03 电工 · 4 四级/中级工`; text from older events as it was."""
+    name = occupations().get(code) if isinstance(code, str) else None
+    levels = _catalogue()["levels"]
+    shown_level = f"{level} {levels[str(level)]}" if str(level) in levels else f"level {level}"
+    return f"{code} {name} · {shown_level}" if name else f"{code} · {shown_level}"
+
+
 def occupation_problem(code: object) -> str | None:
     """Why `code` is not a catalogued occupation code, or None."""
     if isinstance(code, str) and code in occupations():

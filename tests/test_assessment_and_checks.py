@@ -165,3 +165,15 @@ def test_l2_a_delisted_enterprise_no_longer_assesses_its_own_staff(world: World)
     finish_offline(world, employee, enterprise)
     world.do(world.bureau, "delist", enterprise.actor, {"reason": "licence expired"})
     refused(world, "L2", enterprise, "assess", employee, CERTIFICATE)
+
+
+def test_j4_jiangxi_reviews_check_each_claimants_record_before_approval(ledger) -> None:
+    """J4: "逐一核验补贴申领对象的线上学习电子化凭证" — the same checks on Jiangxi's platform."""
+    jiangxi = World(ledger, "jiangxi")
+    limit = jiangxi.profile.face_check_failures_limit
+    past_limit = trained_with_face_failures(jiangxi, limit + 1)
+    refused(jiangxi, "L6", jiangxi.bureau, "review_redemption", past_limit, {"approved": True, "reason": "ok"})
+    jiangxi.do(jiangxi.bureau, "review_redemption", past_limit, {"approved": False, "reason": "face checks"})
+    at_limit = trained_with_face_failures(jiangxi, limit)
+    jiangxi.do(jiangxi.bureau, "review_redemption", at_limit, {"approved": True, "reason": "checked"})
+    assert all(check["passed"] for check in jiangxi.ledger.get(at_limit).review_checks)

@@ -57,6 +57,7 @@ def test_l11_inspector_opens_every_page(world: World, paid: uuid.UUID) -> None:
     assert voucher_page.status_code == 200
     assert voucher_page.text.count('data-sequence="') == len(world.ledger.stored_events(paid))
     assert ">paid<" in voucher_page.text and "H7" in voucher_page.text
+    assert "6-31-01-03 电工 · 4 四级/中级工" in voucher_page.text and "5 checks passed (L13)" in voucher_page.text
     institution_page = http.get(f"/institutions/{world.institution.actor}")
     assert institution_page.status_code == 200 and '"paid_fen": [' in institution_page.text
     assert http.get("/draw").status_code == 200

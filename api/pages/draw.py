@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.errors import BadInput
+from ledger.occupations import occupation_label
 from ledger.rules import REGIONS
 from ledger.transparency import draw as drawing
 from ledger.transparency.checkpoints import all_checkpoints
@@ -42,5 +43,5 @@ def _label(ledger, target: str) -> str:
     if found is None:
         return ""
     if hasattr(found, "occupation"):
-        return f"{found.region} · {found.occupation} level {found.level} · {found.status}"
+        return f"{found.region} · {occupation_label(found.occupation, found.level)} · {found.status}"
     return f"{found.name} · {found.region}"

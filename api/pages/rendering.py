@@ -21,11 +21,13 @@ from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_part
 from api.pages.timeline import yuan
 from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound
 from ledger.lifecycle import STATES
+from ledger.occupations import occupation_label
 
 log = logging.getLogger("vledger.pages")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["yuan"] = yuan
+templates.env.globals["occupation_label"] = occupation_label
 templates.env.filters["short"] = lambda text, length=8: (text or "")[:length]
 
 

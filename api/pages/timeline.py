@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ledger.aggregates.party import Party
 from ledger.errors import BadInput
+from ledger.occupations import occupation_label
 from ledger.transparency.tree_store import ensure_tree, leaves_table
 from projections.events import LoggedEvent, decode
 
@@ -36,7 +37,7 @@ def yuan(amount_fen: int | None) -> str:
 def what_happened(name: str, facts: dict[str, Any]) -> str:
     """One sentence for an event, from its facts (never personal data)."""
     if name == "Issued":
-        return (f"issued for {facts.get('occupation')} level {facts.get('level')}, standard "
+        return (f"issued for {occupation_label(facts.get('occupation'), facts.get('level'))}, standard "
                 f"{yuan(facts.get('standard_fen'))}, valid until {facts.get('valid_until')}")
     if name == "Enrolled":
         total = (facts.get("subsidy") or {}).get("total_fen")
@@ -51,7 +52,10 @@ def what_happened(name: str, facts: dict[str, Any]) -> str:
     if name == "RedemptionRequested":
         return f"redemption requested with {len(facts.get('evidence', []))} evidence hash(es)"
     if name == "Reviewed":
-        return ("approved" if facts.get("approved") else "rejected") + f": {facts.get('reason', '')}"
+        failed = [check["name"] for check in facts.get("checks", []) if not check.get("passed")]
+        checked = (f"; checks failed: {', '.join(failed)}" if failed else
+                   f"; {len(facts['checks'])} checks passed (L13)" if facts.get("checks") else "")
+        return ("approved" if facts.get("approved") else "rejected") + f": {facts.get('reason', '')}{checked}"
     if name == "NoticeOpened":
         return f"public notice opened until {facts.get('closes_at', facts.get('notice_closes_at', ''))}"
     if name == "ObjectionRaised":

@@ -1,15 +1,15 @@
 """The trust registry and the catalogue: genesis, parties and their keys
-(trust model), catalogue entry, exit and lifetime ban (L2, L3, L12, S5), and
-erasure of a trainee's personal data."""
+(trust model), credit codes, catalogue entry, exit and lifetime ban (L2, L3,
+L12, S5), and erasure of a trainee's personal data after retention (L6)."""
 
 from __future__ import annotations
 
 from ledger.aggregates.indexes import CreditCode, NationalIdentity, TraineeVouchers
 from ledger.aggregates.party import CATALOGUED_ROLES, CODED_ROLES, INSTITUTION_KINDS, Party
+from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.credit_code import require_credit_code
 from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNotAllowed, RuleViolation
-from ledger.aggregates.voucher import Voucher
 from ledger.personal import check_personal, commitment
 from ledger.retention import retained_until
 from ledger.rules import ALLOWANCE_GROUPS, REGIONS

@@ -1,6 +1,7 @@
-"""From issue to assessment (L7): the bureau issues, the trainee claims, the
-institution enrols the voucher in an approved class, the platform and the
-institution record training, the institution assesses and certifies (S4)."""
+"""From issue to assessment (L7): the bureau issues at the catalogue's standard
+(H2), the trainee claims, the institution enrols the voucher in an approved
+class, the platform and the institution record training, an independent
+assessor (or an enterprise, for its own staff: S4) assesses and certifies."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from ledger.hours import ClassHours
 from ledger.lifecycle import require_transition
 from ledger.occupations import read_occupation_and_level
 from ledger.rules import profile_for
+from ledger.standards import StandardsCatalogue, standards_for
 from ledger.steps import require, require_new_target, step
 from ledger.steps.classes import require_catalogued, require_hours
 from ledger.steps.periods import epidemic_ended_on
-from ledger.standards import StandardsCatalogue, standards_for
 from ledger.subsidy import MAX_STANDARD_FEN, Quote, quote
 
 MINUTES_PER_DAY = 24 * 60
