@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from ledger.chain import event_hash, hashed_record
 from ledger.envelope import sign_command
 from ledger.signing import SigningKey
+from ledger.transparency.export import stored_state as stored_bytes  # what a careful forger writes
 
 
 class Insider:
@@ -55,7 +56,7 @@ class Insider:
                 state["seal"]["previous_hash"] = previous
             state["seal"]["event_hash"] = event_hash(record_of(later, state))
             previous = state["seal"]["event_hash"]
-            self.set_state(later.id, json.dumps(state).encode())
+            self.set_state(later.id, stored_bytes(state))
 
     def plant(self, after_row_id: int, key: SigningKey, command: str, body: dict[str, Any],
               signature: str | None = None, envelope: dict[str, Any] | None = None) -> int:
@@ -66,7 +67,8 @@ class Insider:
         if envelope is None:
             signed = sign_command(key, command, _uuid(last.originator_id), body)
             envelope, signature = signed["envelope"], signature or signed["signature"]
-        state = {"facts": last_state["facts"], "seal": {
+        timestamp = {"_type_": "datetime_iso", "_data_": last_state["timestamp"]["_data_"]}
+        state = {"timestamp": timestamp, "facts": last_state["facts"], "seal": {
             "recorded_at": last_state["seal"]["recorded_at"], "previous_hash": last_state["seal"]["event_hash"],
             "envelope": envelope, "signature": signature}}
         planted = type("Row", (), {"originator_id": last.originator_id, "originator_version": last.originator_version + 1,
@@ -74,7 +76,7 @@ class Insider:
         state["seal"]["event_hash"] = event_hash(record_of(planted, state))
         self.execute("insert into vledger_events (originator_id, originator_version, topic, state) "
                      "select originator_id, :version, topic, :state from vledger_events where id = :id",
-                     version=last.originator_version + 1, state=json.dumps(state).encode(), id=after_row_id)
+                     version=last.originator_version + 1, state=stored_bytes(state), id=after_row_id)
         return self.rows("1 = 1")[-1].id
 
 

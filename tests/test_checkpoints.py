@@ -100,7 +100,7 @@ def test_j1_witness_cosigns_and_verify_shows_who_cosigned(world: World) -> None:
     assert report.intact, report.first_problem
     assert report.latest_checkpoint["cosigned_by"] == [c["name"] for c in cosigned.cosignatures]
     forged = dict(cosigned.cosignatures[0], signature=checkpoint.signature)
-    bad = type(cosigned)(**{**cosigned.__dict__, "cosignatures": (forged,)})
+    bad = type(cosigned)(**{**cosigned.__dict__, "cosignatures": (forged,), "cosignatures_text": None})
     failed = verify_log(world.ledger.notifications(), all_checkpoints(world.ledger), saved_checkpoint=bad)
     assert "cosignature by finance/" in str(failed.first_problem)
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound
 from ledger.note import SIGNATURE_LINE_PREFIX, checkpoint_body, key_hash, verifier_key
 from ledger.signing import SigningKey, canonical_json, key_id_of, unb64, verify_signature
+from ledger.stored_form import cosignatures_text
 from ledger.transparency.tree_store import create_tables as create_leaf_tables
 from ledger.transparency.tree_store import ensure_tree
 
@@ -57,6 +58,7 @@ class Checkpoint:
     signature: str  # base64 Ed25519 signature of the ledger key over `body()`
     timestamp_signature: str  # base64 Ed25519 signature of the ledger key over `timestamp_statement()`
     cosignatures: tuple[dict[str, str], ...] = field(default=())
+    cosignatures_text: str | None = field(default=None, compare=False, repr=False)  # as stored, when read from a row
 
     def body(self) -> str:
         return checkpoint_body(self.origin, self.tree_size, bytes.fromhex(self.root_hash))
@@ -187,7 +189,7 @@ def record_checkpoint(ledger, ledger_signing_key: SigningKey | None = None) -> C
             connection.execute(insert(checkpoints_table).values(
                 tree_size=checkpoint.tree_size, root_hash=checkpoint.root_hash, timestamp=checkpoint.timestamp,
                 signature=checkpoint.signature, timestamp_signature=checkpoint.timestamp_signature,
-                cosignatures="[]"))
+                cosignatures=cosignatures_text(())))
     except IntegrityError:
         return checkpoint_at(ledger, checkpoint.tree_size)  # another process checkpointed this size first
     return checkpoint
@@ -223,7 +225,7 @@ def checkpoint_if_due(ledger, every_events: int | None = None, every_seconds: fl
 
 def _from_row(origin: str, row) -> Checkpoint:
     return Checkpoint(origin, row.tree_size, row.root_hash, row.timestamp, row.signature, row.timestamp_signature,
-                      tuple(json.loads(row.cosignatures)))
+                      tuple(json.loads(row.cosignatures)), row.cosignatures)
 
 
 def latest_checkpoint(ledger) -> Checkpoint | None:
@@ -276,8 +278,9 @@ def cosign_latest(ledger, witness_key: SigningKey) -> Checkpoint:
                    "public_key": witness_key.public_key_b64,
                    "signature": witness_key.sign(checkpoint.body().encode("utf-8"))}
     kept = [c for c in checkpoint.cosignatures if c["name"] != name]
-    cosigned = replace(checkpoint, cosignatures=(*kept, cosignature))
+    cosignatures = (*kept, cosignature)
+    cosigned = replace(checkpoint, cosignatures=cosignatures, cosignatures_text=cosignatures_text(cosignatures))
     with ledger.engine.begin() as connection:
         connection.execute(update(checkpoints_table).where(checkpoints_table.c.tree_size == checkpoint.tree_size)
-                           .values(cosignatures=json.dumps(list(cosigned.cosignatures))))
+                           .values(cosignatures=cosigned.cosignatures_text))
     return cosigned
