@@ -5,7 +5,7 @@ its `command_id` and any index changes in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from uuid import UUID
@@ -20,9 +20,10 @@ from ledger.aggregates.chained import Chained, derived_id
 from ledger.aggregates.indexes import Receipt
 from ledger.aggregates.party import Party
 from ledger.command import Command
-from ledger.config import keys_dir
+from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir
+from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
-from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed
 from ledger.personal import PersonalData
 from ledger.signing import sha256_hex, verify_signature
 from ledger.steps import load_all_steps
@@ -43,7 +44,7 @@ class VoucherLedger(Application):
     name = APPLICATION_NAME
 
     def __init__(self, database_url: str, *, keys: Path | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, signed_at_window: timedelta | None = None) -> None:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
             "SQLALCHEMY_URL": database_url,
@@ -52,6 +53,8 @@ class VoucherLedger(Application):
         super().__init__(env)
         self.database_url = database_url
         self.clock = clock
+        self.signed_at_window = signed_at_window or configured_signed_at_window()
+        self._origin: str | None = None
         self.keys_dir = keys or keys_dir(database_url)
         self.steps = load_all_steps()
         self.personal_data = PersonalData(self.engine, self.keys_dir / "matching.key")
@@ -100,8 +103,7 @@ class VoucherLedger(Application):
     def _decide(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
                 personal: dict[str, Any] | None) -> Command:
         now = self.clock()
-        if parse_time(envelope["signed_at"], what="signed_at") > now + CLOCK_SKEW:
-            raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
+        self._check_bound(envelope, now)
         step = self.steps.get(envelope["command"])
         if step is None:
             raise BadInput(f"unknown command {envelope['command']!r}; known: {', '.join(sorted(self.steps))}")
@@ -114,6 +116,33 @@ class VoucherLedger(Application):
         step.run(command)
         command.body.refuse_unknown()
         return command
+
+    def _check_bound(self, envelope: dict[str, Any], now: datetime) -> None:
+        """An envelope is for one ledger and one day (issue 13): it names this
+        ledger's origin, and its `signed_at` is neither in the future nor
+        older than the window. Checked before anything else is decided."""
+        expected = envelope["body"].get("origin") if envelope["command"] == "genesis" else self.origin
+        if envelope["ledger"] != expected:
+            raise BadInput(f"this envelope is for the ledger {envelope['ledger']!r}, and this ledger is {expected!r}; "
+                           "an envelope signed for one ledger is refused by every other: sign it for this one")
+        signed_at = parse_time(envelope["signed_at"], what="signed_at")
+        if signed_at > now + CLOCK_SKEW:
+            raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
+        if signed_at < now - self.signed_at_window:
+            window_hours = self.signed_at_window.total_seconds() / 3600
+            raise BadInput(f"signed_at {envelope['signed_at']} is older than the {window_hours:g} h this ledger "
+                           f"accepts ({SIGNED_AT_WINDOW_SETTING}); sign the command again with a fresh signed_at")
+
+    @property
+    def origin(self) -> str:
+        """This ledger's name: the checkpoint origin its genesis recorded."""
+        if self._origin is None:
+            try:
+                genesis = next(iter(self.events.get(ROOT_ID, lte=1)))
+            except (StopIteration, AggregateNotFoundError):
+                raise NotFound("the ledger has no genesis event; run `vledger init` first") from None
+            self._origin = genesis.facts["origin"]
+        return self._origin
 
     def _authenticate(self, command: Command) -> Party:
         envelope = command.envelope

@@ -138,6 +138,7 @@ class ChainVerifier:
     frontier: Frontier = field(default_factory=Frontier)
     origin: str = ""
     ledger_public_key: str = ""
+    envelopes_name_ledger: bool = False
     first_problem: Problem | None = None
     checkpoints_checked: int = 0
 
@@ -233,6 +234,7 @@ class ChainVerifier:
             if problem is not None:
                 return problem
             public_key, problem = self._signer_key(position, envelope, facts)
+            problem = problem or self._envelope_ledger_problem(envelope)
             if problem is not None:
                 return problem
             group = self._group = {"envelope": envelope, "signature": signature, "public_key": public_key,
@@ -253,6 +255,20 @@ class ChainVerifier:
             message = f"command {self._group['envelope'].get('command_id')} has no receipt (replayed or truncated)"
             self.first_problem = self.first_problem or Problem(last_position, 0, "command", message)
             return message
+        return None
+
+    def _envelope_ledger_problem(self, envelope: dict[str, Any]) -> str | None:
+        """Every envelope names this log's origin (issue 13). Envelopes with no
+        `ledger` are the earlier format, recorded before issue 13: accepted,
+        but only until the first envelope that names the ledger, since the
+        ledger has refused the earlier format ever since."""
+        if "ledger" not in envelope:
+            if self.envelopes_name_ledger:
+                return "an envelope that names no ledger, recorded after envelopes began to name it (forged)"
+            return None
+        self.envelopes_name_ledger = True
+        if envelope["ledger"] != self.origin:
+            return f"its envelope is for the ledger {envelope['ledger']!r}, not this log's {self.origin!r}"
         return None
 
     def _signer_key(self, position: int, envelope: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str | None]:

@@ -68,7 +68,7 @@ class Targets:
 
     def sign(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
         """Signed as a party's client would, whatever the body holds."""
-        envelope = sign_command(key, command, target, {}, signed_at=self.world.clock.now)["envelope"]
+        envelope = self.world.signed(key, command, target, {})["envelope"]
         return self.resign(key, {**envelope, "body": body})
 
     def resign(self, key: SigningKey, envelope: dict[str, Any]) -> dict[str, Any]:

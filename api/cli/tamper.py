@@ -246,7 +246,7 @@ def erase(trainee: str = typer.Option(..., "--trainee", help="Trainee id (UUID).
     signer = _load_key(key) if key is not None else trust_root_key(ledger.keys_dir)
     target = parse_uuid(trainee, what="--trainee")
     outcome = ledger.submit(sign_command(signer, "erase_trainee", target, {"reason": reason},
-                                         signed_at=ledger.clock()))
+                                         signed_at=ledger.clock(), ledger=ledger.origin))
     if json_output:
         print_json(outcome.result)
         return

@@ -23,8 +23,9 @@ DESCRIPTION = f"""
 The training-voucher ledger over HTTP (DESIGN.md, outside contracts).
 
 **Writes** take a signed envelope `{{"envelope": {{...}}, "signature": "..."}}`: canonical JSON (RFC 8785) of
-`command_id, actor, key_id, signed_at, command, target, body`, signed with the party's Ed25519 key. One endpoint
-per step; the envelope's `command` and `target` must match the endpoint. The same `command_id` again returns the
+`command_id, ledger, actor, key_id, signed_at, command, target, body`, signed with the party's Ed25519 key.
+`ledger` is the ledger's checkpoint origin (`origin` of `GET /v1/keys`); `signed_at` may be at most 24 hours old
+(`VLEDGER_SIGNED_AT_WINDOW_SECONDS`). One endpoint per step; the envelope's `command` and `target` must match the endpoint. The same `command_id` again returns the
 first result (200, `Idempotent-Replay: true`) and records nothing. 409 means another write changed the same
 record first: send it again.
 
