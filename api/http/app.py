@@ -30,8 +30,8 @@ first result (200, `Idempotent-Replay: true`) and records nothing. 409 means ano
 record first: send it again.
 
 **Reads** of vouchers and filings are signed too: `Authorization: Signature keyId="..",actor="..",created="<unix
-seconds>",signature=".."` over the lines `vledger-read-v1`, method, path with query, created, actor, key id
-(±5 minutes). An institution reads its own vouchers, a platform its own learning records, a bureau its region,
+seconds>",nonce="<16-64 of A-Za-z0-9_->",signature=".."` over the lines `vledger-read-v2`, method, path with
+query, created, nonce, actor, key id (±5 minutes; each nonce is accepted once). An institution reads its own vouchers, a platform its own learning records, a bureau its region,
 finance payments, an inspector everything. Parties, keys, checkpoints and proofs are public.
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and, when a rule
