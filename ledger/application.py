@@ -23,7 +23,8 @@ from ledger.command import Command
 from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir
 from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
-from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed
+from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed,
+                           TamperDetected)
 from ledger.personal import PersonalData
 from ledger.signing import sha256_hex, verify_signature
 from ledger.steps import load_all_steps
@@ -235,10 +236,13 @@ class VoucherLedger(Application):
             query = select(*columns).where(table.c.id >= position)
             if stop is not None:
                 query = query.where(table.c.id <= stop)
-            with self.engine.connect() as connection:
-                batch = [Notification(id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
-                                      state=bytes(row[4]))
-                         for row in connection.execute(query.order_by(table.c.id).limit(batch_size))]
+            try:
+                with self.engine.connect() as connection:
+                    batch = [Notification(id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
+                                          state=bytes(row[4]))
+                             for row in connection.execute(query.order_by(table.c.id).limit(batch_size))]
+            except (ValueError, TypeError) as error:  # e.g. an aggregate id that is not 16 bytes
+                raise TamperDetected(f"an event after #{position - 1} cannot be read: {error} (altered)") from None
             yield from batch
             if len(batch) < batch_size:
                 return

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound
+from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound, TamperDetected
 from ledger.note import SIGNATURE_LINE_PREFIX, checkpoint_body, key_hash, verifier_key
 from ledger.signing import SigningKey, canonical_json, key_id_of, unb64, verify_signature
 from ledger.stored_form import cosignatures_text
@@ -153,8 +153,11 @@ def log_identity(ledger) -> LogIdentity:
     stored = ledger.recorder.select_events(ROOT_ID, lte=1)
     if not stored:
         raise NotFound("the ledger has no genesis event; run `vledger init` first")
-    facts = json.loads(stored[0].state)["facts"]
-    return LogIdentity(facts["origin"], facts["ledger_public_key"], facts["public_key"])
+    try:
+        facts = json.loads(stored[0].state)["facts"]
+        return LogIdentity(facts["origin"], facts["ledger_public_key"], facts["public_key"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise TamperDetected(f"the genesis event cannot be read: {error!r} (altered)") from None
 
 
 # --- recording and reading ---
@@ -224,8 +227,13 @@ def checkpoint_if_due(ledger, every_events: int | None = None, every_seconds: fl
 
 
 def _from_row(origin: str, row) -> Checkpoint:
+    try:
+        cosignatures = tuple(json.loads(row.cosignatures))
+    except (ValueError, TypeError) as error:
+        raise TamperDetected(f"checkpoint at tree size {row.tree_size}: its cosignatures cannot be read: {error!r} "
+                             "(altered)") from None
     return Checkpoint(origin, row.tree_size, row.root_hash, row.timestamp, row.signature, row.timestamp_signature,
-                      tuple(json.loads(row.cosignatures)), row.cosignatures)
+                      cosignatures, row.cosignatures)
 
 
 def latest_checkpoint(ledger) -> Checkpoint | None:
