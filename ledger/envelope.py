@@ -21,7 +21,6 @@ from ledger.errors import BadInput
 from ledger.signing import SigningKey, canonical_json
 
 ENVELOPE_FIELDS = ("command_id", "ledger", "actor", "key_id", "signed_at", "command", "target", "body")
-EARLIER_ENVELOPE_FIELDS = tuple(name for name in ENVELOPE_FIELDS if name != "ledger")  # before issue 13
 DEFAULT_ORIGIN = "vledger.example/training-vouchers"
 MAX_ORIGIN_CHARACTERS = 200
 MAX_ENVELOPE_BYTES = 64 * 1024

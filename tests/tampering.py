@@ -109,8 +109,9 @@ class Insider:
         if version == 1:
             state["originator_topic"] = topic.rsplit(".", 1)[0]
         state["facts"] = facts
-        state["seal"] = {"recorded_at": recorded_at, "previous_hash": json.loads(earlier[-1].state)["seal"]["event_hash"]
-                         if earlier else GENESIS_PREVIOUS_HASH, "envelope": envelope, "signature": signature}
+        previous_hash = json.loads(earlier[-1].state)["seal"]["event_hash"] if earlier else GENESIS_PREVIOUS_HASH
+        state["seal"] = {"recorded_at": recorded_at, "previous_hash": previous_hash, "envelope": envelope,
+                         "signature": signature}
         row = type("Row", (), {"originator_id": aggregate_id, "originator_version": version, "topic": topic})
         state["seal"]["event_hash"] = event_hash(record_of(row, state))
         self.execute("insert into vledger_events (originator_id, originator_version, topic, state) "

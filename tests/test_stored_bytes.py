@@ -142,8 +142,9 @@ def test_j1_a_ledger_recorded_before_issue_13_still_verifies(tmp_path: Path) -> 
     """Envelopes with no `ledger` are the earlier format; their library
     timestamps are the wall clock of the day (docs/decisions/0021, 0022)."""
     shutil.copy(FIXTURE / "ledger.db", tmp_path / "ledger.db")
-    result = vledger("verify", "--checkpoint", str(FIXTURE / "checkpoint.json"), "--trust-root",
-                     (FIXTURE / "trust-root.pub").read_text().strip(), "--json", db=f"sqlite:///{tmp_path / 'ledger.db'}")
+    trust_root = (FIXTURE / "trust-root.pub").read_text().strip()
+    result = vledger("verify", "--checkpoint", str(FIXTURE / "checkpoint.json"), "--trust-root", trust_root, "--json",
+                     db=f"sqlite:///{tmp_path / 'ledger.db'}")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["intact"] and report["events_checked"] == 417 and report["checkpoints_checked"] == 2

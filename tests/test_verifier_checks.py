@@ -55,7 +55,8 @@ def test_j1_a_rewritten_envelope_on_a_commands_second_event_is_refused(world: Wo
     something else, with its own hash recomputed."""
     voucher = world.issue(world.trainee())
     insider = Insider(world.ledger.database_url, tmp_path)
-    command_rows = [row for row in insider.rows() if json.loads(row.state)["seal"]["envelope"]["target"] == str(voucher)]
+    command_rows = [row for row in insider.rows()
+                    if json.loads(row.state)["seal"]["envelope"]["target"] == str(voucher)]
     assert len(command_rows) >= 2
     second = command_rows[1]
     state = json.loads(second.state)

@@ -1,7 +1,7 @@
-"""Who is reading, proven by a signature (docs/decisions/0006).
+"""Who is reading, proven by a signature (docs/decisions/0006 and 0023).
 
-A read request carries
-`Authorization: Signature keyId="<16 hex>",actor="<party uuid>",created="<unix seconds>",nonce="<random>",signature="<base64>"`
+A read request carries `Authorization: Signature keyId="<16 hex>",actor="<party uuid>",
+created="<unix seconds>",nonce="<random>",signature="<base64>"` (one line)
 where the signature is Ed25519, by the party's currently valid key, over the
 lines `vledger-read-v2`, method, path with query exactly as sent, created,
 nonce, actor and key id. The server accepts `created` within five minutes of

@@ -38,8 +38,8 @@ def consistency_proof(ledger, first: int, second: int) -> dict[str, Any]:
     """`{first, second, first_root, second_root, consistency_path}` between two tree sizes."""
     log_tree = ensure_tree(ledger)
     if first == 0:
-        raise BadInput("a consistency proof from tree size 0 proves nothing (every log extends the empty one), "
-                       "so none is given, as transparency-dev/merkle and Go's tlog refuse it; --from must be at least 1")
+        raise BadInput("a consistency proof from tree size 0 proves nothing (every log extends the empty one), so "
+                       "none is given, as transparency-dev/merkle and Go's tlog refuse it; --from must be at least 1")
     if not 1 <= first <= second <= log_tree.size:
         raise BadInput(f"sizes must satisfy 1 <= --from <= --to <= {log_tree.size} (the log's size), "
                        f"not {first} and {second}")
