@@ -20,6 +20,7 @@ from ledger.genesis import initialise
 from ledger.signing import canonical_json
 from ledger.verify import verify_log
 from tests.http_support import TestClient, http_client, problem_of
+from tests.tampering import Insider
 from tests.world import World
 
 
@@ -99,23 +100,18 @@ def test_a_repeat_of_a_recorded_command_returns_its_first_result_even_after_the_
     assert again.duplicate and again.result == first.result
 
 
-def test_verify_refuses_an_event_whose_envelope_names_another_ledger(world: World) -> None:
-    """Only the verifier's own check stands between a forged log and "intact"
-    here: the planted envelope is well signed, hashed and linked."""
-    from tests.tampering import Insider
-
+def test_verify_refuses_an_event_whose_envelope_names_another_ledger(world: World, tmp_path: Path) -> None:
+    """Only the verifier's own check stands between this forged log and
+    "intact": the appended command is well signed, hashed, linked and receipted."""
     voucher = world.issue(world.trainee())
-    insider = Insider(world.ledger.database_url, Path(world.ledger.keys_dir).parent)
-    last = insider.rows()[-1]
-    assert last.topic.endswith("Receipt.Recorded")
-    issued = next(row for row in insider.rows() if row.topic.endswith("Voucher.Issued")
-                  and uuid.UUID(bytes=bytes(row.originator_id)) == voucher)
     signed = sign_command(world.bureau, "revoke_voucher", voucher, {"reason": "x"}, signed_at=world.clock.now,
                           ledger="somewhere.else/log")
-    insider.plant(issued.id, world.bureau, "revoke_voucher", {}, envelope=signed["envelope"],
-                  signature=signed["signature"])
-    report = verify_log(VoucherLedger(insider.url, keys=world.ledger.keys_dir).notifications())
-    assert "is for the ledger 'somewhere.else/log'" in str(report.first_problem)
+    insider = Insider(world.ledger.database_url, tmp_path)
+    insider.append_command(signed, [(voucher, "ledger.aggregates.voucher:Voucher.Revoked", {"reason": "x"})])
+    copy = VoucherLedger(insider.url, keys=world.ledger.keys_dir)
+    report = verify_log(copy.notifications())
+    copy.close()
+    assert "is for the ledger 'somewhere.else/log', not this log's" in str(report.first_problem)
 
 
 def test_reads_carry_a_nonce_accepted_once(world: World) -> None:
