@@ -45,11 +45,12 @@ class Reply:
 
 class LedgerClient:
     def __init__(self, base_url: str | None, key: SigningKey, *, http: httpx.Client | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, ledger: str | None = None) -> None:
         if http is None and not base_url:
             raise BadInput("the client needs a server URL, e.g. http://127.0.0.1:8000")
         self.key = key
         self.clock = clock
+        self._ledger = ledger
         self.http = http or httpx.Client(base_url=base_url, timeout=TIMEOUT_SECONDS)
 
     @classmethod
@@ -63,7 +64,15 @@ class LedgerClient:
 
     def sign(self, command: str, target: uuid.UUID | str, body: dict[str, Any], *,
              command_id: uuid.UUID | None = None) -> dict[str, Any]:
-        return sign_command(self.key, command, target, body, command_id=command_id, signed_at=self.clock())
+        return sign_command(self.key, command, target, body, command_id=command_id, signed_at=self.clock(),
+                            ledger=self.ledger)
+
+    @property
+    def ledger(self) -> str:
+        """The name envelopes carry: the server's checkpoint origin (GET /v1/keys), asked once."""
+        if self._ledger is None:
+            self._ledger = self.get("/v1/keys", {"limit": 1}, signed=False)["origin"]
+        return self._ledger
 
     def send(self, signed: dict[str, Any], personal: dict[str, Any] | None = None) -> Reply:
         """Posts a signed envelope to its step's endpoint; refusals raise ApiProblem."""

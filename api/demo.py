@@ -89,7 +89,7 @@ class Demo:
 
     def act(self, key: SigningKey, command: str, target: uuid.UUID | str, body: dict[str, Any],
             personal: dict[str, Any] | None = None) -> dict[str, Any]:
-        signed = sign_command(key, command, target, body, signed_at=self.clock.now)
+        signed = sign_command(key, command, target, body, signed_at=self.clock.now, ledger=self.ledger.origin)
         self.report.commands += 1
         return self.ledger.submit(signed, personal=personal).result
 
@@ -371,7 +371,8 @@ class RegionScenario:
         demo.refused("L7", lambda: demo.act(self.institutions[1], "enrol", chosen["id"], {
             "filing": str(self.filings[(1, chosen["occupation"])])}))
         demo.report.vouchers_by_status["chosen"] += 1
-        honest = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "x"}, signed_at=demo.clock.now)
+        honest = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "x"}, signed_at=demo.clock.now,
+                              ledger=demo.ledger.origin)
         forger = SigningKey.generate()
         forged = {"envelope": honest["envelope"], "signature": forger.sign(canonical_json(honest["envelope"]))}
         demo.refused("signature", lambda: demo.ledger.submit(forged))
@@ -390,7 +391,7 @@ class RegionScenario:
                     "signed_in_at": iso(demo.clock.now), "minutes": 1440, "questions_answered": 0,
                     "tests_taken": 0, "tests_passed": 0, "face_checks_passed": 1, "face_checks_failed": 0}))
         signed = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "trainee moved away"},
-                              signed_at=demo.clock.now)
+                              signed_at=demo.clock.now, ledger=demo.ledger.origin)
         first = demo.ledger.submit(signed)
         again = demo.ledger.submit(signed)
         assert again.duplicate and again.result == first.result, "a replayed envelope must record once"

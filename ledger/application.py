@@ -5,7 +5,7 @@ its `command_id` and any index changes in one transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 from uuid import UUID
@@ -21,9 +21,11 @@ from ledger.aggregates.indexes import Receipt
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
-from ledger.config import keys_dir
+from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir
+from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
-from ledger.errors import BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed,
+                           TamperDetected)
 from ledger.money import require_sound
 from ledger.personal import PersonalData
 from ledger.signing import sha256_hex, verify_signature
@@ -45,7 +47,7 @@ class VoucherLedger(Application):
     name = APPLICATION_NAME
 
     def __init__(self, database_url: str, *, keys: Path | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, signed_at_window: timedelta | None = None) -> None:
         env = {
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
             "SQLALCHEMY_URL": database_url,
@@ -54,6 +56,8 @@ class VoucherLedger(Application):
         super().__init__(env)
         self.database_url = database_url
         self.clock = clock
+        self.signed_at_window = signed_at_window or configured_signed_at_window()
+        self._origin: str | None = None
         self.keys_dir = keys or keys_dir(database_url)
         self.steps = load_all_steps()
         self.personal_data = PersonalData(self.engine, self.keys_dir / "matching.key")
@@ -102,8 +106,7 @@ class VoucherLedger(Application):
     def _decide(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
                 personal: dict[str, Any] | None) -> Command:
         now = self.clock()
-        if parse_time(envelope["signed_at"], what="signed_at") > now + CLOCK_SKEW:
-            raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
+        self._check_bound(envelope, now)
         step = self.steps.get(envelope["command"])
         if step is None:
             raise BadInput(f"unknown command {envelope['command']!r}; known: {', '.join(sorted(self.steps))}")
@@ -117,6 +120,33 @@ class VoucherLedger(Application):
         command.body.refuse_unknown()
         self._require_sound_money(command)
         return command
+
+    def _check_bound(self, envelope: dict[str, Any], now: datetime) -> None:
+        """An envelope is for one ledger and one day (issue 13): it names this
+        ledger's origin, and its `signed_at` is neither in the future nor
+        older than the window. Checked before anything else is decided."""
+        expected = envelope["body"].get("origin") if envelope["command"] == "genesis" else self.origin
+        if envelope["ledger"] != expected:
+            raise BadInput(f"this envelope is for the ledger {envelope['ledger']!r}, and this ledger is {expected!r}; "
+                           "an envelope signed for one ledger is refused by every other: sign it for this one")
+        signed_at = parse_time(envelope["signed_at"], what="signed_at")
+        if signed_at > now + CLOCK_SKEW:
+            raise BadInput(f"signed_at {envelope['signed_at']} is in the future; check the signer's clock")
+        if signed_at < now - self.signed_at_window:
+            window_hours = self.signed_at_window.total_seconds() / 3600
+            raise BadInput(f"signed_at {envelope['signed_at']} is older than the {window_hours:g} h this ledger "
+                           f"accepts ({SIGNED_AT_WINDOW_SETTING}); sign the command again with a fresh signed_at")
+
+    @property
+    def origin(self) -> str:
+        """This ledger's name: the checkpoint origin its genesis recorded."""
+        if self._origin is None:
+            try:
+                genesis = next(iter(self.events.get(ROOT_ID, lte=1)))
+            except (StopIteration, AggregateNotFoundError):
+                raise NotFound("the ledger has no genesis event; run `vledger init` first") from None
+            self._origin = genesis.facts["origin"]
+        return self._origin
 
     def _authenticate(self, command: Command) -> Party:
         envelope = command.envelope
@@ -218,10 +248,13 @@ class VoucherLedger(Application):
             query = select(*columns).where(table.c.id >= position)
             if stop is not None:
                 query = query.where(table.c.id <= stop)
-            with self.engine.connect() as connection:
-                batch = [Notification(id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
-                                      state=bytes(row[4]))
-                         for row in connection.execute(query.order_by(table.c.id).limit(batch_size))]
+            try:
+                with self.engine.connect() as connection:
+                    batch = [Notification(id=row[0], originator_id=row[1], originator_version=row[2], topic=row[3],
+                                          state=bytes(row[4]))
+                             for row in connection.execute(query.order_by(table.c.id).limit(batch_size))]
+            except (ValueError, TypeError) as error:  # e.g. an aggregate id that is not 16 bytes
+                raise TamperDetected(f"an event after #{position - 1} cannot be read: {error} (altered)") from None
             yield from batch
             if len(batch) < batch_size:
                 return

@@ -4,6 +4,7 @@ beside it. One setting picks SQLite or PostgreSQL (DESIGN.md)."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -13,6 +14,9 @@ from ledger.errors import BadInput
 
 DEFAULT_DATABASE_URL = "sqlite:///./vledger.db"
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+SIGNED_AT_WINDOW_SETTING = "VLEDGER_SIGNED_AT_WINDOW_SECONDS"
+DEFAULT_SIGNED_AT_WINDOW = timedelta(hours=24)
+MAX_SIGNED_AT_WINDOW = timedelta(days=366)
 
 
 def database_url(override: str | None = None) -> str:
@@ -38,3 +42,15 @@ def keys_dir(url: str) -> Path:
         database = Path(parsed.database)
         return database.parent / f"{database.stem}-keys"
     return Path("vledger-keys")
+
+
+def signed_at_window() -> timedelta:
+    """How old a command's `signed_at` may be when it reaches the ledger
+    (issue 13): `VLEDGER_SIGNED_AT_WINDOW_SECONDS`, default 24 hours."""
+    text = os.environ.get(SIGNED_AT_WINDOW_SETTING, "").strip()
+    if not text:
+        return DEFAULT_SIGNED_AT_WINDOW
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SIGNED_AT_WINDOW.total_seconds():
+        raise BadInput(f"{SIGNED_AT_WINDOW_SETTING} must be whole seconds from 1 to "
+                       f"{int(MAX_SIGNED_AT_WINDOW.total_seconds())}, not {text!r}")
+    return timedelta(seconds=int(text))

@@ -1,8 +1,13 @@
 """Command envelopes: what a party signs to act (DESIGN.md, trust model).
 
 An envelope is canonical JSON of
-`{command_id, actor, key_id, signed_at, command, target, body}`; the party
-signs those bytes with Ed25519. `command_id` is the idempotency key.
+`{command_id, ledger, actor, key_id, signed_at, command, target, body}`; the
+party signs those bytes with Ed25519. `command_id` is the idempotency key.
+`ledger` names the ledger the envelope is for (the checkpoint origin its
+genesis recorded), so that an envelope signed for one ledger is refused by
+every other; `signed_at` older than the ledger's window is refused (issue 13,
+docs/decisions/0021). Envelopes recorded before issue 13 have no `ledger`:
+`vledger verify` reads them as the earlier format, `submit` refuses them.
 Every field is checked here, with explicit limits, before anything else runs.
 """
 
@@ -15,7 +20,9 @@ from typing import Any
 from ledger.errors import BadInput
 from ledger.signing import SigningKey, canonical_json
 
-ENVELOPE_FIELDS = ("command_id", "actor", "key_id", "signed_at", "command", "target", "body")
+ENVELOPE_FIELDS = ("command_id", "ledger", "actor", "key_id", "signed_at", "command", "target", "body")
+DEFAULT_ORIGIN = "vledger.example/training-vouchers"
+MAX_ORIGIN_CHARACTERS = 200
 MAX_ENVELOPE_BYTES = 64 * 1024
 MAX_TEXT_CHARACTERS = 2000
 MAX_LIST_ITEMS = 200
@@ -133,6 +140,9 @@ def check_signed(signed: Any) -> tuple[dict[str, Any], str, bytes]:
     parse_uuid(envelope["actor"], what="actor")
     parse_uuid(envelope["target"], what="target")
     parse_time(envelope["signed_at"], what="signed_at")
+    if not isinstance(envelope["ledger"], str) or not 1 <= len(envelope["ledger"]) <= MAX_ORIGIN_CHARACTERS:
+        raise BadInput("ledger must name the ledger the envelope is for: its checkpoint origin, "
+                       f"e.g. {DEFAULT_ORIGIN} (GET /v1/keys gives it)")
     if not isinstance(envelope["key_id"], str) or len(envelope["key_id"]) != 16:
         raise BadInput("key_id must be the 16 hex digits that name a registered key")
     if not isinstance(envelope["command"], str) or not 1 <= len(envelope["command"]) <= 64:
@@ -150,10 +160,13 @@ def sign_command(
     *,
     command_id: uuid.UUID | None = None,
     signed_at: datetime | None = None,
+    ledger: str = DEFAULT_ORIGIN,
 ) -> dict[str, Any]:
-    """Builds and signs an envelope as a party's client would."""
+    """Builds and signs an envelope as a party's client would, for the ledger
+    whose checkpoint origin is `ledger` (`VoucherLedger.origin`, or GET /v1/keys)."""
     envelope = {
         "command_id": str(command_id or uuid.uuid4()),
+        "ledger": ledger,
         "actor": key.actor,
         "key_id": key.key_id,
         "signed_at": iso(signed_at or utc_now()),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.application import ROOT_ID, VoucherLedger
-from ledger.envelope import sign_command
+from ledger.envelope import DEFAULT_ORIGIN, sign_command
 from ledger.errors import Conflict
 from ledger.personal import PersonalData
 from ledger.signing import SigningKey
@@ -15,7 +15,6 @@ from ledger.signing import SigningKey
 TRUST_ROOT_FILE = "trust-root.json"
 LEDGER_KEY_FILE = "ledger.json"
 MATCHING_KEY_FILE = "matching.key"
-DEFAULT_ORIGIN = "vledger.example/training-vouchers"
 
 
 def trust_root_key(keys: Path) -> SigningKey:
@@ -44,5 +43,5 @@ def initialise(ledger: VoucherLedger, origin: str = DEFAULT_ORIGIN) -> dict:
         "public_key": root.public_key_b64,
         "ledger_public_key": checkpoint_key.public_key_b64,
         "origin": origin,
-    }, signed_at=ledger.clock())
+    }, signed_at=ledger.clock(), ledger=origin)
     return ledger.submit(signed).result

@@ -109,12 +109,15 @@ def consistency_proof(leaf_hashes: Sequence[bytes], first: int, second: int) -> 
     """PROOF(m, D[n]) of RFC 9162 section 2.1.4.1 between the trees of the
     first ``first`` and the first ``second`` leaves.
 
-    The RFC defines it for 0 < first < second; for first == second and for
-    first == 0 the proof is empty (see ``verify_consistency``).
-    Raises ValueError unless 0 <= first <= second <= len(leaf_hashes).
+    The RFC defines it for 0 < first < second; for first == second the
+    proof is empty. From the empty tree there is nothing to prove, so
+    ``first == 0`` raises ValueError, as Go's ``tlog.ProveTree`` refuses it
+    (see ``verify_consistency``).
+    Raises ValueError unless 0 < first <= second <= len(leaf_hashes).
     """
     _check_sizes(first, second, len(leaf_hashes))
-    if first == 0 or first == second:
+    _refuse_empty_first(first)
+    if first == second:
         return []
     return _subproof(first, leaf_hashes[:second], True)
 
@@ -186,19 +189,20 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
     does:
 
     - ``size1 == size2``: consistent exactly when the proof is empty and the
-      two roots are equal.
-    - ``size1 == 0``: every tree extends the empty tree, so the proof must be
-      empty; ``root1`` must be ``EMPTY_ROOT`` (nothing about ``root2`` can be
-      proved from an empty tree, so it is not checked unless size2 is 0 too).
+      two roots are equal (so sizes 0 and 0 with two empty roots hold).
+    - ``size1 == 0 < size2``: refused (False). A proof from the empty tree
+      proves nothing about ``root2``; transparency-dev/merkle since v0.0.3
+      ("consistency proof from empty tree is meaningless") and Go's
+      ``tlog.CheckTree`` refuse it, and so does this verifier (issue 13).
 
     Returns False for any proof that does not verify. Raises ValueError for
     sizes that cannot be compared: negative, or ``size1 > size2``.
     """
     _check_sizes(size1, size2, size2)
-    if size1 == 0:
-        return not proof and root1 == EMPTY_ROOT and (size2 > 0 or root2 == EMPTY_ROOT)
     if size1 == size2:
         return not proof and root1 == root2
+    if size1 == 0:
+        return False
     if not _all_hashes([root1, root2, *proof]):
         return False
     # 1. An empty proof fails.
@@ -244,6 +248,12 @@ def _check_sizes(first: int, second: int, available: int) -> None:
         raise ValueError(f"tree sizes must satisfy 0 <= first <= second, not {first} and {second}")
     if second > available:
         raise ValueError(f"tree size {second} is beyond the {available} leaves there are")
+
+
+def _refuse_empty_first(first: int) -> None:
+    if first == 0:
+        raise ValueError("a consistency proof from tree size 0 proves nothing; "
+                         "start from a tree size of at least 1")
 
 
 def _all_hashes(values: Iterable[bytes]) -> bool:
@@ -336,11 +346,13 @@ class MerkleTree:
     def consistency_proof(self, first: int, second: int | None = None) -> list[bytes]:
         """PROOF(first, D[second]) of RFC 9162 2.1.4.1, from stored subtrees.
 
-        Empty when first == 0 or first == second, as ``consistency_proof``.
+        Empty when first == second; ValueError for first == 0, as
+        ``consistency_proof``.
         """
         second = self.size if second is None else second
         _check_sizes(first, second, self.size)
-        if first == 0 or first == second:
+        _refuse_empty_first(first)
+        if first == second:
             return []
         proof: list[bytes] = []
         start, end = 0, second

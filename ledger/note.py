@@ -203,6 +203,10 @@ def open_note(note_text: str, verifier_keys: Sequence[str]) -> tuple[str, list[s
     at once; a known key's bad signature refuses the note; so does a note no
     known key signed. Names are listed once each, in note order.
 
+    A name and key hash listed more than once among ``verifier_keys`` (even
+    the same key twice) is ambiguous, as Go's ``note.VerifierList``: a note
+    signed by it is refused with "ambiguous key", whichever key it is.
+
     Raises ValueError for a malformed note, a bad signature by a known key,
     no verified signature, or a malformed or ambiguous verifier key.
     """
@@ -212,11 +216,14 @@ def open_note(note_text: str, verifier_keys: Sequence[str]) -> tuple[str, list[s
     verified_names: list[str] = []
     seen: set[tuple[str, bytes]] = set()
     for name, stated_hash, signature, _line in signatures:
-        public_key_raw = known.get((name, stated_hash))
-        if public_key_raw is None or (name, stated_hash) in seen:
+        candidates = known.get((name, stated_hash), [])
+        if len(candidates) > 1:
+            raise ValueError(f"ambiguous key {name}+{stated_hash.hex()}: "
+                             f"the verifier keys list it {len(candidates)} times")
+        if not candidates or (name, stated_hash) in seen:
             continue
         seen.add((name, stated_hash))
-        if not _ed25519_verifies(public_key_raw, message, signature):
+        if not _ed25519_verifies(candidates[0], message, signature):
             raise ValueError(f"invalid signature for key {name}+{stated_hash.hex()}")
         if name not in verified_names:
             verified_names.append(name)
@@ -225,15 +232,15 @@ def open_note(note_text: str, verifier_keys: Sequence[str]) -> tuple[str, list[s
     return body, verified_names
 
 
-def _known_keys(verifier_keys: Sequence[str]) -> dict[tuple[str, bytes], bytes]:
+def _known_keys(verifier_keys: Sequence[str]) -> dict[tuple[str, bytes], list[bytes]]:
+    """Every listed key under its name and key hash; duplicates kept, so that
+    a lookup of a duplicated name and hash is refused (see ``open_note``)."""
     if isinstance(verifier_keys, str):
         raise ValueError("verifier keys are a list of keys, not one string")
-    known: dict[tuple[str, bytes], bytes] = {}
+    known: dict[tuple[str, bytes], list[bytes]] = {}
     for text in verifier_keys:
         name, hash_bytes, public_key_raw = parse_verifier_key(text)
-        previous = known.setdefault((name, hash_bytes), public_key_raw)
-        if previous != public_key_raw:
-            raise ValueError(f"ambiguous key {name}+{hash_bytes.hex()}: two keys share a name and hash")
+        known.setdefault((name, hash_bytes), []).append(public_key_raw)
     return known
 
 

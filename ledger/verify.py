@@ -42,8 +42,9 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ledger.aggregates.indexes import Receipt
 from ledger.chain import GENESIS_PREVIOUS_HASH, event_hash, record_from_stored
-from ledger.merkle import leaf_hash
+from ledger.merkle import EMPTY_ROOT, leaf_hash
 from ledger.signing import canonical_json, verify_signature
+from ledger.stored_form import checkpoint_form_problem, event_form_problem
 from ledger.transparency.checkpoints import WITNESS_ROLES, Checkpoint, cosignature_problem, signature_problem
 from ledger.transparency.frontier import Frontier
 from ledger.transparency.workers import run_in_order
@@ -100,6 +101,9 @@ def content_problem(job: Job) -> str | None:
         return f"the stored event cannot be read: {error!r}"
     if own_hash != stored["seal"].get("event_hash"):
         return "its content does not match its own hash (altered)"
+    form_problem = event_form_problem(topic, version, state, stored)
+    if form_problem is not None:
+        return form_problem
     if public_key and not verify_signature(public_key, canonical_json(record["envelope"]), record["signature"]):
         return "the actor's signature does not verify"
     return None
@@ -126,6 +130,7 @@ class ChainVerifier:
     checkpoints: list[Checkpoint] = field(default_factory=list)
     saved_checkpoint: Checkpoint | None = None
     partial_log: bool = False  # a bundle: chosen events only, so commands lack their receipts
+    stored_leaves: Iterator[tuple[int, int, bytes]] | None = None  # the tree store's (index, id, hash), in order
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
     keys: dict[tuple[str, str], KeyState] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
@@ -133,6 +138,7 @@ class ChainVerifier:
     frontier: Frontier = field(default_factory=Frontier)
     origin: str = ""
     ledger_public_key: str = ""
+    envelopes_name_ledger: bool = False
     first_problem: Problem | None = None
     checkpoints_checked: int = 0
 
@@ -163,7 +169,8 @@ class ChainVerifier:
             assert len(claimed_hash) == 64 and isinstance(envelope, dict) and isinstance(facts, dict)
         except Exception as error:  # noqa: BLE001 - anything unreadable is tampering
             return self._fail(position, notification, f"the stored event cannot be read: {error!r}")
-        message = (self._link_problem(notification, aggregate_id, seal)
+        message = (self._leaf_problem(position, notification.id, claimed_hash)
+                   or self._link_problem(notification, aggregate_id, seal)
                    or self._command_problem(position, aggregate_id, event_type, notification, envelope, signature,
                                             facts))
         if message is not None:
@@ -191,6 +198,23 @@ class ChainVerifier:
             self._fail_checkpoint(beyond.tree_size, f"it covers {beyond.tree_size} events but the log has only "
                                                     f"{self.frontier.size}: events were removed (truncated)")
 
+    def _leaf_problem(self, position: int, notification_id: int, claimed_hash: str) -> str | None:
+        """The tree store's leaf at this position, while it has one, names this
+        event's notification id and hash: a renumbered event (its id is not
+        hashed) or an altered leaf shows here."""
+        if self.stored_leaves is None:
+            return None
+        leaf = next(self.stored_leaves, None)
+        if leaf is None:
+            self.stored_leaves = None  # the tree store ends here (it is extended lazily)
+            return None
+        index, leaf_notification_id, leaf_event_hash = leaf
+        if index != position - 1 or leaf_notification_id != notification_id \
+                or bytes(leaf_event_hash).hex() != claimed_hash:
+            return (f"the Merkle tree's leaf {index} records event #{leaf_notification_id}, not this one at position "
+                    f"{position}: an event was renumbered, or the tree store altered")
+        return None
+
     # 2. chain links
     def _link_problem(self, notification, aggregate_id: str, seal: dict[str, Any]) -> str | None:
         version, previous = self.heads.get(aggregate_id, (0, GENESIS_PREVIOUS_HASH))
@@ -210,6 +234,7 @@ class ChainVerifier:
             if problem is not None:
                 return problem
             public_key, problem = self._signer_key(position, envelope, facts)
+            problem = problem or self._envelope_ledger_problem(envelope)
             if problem is not None:
                 return problem
             group = self._group = {"envelope": envelope, "signature": signature, "public_key": public_key,
@@ -230,6 +255,20 @@ class ChainVerifier:
             message = f"command {self._group['envelope'].get('command_id')} has no receipt (replayed or truncated)"
             self.first_problem = self.first_problem or Problem(last_position, 0, "command", message)
             return message
+        return None
+
+    def _envelope_ledger_problem(self, envelope: dict[str, Any]) -> str | None:
+        """Every envelope names this log's origin (issue 13). Envelopes with no
+        `ledger` are the earlier format, recorded before issue 13: accepted,
+        but only until the first envelope that names the ledger, since the
+        ledger has refused the earlier format ever since."""
+        if "ledger" not in envelope:
+            if self.envelopes_name_ledger:
+                return "an envelope that names no ledger, recorded after envelopes began to name it (forged)"
+            return None
+        self.envelopes_name_ledger = True
+        if envelope["ledger"] != self.origin:
+            return f"its envelope is for the ledger {envelope['ledger']!r}, not this log's {self.origin!r}"
         return None
 
     def _signer_key(self, position: int, envelope: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str | None]:
@@ -273,20 +312,27 @@ class ChainVerifier:
 
     # checkpoints
     def _check_due_checkpoints(self) -> None:
+        """Checks every checkpoint whose size the log has reached against the
+        root at that size. Those of size 0 are checked once genesis has named
+        the log and its key, against the empty tree's root."""
+        if self.frontier.size == 1:
+            while self._pending and self._pending[0].tree_size == 0 and self.first_problem is None:
+                self._check_checkpoint(self._pending.pop(0), EMPTY_ROOT)
         while self._pending and self._pending[0].tree_size <= self.frontier.size and self.first_problem is None:
-            checkpoint = self._pending.pop(0)
-            if checkpoint.tree_size < self.frontier.size:
-                continue  # size 0 or a duplicate: nothing to compare
-            self.checkpoints_checked += 1
-            name = "the checkpoint you saved" if checkpoint is self.saved_checkpoint else "it"
-            if checkpoint.origin != self.origin:
-                self._fail_checkpoint(checkpoint.tree_size, f"{name} is for log {checkpoint.origin!r}, "
-                                                            f"not {self.origin!r}")
-            elif self.frontier.root().hex() != checkpoint.root_hash:
-                self._fail_checkpoint(checkpoint.tree_size, f"{name} does not match the log's Merkle root at "
-                                                            "that size: history was rewritten, reordered or removed")
-            elif (problem := signature_problem(checkpoint, self.ledger_public_key)) is not None:
-                self._fail_checkpoint(checkpoint.tree_size, problem)
+            self._check_checkpoint(self._pending.pop(0), self.frontier.root())
+
+    def _check_checkpoint(self, checkpoint: Checkpoint, root: bytes) -> None:
+        self.checkpoints_checked += 1
+        name = "the checkpoint you saved" if checkpoint is self.saved_checkpoint else "it"
+        if (problem := checkpoint_form_problem(checkpoint)) is not None:
+            self._fail_checkpoint(checkpoint.tree_size, problem)
+        elif checkpoint.origin != self.origin:
+            self._fail_checkpoint(checkpoint.tree_size, f"{name} is for log {checkpoint.origin!r}, not {self.origin!r}")
+        elif root.hex() != checkpoint.root_hash:
+            self._fail_checkpoint(checkpoint.tree_size, f"{name} does not match the log's Merkle root at "
+                                                        "that size: history was rewritten, reordered or removed")
+        elif (problem := signature_problem(checkpoint, self.ledger_public_key)) is not None:
+            self._fail_checkpoint(checkpoint.tree_size, problem)
 
     def cosigners(self, checkpoint: Checkpoint) -> tuple[list[str], str | None]:
         """Names of the witnesses whose cosignatures verify with a key
@@ -346,11 +392,14 @@ class Report:
 
 def verify_log(notifications: Iterable[StoredNotification], checkpoints: Iterable[Checkpoint] = (), *,
                saved_checkpoint: Checkpoint | None = None, trust_root_public_key: str | None = None,
-               processes: int = 1, progress: Callable[[int], None] | None = None) -> Report:
-    """Verifies a whole log (from a database or an export) and its checkpoints."""
+               processes: int = 1, progress: Callable[[int], None] | None = None,
+               stored_leaves: Iterable[tuple[int, int, bytes]] | None = None) -> Report:
+    """Verifies a whole log (from a database or an export) and its checkpoints;
+    with `stored_leaves` (a database's tree store), that each leaf names its event."""
     started = time.perf_counter()
     checkpoints = sorted(checkpoints, key=lambda c: c.tree_size)
-    verifier = ChainVerifier(trust_root_public_key, checkpoints, saved_checkpoint)
+    verifier = ChainVerifier(trust_root_public_key, checkpoints, saved_checkpoint,
+                             stored_leaves=iter(stored_leaves) if stored_leaves is not None else None)
     content_problem_found: Problem | None = None
     events_checked = 0
     for count, problem in run_in_order(check_chunk, _chunks(verifier, notifications), processes):

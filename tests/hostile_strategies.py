@@ -57,7 +57,7 @@ JSON = st.recursive(
     max_leaves=20,
 )
 
-ENVELOPE_FIELDS = ("command_id", "actor", "key_id", "signed_at", "command", "target", "body")
+ENVELOPE_FIELDS = ("command_id", "ledger", "actor", "key_id", "signed_at", "command", "target", "body")
 
 
 def with_field(mapping: dict[str, Any], name: str, value: Any) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def test_j1_every_leaf_of_every_tree_size_has_a_proof_that_verifies_and_breaks_w
             assert not inclusion_proof_holds(changed)
         assert not inclusion_proof_holds(dict(proof, leaf_hash="11" * 32))
         assert not inclusion_proof_holds(dict(proof, root_hash="22" * 32))
-        for first in range(0, tree_size + 1):
+        for first in range(1, tree_size + 1):
             consistency = consistency_proof(world.ledger, first, tree_size)
             assert consistency_proof_holds(consistency), (first, tree_size)
             for path_index in range(len(consistency["consistency_path"])):
@@ -85,6 +85,8 @@ def test_j1_proofs_refuse_sizes_outside_the_log(world: World) -> None:
         inclusion_proof(world.ledger, 1, size + 1)
     with pytest.raises(BadInput):
         consistency_proof(world.ledger, 4, 2)
+    with pytest.raises(BadInput, match="from tree size 0 proves nothing"):
+        consistency_proof(world.ledger, 0, size)
 
 
 def test_j1_witness_cosigns_and_verify_shows_who_cosigned(world: World) -> None:
@@ -98,7 +100,7 @@ def test_j1_witness_cosigns_and_verify_shows_who_cosigned(world: World) -> None:
     assert report.intact, report.first_problem
     assert report.latest_checkpoint["cosigned_by"] == [c["name"] for c in cosigned.cosignatures]
     forged = dict(cosigned.cosignatures[0], signature=checkpoint.signature)
-    bad = type(cosigned)(**{**cosigned.__dict__, "cosignatures": (forged,)})
+    bad = type(cosigned)(**{**cosigned.__dict__, "cosignatures": (forged,), "cosignatures_text": None})
     failed = verify_log(world.ledger.notifications(), all_checkpoints(world.ledger), saved_checkpoint=bad)
     assert "cosignature by finance/" in str(failed.first_problem)
 

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.envelope import iso, sign_command
-from ledger.errors import Conflict, InvalidSignature, LedgerError
-from ledger.signing import SigningKey, canonical_json
-from tests.hostile_strategies import ENVELOPE_FIELDS, HOSTILE, JSON, NEVER_VALID, with_field, without_field
+from ledger.envelope import MAX_INTEGER, MAX_NESTING_DEPTH, MAX_TEXT_CHARACTERS, iso
+from ledger.errors import BadInput, Conflict, InvalidSignature, LedgerError
+from ledger.signing import SigningKey, canonical_json, verify_signature
+from tests.hostile_strategies import ENVELOPE_FIELDS, HOSTILE, JSON, NEVER_VALID, nested, with_field, without_field
 from tests.world import World
 
 SETTINGS = settings(max_examples=120, deadline=None,
@@ -69,7 +69,7 @@ class Targets:
 
     def sign(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
         """Signed as a party's client would, whatever the body holds."""
-        envelope = sign_command(key, command, target, {}, signed_at=self.world.clock.now)["envelope"]
+        envelope = self.world.signed(key, command, target, {})["envelope"]
         return self.resign(key, {**envelope, "body": body})
 
     def resign(self, key: SigningKey, envelope: dict[str, Any]) -> dict[str, Any]:
@@ -204,3 +204,27 @@ def test_replayed_envelopes_record_once_and_re_signed_ones_are_refused(targets: 
     assert isinstance(targets.assert_refused(targets.resign(key, later)), Conflict)
     by_another = {**signed["envelope"], "actor": world.bureau.actor, "key_id": world.bureau.key_id}
     targets.assert_refused(targets.resign(world.bureau, by_another))
+
+
+SIGNABLE_NEVER_VALID = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda number: not number.is_integer()),
+    st.integers(min_value=MAX_INTEGER + 1, max_value=2**52),
+    st.just("x" * (MAX_TEXT_CHARACTERS + 1)),
+    st.just(nested(MAX_NESTING_DEPTH + 2)),
+)
+
+
+@SETTINGS
+@given(pick=st.integers(min_value=0), field_pick=st.integers(min_value=0), value=SIGNABLE_NEVER_VALID)
+def test_a_correctly_signed_hostile_value_in_a_known_field_is_refused_for_that_field(
+        targets: Targets, pick: int, field_pick: int, value: Any) -> None:
+    """Issue 13: the hostile value itself must be what is refused: no unknown
+    field beside it, a signature that verifies, and a refusal naming the field."""
+    key, command, target, body = targets.valid[pick % len(targets.valid)]
+    if not body:
+        return
+    field = sorted(body)[field_pick % len(body)]
+    signed = targets.sign(key, command, target, with_field(body, field, value))
+    assert verify_signature(key.public_key_b64, canonical_json(signed["envelope"]), signed["signature"])
+    error = targets.assert_refused(signed)
+    assert isinstance(error, BadInput) and field in str(error), (command, field, str(error))

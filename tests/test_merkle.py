@@ -196,9 +196,9 @@ def test_sampled_inclusion_proofs_up_to_300_leaves_equal_the_reference_and_verif
 
 
 def test_every_consistency_proof_up_to_64_leaves_equals_the_reference_and_verifies():
-    for second in range(0, 65):
+    for second in range(1, 65):
         leaves = LARGE_LEAVES[:second]
-        for first in range(0, second + 1):
+        for first in range(1, second + 1):
             proof = LARGE_TREE.consistency_proof(first, second)
             assert proof == consistency_proof(leaves, first, second), (first, second)
             assert verify_consistency(first, second, LARGE_TREE.root(first), LARGE_TREE.root(second), proof)
@@ -352,12 +352,23 @@ def test_equal_sizes_are_consistent_only_with_an_empty_proof_and_equal_roots():
     assert not verify_consistency(5, 5, root, root, [root])
 
 
-def test_the_empty_tree_is_consistent_with_every_tree_by_an_empty_proof():
+def test_j1_a_consistency_proof_from_the_empty_tree_is_refused_as_the_reference_verifiers_do():
+    """transparency-dev/merkle (since v0.0.3): "consistency proof from empty
+    tree is meaningless"; Go's tlog.CheckTree and ProveTree refuse size 0 too.
+    Only 0 and 0 with equal roots holds, as equal sizes always do."""
     assert verify_consistency(0, 0, EMPTY_ROOT, EMPTY_ROOT, [])
-    assert verify_consistency(0, 7, EMPTY_ROOT, LARGE_TREE.root(7), [])
-    assert not verify_consistency(0, 7, LARGE_TREE.root(1), LARGE_TREE.root(7), [])
+    assert not verify_consistency(0, 7, EMPTY_ROOT, LARGE_TREE.root(7), [])
+    assert not verify_consistency(0, 1, EMPTY_ROOT, LARGE_TREE.root(1), [])
     assert not verify_consistency(0, 7, EMPTY_ROOT, LARGE_TREE.root(7), [EMPTY_ROOT])
     assert not verify_consistency(0, 0, EMPTY_ROOT, LARGE_TREE.root(1), [])
+
+
+@pytest.mark.parametrize("second", [0, 1, 7, 300])
+def test_j1_no_consistency_proof_is_made_from_the_empty_tree(second):
+    with pytest.raises(ValueError, match="tree size 0 proves nothing"):
+        LARGE_TREE.consistency_proof(0, second)
+    with pytest.raises(ValueError, match="tree size 0 proves nothing"):
+        consistency_proof(LARGE_LEAVES, 0, second)
 
 
 def test_impossible_arguments_raise_value_error():

@@ -186,8 +186,18 @@ def test_verifier_keys_of_wrong_length_or_unknown_type_are_refused():
         parse_verifier_key("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
 
 
-def test_listing_the_same_verifier_key_twice_is_not_ambiguous():
-    assert open_note(GO_TEXT + "\n" + PETER_SIGNATURE_LINE, [PETER_VERIFIER_KEY, PETER_VERIFIER_KEY])[1] == [
+def test_j1_listing_the_same_verifier_key_twice_is_ambiguous_as_in_go_note_open():
+    """Go's note.VerifierList keeps every key under its name and hash, and
+    Open refuses a signature whose name and hash name more than one:
+    "ambiguous key PeterNeumann+c74f20a3"."""
+    with pytest.raises(ValueError, match="ambiguous key PeterNeumann\\+c74f20a3"):
+        open_note(GO_TEXT + "\n" + PETER_SIGNATURE_LINE, [PETER_VERIFIER_KEY, PETER_VERIFIER_KEY])
+    assert open_note(GO_TEXT + "\n" + PETER_SIGNATURE_LINE, [PETER_VERIFIER_KEY])[1] == ["PeterNeumann"]
+
+
+def test_j1_an_ambiguous_key_that_signed_nothing_in_the_note_is_ignored_as_in_go():
+    other = verifier_key("SomeoneElse", SigningKey.generate().public_key_raw)
+    assert open_note(GO_TEXT + "\n" + PETER_SIGNATURE_LINE, [PETER_VERIFIER_KEY, other, other])[1] == [
         "PeterNeumann"
     ]
 

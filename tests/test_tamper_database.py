@@ -13,7 +13,7 @@ import pytest
 from ledger.application import VoucherLedger
 from ledger.transparency.checkpoints import Checkpoint, all_checkpoints, record_checkpoint
 from ledger.verify import Report, verify_log
-from tests.tampering import Insider
+from tests.tampering import Insider, stored_bytes
 from tests.world import World
 
 
@@ -59,7 +59,7 @@ def test_j1_an_edited_amount_is_caught_even_with_every_hash_recomputed(checkpoin
     row = insider.rows("topic like '%Voucher.Paid'")[0]
     state = json.loads(row.state)
     state["facts"]["amount_fen"] += 100_00
-    insider.set_state(row.id, json.dumps(state).encode())
+    insider.set_state(row.id, stored_bytes(state))
     naive = verify_copy(insider, checkpointed.ledger.keys_dir)
     assert f"event #{row.id} " in str(naive.first_problem) and "own hash" in str(naive.first_problem)
     insider.rehash(row.id)  # the forger relinks the chain: only the Merkle checkpoints can tell
@@ -134,7 +134,7 @@ def test_j1_a_key_event_with_a_removed_field_is_named_not_a_crash(checkpointed: 
     row = insider.rows("topic like '%Party.Registered'")[1]
     state = json.loads(row.state)
     del state["facts"]["key_id"]  # the key lifecycle reads this field before the event's own hash is checked
-    insider.set_state(row.id, json.dumps(state).encode())
+    insider.set_state(row.id, stored_bytes(state))
     report = verify_copy(insider, checkpointed.ledger.keys_dir)
     assert not report.intact
     assert f"event #{row.id} " in str(report.first_problem)

@@ -69,7 +69,7 @@ class World:
     # -- signing and submitting ---------------------------------------------
 
     def signed(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
-        return sign_command(key, command, target, body, signed_at=self.clock.now)
+        return sign_command(key, command, target, body, signed_at=self.clock.now, ledger=self.ledger.origin)
 
     def do(self, key: SigningKey, command: str, target: Any, body: dict[str, Any],
            personal: dict[str, Any] | None = None) -> dict[str, Any]:

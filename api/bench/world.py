@@ -48,9 +48,8 @@ class BenchWorld:
 
     # -- envelopes ------------------------------------------------------------
 
-    @staticmethod
-    def signed(key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
-        return sign_command(key, command, target, body, signed_at=utc_now())
+    def signed(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
+        return sign_command(key, command, target, body, signed_at=utc_now(), ledger=self.ledger.origin)
 
     def submit(self, signed: dict[str, Any], personal: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.ledger.submit(signed, personal=personal).result

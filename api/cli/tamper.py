@@ -26,6 +26,7 @@ from ledger.transparency.checkpoints import (
 from ledger.transparency.draw import draw as draw_targets
 from ledger.transparency.export import export_ledger, read_checkpoints, read_events, read_keys
 from ledger.transparency.proofs import consistency_proof, inclusion_proof
+from ledger.transparency.tree_store import stored_leaves
 from ledger.verify import Report, verify_log
 from projections import compare_views, failures
 
@@ -148,14 +149,16 @@ def verify(checkpoint_file: Path = typer.Option(None, "--checkpoint",
     if export is not None:
         keys = read_keys(export)
         ledger, events, checkpoints, total = None, read_events(export), read_checkpoints(export), None
-        trust_root = trust_root or keys.get("trust_root_public_key")
+        trust_root, leaves = trust_root or keys.get("trust_root_public_key"), None
     else:
         ledger = open_ledger(db)
         events, checkpoints, total = ledger.notifications(), all_checkpoints(ledger), ledger.max_notification_id()
+        leaves = stored_leaves(ledger)
     with _progress(json_output) as progress:
         task = progress.add_task("verifying events", total=total)
         report = verify_log(events, checkpoints, saved_checkpoint=saved, trust_root_public_key=trust_root,
-                            processes=processes, progress=lambda n: progress.advance(task, n))
+                            processes=processes, progress=lambda n: progress.advance(task, n),
+                            stored_leaves=leaves)
     report_json = report.to_json()
     report_json.update(_compare_views(ledger, report))
     if ledger is not None and saved is None:  # what the ledger page shows as the last full verification
@@ -250,7 +253,7 @@ def erase(trainee: str = typer.Option(..., "--trainee", help="Trainee id (UUID).
     signer = _load_key(key) if key is not None else trust_root_key(ledger.keys_dir)
     target = parse_uuid(trainee, what="--trainee")
     outcome = ledger.submit(sign_command(signer, "erase_trainee", target, {"reason": reason},
-                                         signed_at=ledger.clock()))
+                                         signed_at=ledger.clock(), ledger=ledger.origin))
     if json_output:
         print_json(outcome.result)
         return

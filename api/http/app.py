@@ -23,15 +23,17 @@ DESCRIPTION = f"""
 The training-voucher ledger over HTTP (DESIGN.md, outside contracts).
 
 **Writes** take a signed envelope `{{"envelope": {{...}}, "signature": "..."}}`: canonical JSON (RFC 8785) of
-`command_id, actor, key_id, signed_at, command, target, body`, signed with the party's Ed25519 key. One endpoint
-per step; the envelope's `command` and `target` must match the endpoint. The same `command_id` again returns the
-first result (200, `Idempotent-Replay: true`) and records nothing. 409 means another write changed the same
-record first: send it again.
+`command_id, ledger, actor, key_id, signed_at, command, target, body`, signed with the party's Ed25519 key.
+`ledger` is the ledger's checkpoint origin (`origin` of `GET /v1/keys`); `signed_at` may be at most 24 hours old
+(`VLEDGER_SIGNED_AT_WINDOW_SECONDS`). One endpoint per step; the envelope's `command` and `target` must match the
+endpoint. The same `command_id` again returns the first result (200, `Idempotent-Replay: true`) and records
+nothing. 409 means another write changed the same record first: send it again.
 
 **Reads** of vouchers and filings are signed too: `Authorization: Signature keyId="..",actor="..",created="<unix
-seconds>",signature=".."` over the lines `vledger-read-v1`, method, path with query, created, actor, key id
-(±5 minutes). An institution reads its own vouchers, a platform its own learning records, a bureau its region,
-finance payments, an inspector everything. Parties, keys, checkpoints and proofs are public.
+seconds>",nonce="<16-64 of A-Za-z0-9_->",signature=".."` over the lines `vledger-read-v2`, method, path with
+query, created, nonce, actor, key id (±5 minutes; each nonce is accepted once). An institution reads its own
+vouchers, a platform its own learning records, a bureau its region, finance payments, an inspector everything.
+Parties, keys, checkpoints and proofs are public.
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and, when a rule
 refused the step, `rule` (an ID from DOMAIN.md). Bodies are limited to {MAX_BODY_BYTES // 1024} KiB; unknown

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.http.problems import HttpProblem
-from api.http.read_auth import check_window, parse_authorization, string_to_sign
+from api.http.read_auth import WINDOW_SECONDS, check_window, parse_authorization, string_to_sign
+from api.http.read_nonces import accept_once
 from ledger.aggregates.party import Party
 from ledger.application import VoucherLedger
 from ledger.errors import InvalidSignature, KeyNotValid
@@ -52,25 +53,30 @@ def path_and_query(request: Request) -> str:
 def get_caller(request: Request, ledger: LedgerDep,
                authorization: Annotated[str | None, Header(
                    description='Signature keyId="<key id>",actor="<party id>",created="<unix seconds>",'
-                               'signature="<base64 Ed25519 over the read string>"; see docs/decisions/0006',
+                               'nonce="<16-64 random characters, new each request>",'
+                               'signature="<base64 Ed25519 over the read string>"; see docs/decisions/0006 and 0023',
                    max_length=512)] = None) -> Caller:
     if not authorization:
         raise HttpProblem("not-authenticated", "this read needs an Authorization: Signature header "
                           "signed by a registered party's key (see the API description)")
     signed = parse_authorization(authorization)
-    check_window(signed, ledger.clock())
+    now = ledger.clock()
+    check_window(signed, now)
     party = ledger.find(signed.actor) if _is_uuid(signed.actor) else None
     if not isinstance(party, Party):
         raise KeyNotValid(f"actor {signed.actor} is not a registered party")
     key = party.keys.get(signed.key_id)
     if key is None or key["valid_until"] is not None:
         raise KeyNotValid(f"key {signed.key_id} is not a currently valid key of party {signed.actor}")
-    message = string_to_sign(request.method, path_and_query(request), signed.created, signed.actor, signed.key_id)
+    message = string_to_sign(request.method, path_and_query(request), signed.created, signed.nonce, signed.actor,
+                             signed.key_id)
     if not verify_signature(key["public_key"], message, signed.signature):
         raise InvalidSignature(f"the read signature does not verify with key {signed.key_id}; sign the method, "
-                               "the path with its query exactly as sent, created, actor and key id")
+                               "the path with its query exactly as sent, created, nonce, actor and key id")
     if party.erased:
         raise KeyNotValid(f"party {signed.actor} was erased and can no longer read")
+    accept_once(ledger.engine, signed.actor, signed.nonce, signed.created,
+                oldest_kept=int(now.timestamp()) - WINDOW_SECONDS)
     return Caller(party)
 
 

@@ -14,6 +14,7 @@ STRICT = ConfigDict(extra="forbid")
 
 EXAMPLE_ENVELOPE = {
     "command_id": "5b0f4a52-6f7e-4d1a-9a43-0d1c2b3a4f51",
+    "ledger": "vledger.example/training-vouchers",
     "actor": "0b6a1e2c-3d4f-4a5b-8c9d-0e1f2a3b4c5d",
     "key_id": "3f9a1c0d5e7b2a41",
     "signed_at": "2023-03-01T08:00:00.000000Z",
@@ -26,13 +27,16 @@ EXAMPLE_SIGNATURE = "q6Ek0cC1bq0p3a1j2X9y8Zr3oQ1qQv7m0r2Zk1sJ8u9P4xA5dC6bV7nM8lK
 
 
 class Envelope(BaseModel):
-    """What the party signed: canonical JSON (RFC 8785) of these seven fields, Ed25519."""
+    """What the party signed: canonical JSON (RFC 8785) of these eight fields, Ed25519."""
 
     model_config = STRICT
     command_id: str = Field(max_length=36, description="UUID; the idempotency key")
+    ledger: str = Field(max_length=200, description="the ledger the envelope is for: its checkpoint origin "
+                                                     "(`origin` of GET /v1/keys); refused by every other ledger")
     actor: str = Field(max_length=36, description="the acting party's UUID")
     key_id: str = Field(max_length=16, description="16 hex digits naming the signing key")
-    signed_at: str = Field(max_length=40, description="ISO 8601 UTC time, e.g. 2023-03-01T08:00:00Z")
+    signed_at: str = Field(max_length=40, description="ISO 8601 UTC time, e.g. 2023-03-01T08:00:00Z; refused when "
+                                                      "older than the ledger's window (default 24 h)")
     command: str = Field(max_length=64, description="the ledger step, e.g. issue_voucher")
     target: str = Field(max_length=36, description="UUID of the aggregate the step acts on")
     body: dict[str, Any] = Field(description="the step's fields; unknown fields are refused")

@@ -4,6 +4,7 @@ next event can link to it (J1)."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -18,8 +19,32 @@ def derived_id(kind: str, *parts: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "|".join((kind, *parts)))
 
 
+def library_timestamp(recorded_at: str) -> datetime:
+    """The event library's `timestamp` of an event sealed at `recorded_at`:
+    the same instant, so that the library's stored timestamp is sealed too
+    (issue 13, docs/decisions/0022)."""
+    return datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def _sealed_time(kwargs: dict[str, Any]) -> dict[str, Any]:
+    seal = kwargs.get("seal")
+    if isinstance(seal, dict) and "recorded_at" in seal:
+        return {**kwargs, "timestamp": library_timestamp(seal["recorded_at"])}
+    return kwargs
+
+
 class Chained(Aggregate):
+    """Every new event's library timestamp is its sealed `recorded_at`
+    (`trigger_event` and `_create` run when an event is made, never on replay)."""
+
     last_event_hash = GENESIS_PREVIOUS_HASH
+
+    @classmethod
+    def _create(cls, event_class, *, id=None, **kwargs):  # noqa: A002 - the library's parameter name
+        return super()._create(event_class, id=id, **_sealed_time(kwargs))
+
+    def trigger_event(self, event_class, **kwargs) -> None:
+        super().trigger_event(event_class, **_sealed_time(kwargs))
 
     def link(self, seal: dict[str, Any]) -> None:
         self.last_event_hash = seal["event_hash"]

@@ -25,7 +25,7 @@ from ledger.errors import BadInput, NotFound, TamperDetected
 from ledger.merkle import leaf_hash, verify_inclusion
 from ledger.transparency.checkpoints import (
     Checkpoint, latest_checkpoint, log_identity, record_checkpoint, signature_problem)
-from ledger.transparency.export import ExportedEvent
+from ledger.transparency.export import ExportedEvent, stored_state
 from ledger.transparency.log_reads import aggregate_events
 from ledger.transparency.tree_store import ensure_tree, leaves_table
 
@@ -108,7 +108,7 @@ def verify_bundle(bundle: Any, trust_root_public_key: str | None = None) -> dict
         try:
             index, path = item["leaf_index"], [bytes.fromhex(h) for h in item["audit_path"]]
             event = ExportedEvent(item["notification_id"], item["originator_id"], item["originator_version"],
-                                  item["topic"], json.dumps(item["state"], ensure_ascii=False).encode("utf-8"))
+                                  item["topic"], stored_state(item["state"]))
             claimed = bytes.fromhex(item["state"]["seal"]["event_hash"])
             assert isinstance(index, int) and index > previous_index
         except (KeyError, TypeError, ValueError, AssertionError):

@@ -25,9 +25,10 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound
+from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound, TamperDetected
 from ledger.note import SIGNATURE_LINE_PREFIX, checkpoint_body, key_hash, verifier_key
 from ledger.signing import SigningKey, canonical_json, key_id_of, unb64, verify_signature
+from ledger.stored_form import cosignatures_text
 from ledger.transparency.tree_store import create_tables as create_leaf_tables
 from ledger.transparency.tree_store import ensure_tree
 
@@ -57,6 +58,7 @@ class Checkpoint:
     signature: str  # base64 Ed25519 signature of the ledger key over `body()`
     timestamp_signature: str  # base64 Ed25519 signature of the ledger key over `timestamp_statement()`
     cosignatures: tuple[dict[str, str], ...] = field(default=())
+    cosignatures_text: str | None = field(default=None, compare=False, repr=False)  # as stored, when read from a row
 
     def body(self) -> str:
         return checkpoint_body(self.origin, self.tree_size, bytes.fromhex(self.root_hash))
@@ -151,8 +153,11 @@ def log_identity(ledger) -> LogIdentity:
     stored = ledger.recorder.select_events(ROOT_ID, lte=1)
     if not stored:
         raise NotFound("the ledger has no genesis event; run `vledger init` first")
-    facts = json.loads(stored[0].state)["facts"]
-    return LogIdentity(facts["origin"], facts["ledger_public_key"], facts["public_key"])
+    try:
+        facts = json.loads(stored[0].state)["facts"]
+        return LogIdentity(facts["origin"], facts["ledger_public_key"], facts["public_key"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise TamperDetected(f"the genesis event cannot be read: {error!r} (altered)") from None
 
 
 # --- recording and reading ---
@@ -187,7 +192,7 @@ def record_checkpoint(ledger, ledger_signing_key: SigningKey | None = None) -> C
             connection.execute(insert(checkpoints_table).values(
                 tree_size=checkpoint.tree_size, root_hash=checkpoint.root_hash, timestamp=checkpoint.timestamp,
                 signature=checkpoint.signature, timestamp_signature=checkpoint.timestamp_signature,
-                cosignatures="[]"))
+                cosignatures=cosignatures_text(())))
     except IntegrityError:
         return checkpoint_at(ledger, checkpoint.tree_size)  # another process checkpointed this size first
     return checkpoint
@@ -222,8 +227,13 @@ def checkpoint_if_due(ledger, every_events: int | None = None, every_seconds: fl
 
 
 def _from_row(origin: str, row) -> Checkpoint:
+    try:
+        cosignatures = tuple(json.loads(row.cosignatures))
+    except (ValueError, TypeError) as error:
+        raise TamperDetected(f"checkpoint at tree size {row.tree_size}: its cosignatures cannot be read: {error!r} "
+                             "(altered)") from None
     return Checkpoint(origin, row.tree_size, row.root_hash, row.timestamp, row.signature, row.timestamp_signature,
-                      tuple(json.loads(row.cosignatures)))
+                      cosignatures, row.cosignatures)
 
 
 def latest_checkpoint(ledger) -> Checkpoint | None:
@@ -276,8 +286,9 @@ def cosign_latest(ledger, witness_key: SigningKey) -> Checkpoint:
                    "public_key": witness_key.public_key_b64,
                    "signature": witness_key.sign(checkpoint.body().encode("utf-8"))}
     kept = [c for c in checkpoint.cosignatures if c["name"] != name]
-    cosigned = replace(checkpoint, cosignatures=(*kept, cosignature))
+    cosignatures = (*kept, cosignature)
+    cosigned = replace(checkpoint, cosignatures=cosignatures, cosignatures_text=cosignatures_text(cosignatures))
     with ledger.engine.begin() as connection:
         connection.execute(update(checkpoints_table).where(checkpoints_table.c.tree_size == checkpoint.tree_size)
-                           .values(cosignatures=json.dumps(list(cosigned.cosignatures))))
+                           .values(cosignatures=cosigned.cosignatures_text))
     return cosigned

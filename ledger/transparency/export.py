@@ -84,6 +84,12 @@ def read_checkpoints(folder: Path) -> list[Checkpoint]:
         raise BadInput(f"{folder / CHECKPOINTS_FILE} cannot be read: {error}") from None
 
 
+def stored_state(state: dict[str, Any]) -> bytes:
+    """The bytes the event library stored for a state it wrote (compact JSON,
+    keys in order, no ASCII escapes): what `vledger verify` checks byte for byte."""
+    return json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def read_events(folder: Path) -> Iterator[ExportedEvent]:
     """The exported events in order, one line at a time (memory stays flat).
     A line that is not an event is handed on as an unreadable event, for the
@@ -96,6 +102,6 @@ def read_events(folder: Path) -> Iterator[ExportedEvent]:
             try:
                 row = json.loads(line)
                 yield ExportedEvent(row["notification_id"], row["originator_id"], row["originator_version"],
-                                    row["topic"], json.dumps(row["state"], ensure_ascii=False).encode("utf-8"))
+                                    row["topic"], stored_state(row["state"]))
             except (ValueError, KeyError, TypeError):
                 yield ExportedEvent(-line_number, "unreadable line", 0, "unreadable:line", b"not JSON")

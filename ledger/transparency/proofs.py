@@ -37,8 +37,11 @@ def inclusion_proof(ledger, seq: int, tree_size: int | None = None) -> dict[str,
 def consistency_proof(ledger, first: int, second: int) -> dict[str, Any]:
     """`{first, second, first_root, second_root, consistency_path}` between two tree sizes."""
     log_tree = ensure_tree(ledger)
-    if not 0 <= first <= second <= log_tree.size:
-        raise BadInput(f"sizes must satisfy 0 <= --from <= --to <= {log_tree.size} (the log's size), "
+    if first == 0:
+        raise BadInput("a consistency proof from tree size 0 proves nothing (every log extends the empty one), so "
+                       "none is given, as transparency-dev/merkle and Go's tlog refuse it; --from must be at least 1")
+    if not 1 <= first <= second <= log_tree.size:
+        raise BadInput(f"sizes must satisfy 1 <= --from <= --to <= {log_tree.size} (the log's size), "
                        f"not {first} and {second}")
     tree = log_tree.tree
     return {"first": first, "second": second, "first_root": tree.root(first).hex(),

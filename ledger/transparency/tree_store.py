@@ -8,7 +8,9 @@ has no gaps. The table `vledger_merkle_leaves(leaf_index, notification_id,
 event_hash)` maps one to the other; it is appended in notification order, in
 batches, by whoever calls `ensure_tree` (the checkpointer, the proof commands,
 the HTTP server). It is derived data: `vledger verify` never trusts it, it
-recomputes every hash from the events.
+recomputes every hash from the events, and checks that every stored leaf
+names its event's notification id and hash (`stored_leaves`): the id is not
+hashed, so this is what shows a renumbered event.
 
 Each process keeps its own in-memory `MerkleTree` per ledger, loaded once from
 the table (32-byte hashes) and then extended incrementally.
@@ -101,6 +103,21 @@ def _append_new_events(ledger, state: LogTree) -> None:
             connection.execute(insert(leaves_table), rows)
         state.tree.extend(leaf_hash(value) for value in hashes)
         state.last_notification_id = batch[-1].id
+
+
+def stored_leaves(ledger, batch_size: int = BATCH_SIZE):
+    """Every stored leaf `(leaf_index, notification_id, event_hash)` in order, read in batches."""
+    create_tables(ledger.engine)
+    start = 0
+    while True:
+        query = (select(leaves_table.c.leaf_index, leaves_table.c.notification_id, leaves_table.c.event_hash)
+                 .where(leaves_table.c.leaf_index >= start).order_by(leaves_table.c.leaf_index).limit(batch_size))
+        with ledger.engine.connect() as connection:
+            batch = [(row[0], row[1], bytes(row[2])) for row in connection.execute(query)]
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        start = batch[-1][0] + 1
 
 
 def leaf_index_of(ledger, notification_id: int) -> int:

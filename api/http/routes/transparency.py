@@ -67,6 +67,6 @@ def inclusion(ledger: LedgerDep, seq: Annotated[int, Query(ge=1, le=MAX_SEQUENCE
 
 @router.get("/v1/proofs/consistency", response_model=ConsistencyProof, responses=PROOF_PROBLEMS,
             summary="RFC 9162 consistency proof between tree sizes `first` and `second`")
-def consistency(ledger: LedgerDep, first: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)],
+def consistency(ledger: LedgerDep, first: Annotated[int, Query(ge=1, le=MAX_SEQUENCE)],
                 second: Annotated[int, Query(ge=0, le=MAX_SEQUENCE)]) -> dict[str, Any]:
     return proofs.consistency_proof(ledger, first, second)
