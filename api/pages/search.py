@@ -87,7 +87,7 @@ def search(ledger, connection, query: str) -> Results:
 def _by_national_id_hash(ledger, connection, national_id_hash: str, kind: str) -> Results:
     """The vouchers of the trainee bound to this keyed hash, unless that trainee
     was erased (L10): the hash stays in the log, which must not lead back to an
-    erased person (docs/decisions/0025)."""
+    erased person (docs/decisions/0024)."""
     results = Results(kind, shown_query=national_id_hash if kind == "national ID hash" else "")
     identity = ledger.find(NationalIdentity.id_for(national_id_hash))
     if not isinstance(identity, NationalIdentity):
