@@ -13,8 +13,8 @@ from api.cli.server_limits import BodyTimeoutOption, HeaderTimeoutOption, MaxCon
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-          db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption, body_timeout: float = BodyTimeoutOption,
-          max_connections: int = MaxConnectionsOption) -> None:
+          db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption,
+          body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 

@@ -33,7 +33,8 @@ def draw_context(ledger, caller: Caller, tree_size: int | None, count: int, kind
     context: dict[str, Any] = {
         "checkpoints": [c.tree_size for c in reversed(checkpoints)][:SHOWN_CHECKPOINTS], "chosen": chosen,
         "count": count, "kind": kind, "region": region or "", "regions": REGIONS, "asked": tree_size,
-        "result": None, "shown": [], "withheld": 0, "method": drawing.__doc__.split("Recipe", 1)[-1].split(":", 1)[-1].strip()}
+        "result": None, "shown": [], "withheld": 0,
+        "method": drawing.__doc__.split("Recipe", 1)[-1].split(":", 1)[-1].strip()}
     if chosen is not None:
         result = drawing.draw(ledger, chosen, count, region=region or None, kind=kind)
         context["result"] = result

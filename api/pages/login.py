@@ -26,7 +26,7 @@ def safe_next(target: str | None) -> str:
     Refused: anything with a scheme or a host once parsed, a path not starting
     with exactly one "/", a backslash, and any control character or space,
     because browsers drop tabs and newlines from a URL before reading it, so
-    `/\t/evil.example` would land on `//evil.example` (issue 13)."""
+    `/%09/evil.example` (a tab) would land on `//evil.example` (issue 13)."""
     if not isinstance(target, str) or not target or len(target) > MAX_NEXT_CHARACTERS or "\\" in target:
         return "/"
     if any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target):
@@ -50,7 +50,8 @@ def same_origin_json(request: Request) -> tuple[int, str] | None:
     origin = request.headers.get("origin")
     own = f"{request.url.scheme}://{request.url.netloc}"
     if origin != own:
-        return 403, f"a login is accepted only from this server's own login page ({own}), not from {str(origin)[:100]}"
+        return 403, (f"a login is accepted only from this server's own login page ({own}), "
+                     f"not from {str(origin)[:100]}")
     return None
 
 
