@@ -6,6 +6,7 @@ report), and an erased trainee still found by national ID."""
 from __future__ import annotations
 
 import json
+import uuid
 from urllib.parse import unquote
 
 import pytest
@@ -95,6 +96,8 @@ def test_search_shows_only_vouchers_the_viewer_may_read(world: World) -> None:
     for searched in (other_voucher, world.institution.actor):
         assert str(other_voucher) not in http.get(f"/search?q={searched}").text.split("Vouchers</h2>")[1]
     assert str(voucher) in http.get(f"/search?q={world.institution.actor}").text.split("Vouchers</h2>")[1]
+    hidden, nothing = http.get(f"/search?q={other_voucher}").text, http.get(f"/search?q={uuid.uuid4()}").text
+    assert hidden.split("Searched as:")[1][:10] == nothing.split("Searched as:")[1][:10] == " text <cod"
     own = http.get(f"/search?q={voucher}", follow_redirects=False)  # listed, not sent to a timeline it may not open
     assert own.status_code == 200 and f'href="/vouchers/{voucher}"' in own.text
 

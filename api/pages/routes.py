@@ -181,6 +181,8 @@ def _search(request: Request, query: str) -> Response:
     results.vouchers = [row for row in results.vouchers if may_read_voucher_row(who.caller, row)]
     results.institutions = [row for row in results.institutions
                             if may_read_institution_records(who.caller, row["id"], row["region"])]
+    if not results.vouchers and results.kind in ("voucher id", "certificate number"):
+        results.kind = "text"  # the answer to a query naming nothing: no hint that a hidden voucher exists
     if (len(results.vouchers) == 1 and not results.institutions and results.kind in ("voucher id", "certificate number")
             and may_read_voucher_row(who.caller, results.vouchers[0], "history")):
         return RedirectResponse(f"/vouchers/{results.vouchers[0]['id']}", status_code=303)
