@@ -21,9 +21,10 @@ from tests.world import World
 FOREIGN = "https://evil.example"
 
 
-@pytest.mark.parametrize("target", ["/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/\r//evil.example",
-                                    "/ /evil.example", "//evil.example", "/\\evil.example", "https://evil.example/",
-                                    "javascript:alert(1)", "evil.example", "/\x7f/evil.example", "/" + "a" * 600])
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/\r//evil.example", "/ /evil.example",
+    "//evil.example", "///evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
+    "evil.example", "/\x7f/evil.example", "/" + "a" * 600])
 def test_next_after_login_refuses_anything_but_a_plain_path(target: str) -> None:
     assert safe_next(unquote(target)) == "/"
 

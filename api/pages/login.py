@@ -23,8 +23,8 @@ MAX_NEXT_CHARACTERS = 500
 def safe_next(target: str | None) -> str:
     """Only a plain path on this server to go to after logging in, else "/".
 
-    Refused: anything with a scheme or a host once parsed, a path not starting
-    with exactly one "/", a backslash, and any control character or space,
+    Refused: anything with a scheme or a host once parsed, a target not
+    starting with exactly one "/" (browsers read `///host` as `//host`), a backslash, and any control character or space,
     because browsers drop tabs and newlines from a URL before reading it, so
     `/%09/evil.example` (a tab) would land on `//evil.example` (issue 13)."""
     if not isinstance(target, str) or not target or len(target) > MAX_NEXT_CHARACTERS or "\\" in target:
@@ -32,7 +32,7 @@ def safe_next(target: str | None) -> str:
     if any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
 
