@@ -107,3 +107,18 @@ def test_one_connection_beyond_the_cap_is_answered_503_and_the_server_recovers(s
             sock.close()
     time.sleep(0.3)
     assert httpx.get(server.base + "/healthz", timeout=5).status_code == 200
+
+
+def test_a_slow_client_within_each_deadline_is_served(server: Server) -> None:
+    """Each deadline holds for its own part: headers in about 0.8 s, then a body in about 1.2 s (2 s in all, longer
+    than the header deadline) is answered, not cut off."""
+    body = b"q=" + b"a" * 4
+    head = SLOW_BODY_HEADERS.replace(b"Content-Length: 200", b"Content-Length: %d" % len(body))
+    with connect(server) as sock:
+        for part, seconds in ((head, 0.8), (body, 1.2)):
+            for chunk in (part[:len(part) // 2], part[len(part) // 2:]):
+                sock.sendall(chunk)
+                time.sleep(seconds / 2)
+        sock.settimeout(5)
+        answer = sock.recv(200)
+    assert answer.startswith(b"HTTP/1.1 303"), answer  # the search form without a session: to the login page

@@ -14,7 +14,6 @@ Only `protocol_with_limits` imports uvicorn, so the command line stays fast."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import typer
@@ -48,7 +47,7 @@ class ServerLimits:
 
     def describe(self) -> str:
         return (f"headers within {self.header_timeout_seconds:g} s, body within {self.body_timeout_seconds:g} s, "
-                f"at most {self.max_connections} connections (pid {os.getpid()})")
+                f"at most {self.max_connections} connections")
 
 
 def protocol_with_limits(limits: ServerLimits) -> type:
