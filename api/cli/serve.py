@@ -1,4 +1,5 @@
-"""`vledger serve [--host 127.0.0.1] [--port 8000]`: the HTTP API with uvicorn."""
+"""`vledger serve [--host 127.0.0.1] [--port 8000]`: the HTTP API with uvicorn,
+with read deadlines and a connection cap (api/cli/server_limits.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,24 @@ import typer
 
 from api.cli import app
 from api.cli.options import DatabaseOption, open_ledger
+from api.cli.server_limits import BodyTimeoutOption, HeaderTimeoutOption, MaxConnectionsOption, ServerLimits
 
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-          db: str = DatabaseOption) -> None:
+          db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption,
+          body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
+    from api.cli.server_limits import protocol_with_limits
     from api.http.app import create_app
 
     ledger = open_ledger(db)
+    limits = ServerLimits(header_timeout, body_timeout, max_connections)
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"vledger serving {ledger.database_url} at http://{shown_host}:{port} "
-               f"(docs: http://{shown_host}:{port}/docs); Ctrl-C stops")
-    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_level="warning", access_log=False)
+               f"(docs: http://{shown_host}:{port}/docs); {limits.describe()}; Ctrl-C stops")
+    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_level="warning",
+                access_log=False, http=protocol_with_limits(limits))

@@ -6,6 +6,8 @@ assess, and nothing else (no lists, no history, no payments)."""
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from api.http.deps import Caller
 from api.http.problems import HttpProblem
 from ledger.aggregates.filing import ClassFiling
@@ -16,19 +18,42 @@ VOUCHER_ASPECTS = ("voucher", "history", "learning", "payments")
 
 def voucher_readers(voucher: Voucher, caller: Caller) -> set[str]:
     """The aspects of `voucher` the caller may read."""
-    if caller.role == "inspector" or (caller.role == "bureau" and caller.region == voucher.region):
+    return voucher_aspects(caller, region=voucher.region, institution=voucher.institution, trainee=voucher.trainee,
+                           platform=voucher.platform)
+
+
+def voucher_aspects(caller: Caller, *, region: str, institution: str | None, trainee: str,
+                    platform: str | None) -> set[str]:
+    """The one rule of who reads which aspect of a voucher, from the voucher's
+    region and parties; the API and the pages (api/pages) both ask it."""
+    if caller.role == "inspector" or (caller.role == "bureau" and caller.region == region):
         return set(VOUCHER_ASPECTS)
-    if caller.role == "institution" and voucher.institution == caller.id:
+    if caller.role == "institution" and institution == caller.id:
         return set(VOUCHER_ASPECTS)
-    if caller.role == "trainee" and voucher.trainee == caller.id:
+    if caller.role == "trainee" and trainee == caller.id:
         return {"voucher", "learning", "payments"}
-    if caller.role == "platform" and voucher.platform == caller.id:
+    if caller.role == "platform" and platform == caller.id:
         return {"learning"}
     if caller.role == "finance":
         return {"payments"}
     if caller.role == "assessor" and caller.region == voucher.region:
         return {"voucher"}
     return set()
+
+
+def may_read_voucher_row(caller: Caller, row: Mapping[str, Any], aspect: str = "voucher") -> bool:
+    """Whether the caller may read `aspect` of the voucher a view row describes
+    (a row of projections.vouchers: region, institution, trainee, platform)."""
+    return aspect in voucher_aspects(caller, region=row["region"], institution=row["institution"],
+                                     trainee=row["trainee"], platform=row["platform"])
+
+
+def may_read_institution_records(caller: Caller, institution_id: str, region: str | None) -> bool:
+    """An institution's vouchers, balances and flags together (its page): an
+    inspector, the bureau of its region, the institution itself; as the lists
+    of vouchers, flags and balances allow them (REGION_OR_OWN below)."""
+    return (caller.role == "inspector" or (caller.role == "bureau" and caller.region == region)
+            or (caller.role == "institution" and caller.id == institution_id))
 
 
 def require_voucher_access(voucher: Voucher, caller: Caller, aspect: str) -> None:

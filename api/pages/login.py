@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -16,13 +17,42 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STATIC = HERE / "static"
 STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
 MAX_LOGIN_BYTES = 4096
+MAX_NEXT_CHARACTERS = 500
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this server (no scheme, no other host) to go to after logging in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a plain path on this server to go to after logging in, else "/".
+
+    Refused: anything with a scheme or a host once parsed, a target not
+    starting with exactly one "/" (browsers read `///host` as `//host`), a backslash, and any control character or space,
+    because browsers drop tabs and newlines from a URL before reading it, so
+    `/%09/evil.example` (a tab) would land on `//evil.example` (issue 13)."""
+    if not isinstance(target, str) or not target or len(target) > MAX_NEXT_CHARACTERS or "\\" in target:
         return "/"
-    return target[:500]
+    if any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def same_origin_json(request: Request) -> tuple[int, str] | None:
+    """The status and reason to refuse a login POST as possibly cross-site
+    (login CSRF), or None.
+
+    It must be JSON (a foreign page's form cannot send that without the
+    browser asking this server first) and carry an `Origin` equal to this
+    server's own scheme and host (browsers send it on every POST from script)."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        return 415, "a login is sent as application/json by the login page"
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin != own:
+        return 403, (f"a login is accepted only from this server's own login page ({own}), "
+                     f"not from {str(origin)[:100]}")
+    return None
 
 
 @router.get("/login")
@@ -37,6 +67,9 @@ def login_challenge(request: Request) -> JSONResponse:
 
 @router.post("/login")
 async def login(request: Request) -> JSONResponse:
+    refusal = same_origin_json(request)
+    if refusal is not None:
+        return JSONResponse({"detail": refusal[1]}, status_code=refusal[0])
     body = await request.body()
     if len(body) > MAX_LOGIN_BYTES:
         return JSONResponse({"detail": f"a login is at most {MAX_LOGIN_BYTES} bytes"}, status_code=413)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.requests import ClientDisconnect
 
 from api.http.deps import Caller
 from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
@@ -130,6 +131,8 @@ class PageRoute(APIRoute):
             except LedgerError as error:
                 status = next((code for cls, code in STATUS_OF.items() if isinstance(error, cls)), 400)
                 return _refusal(request, status, str(error))
+            except ClientDisconnect:  # left (or was cut off, api/cli/server_limits.py) before sending its body
+                return Response(status_code=400)
 
         return guarded
 

@@ -14,12 +14,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from api.http.access import voucher_readers
+from api.http.access import list_scope, may_read_institution_records, may_read_voucher_row, voucher_readers
+from api.http.problems import HttpProblem
 from api.pages import draw as draws
 from api.pages import institution as institutions
 from api.pages import overview
 from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
-from api.pages.search import MAX_QUERY_CHARACTERS, search as run_search
+from api.pages.search import MAX_QUERY_CHARACTERS, NATIONAL_ID_KINDS, classify, search as run_search
 from api.pages.timeline import inclusion_proofs, timeline, voucher_events
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
@@ -29,7 +30,6 @@ from projections import catch_up, failures
 from projections.audit import AUDIT
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-REPORT_ROLES = ("inspector", "bureau", "finance")
 
 
 def _uuid(text: str, what: str) -> UUID:
@@ -56,16 +56,6 @@ def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, V
     return ledger, voucher
 
 
-def may_see_institution(who: Viewer, institution: Party) -> bool:
-    return (who.sees_everything or (who.role == "bureau" and who.region == institution.region)
-            or (who.role == "institution" and who.id == str(institution.id)))
-
-
-def may_see_voucher_row(who: Viewer, row: dict[str, Any]) -> bool:
-    return (who.sees_everything or (who.role == "bureau" and who.region == row["region"])
-            or (who.role == "institution" and who.id == row["institution"]))
-
-
 # -- the ledger ------------------------------------------------------------------
 
 
@@ -73,19 +63,31 @@ def may_see_voucher_row(who: Viewer, row: dict[str, Any]) -> bool:
 def ledger_page(request: Request, day: date | None = Query(default=None, description="a day of the fortnight")
                 ) -> Response:
     who = viewer(request)
-    ledger = request.app.state.ledger
+    ledger = _ledger(request)
     try:
         catch_up(ledger)
     except ViewFailed:  # the page stays up and says which view stopped at which event
         pass
-    report_allowed = who.role in REPORT_ROLES
+    report_region = _report_scope(who)
+    report_allowed = report_region is not False
     with ledger.engine.connect() as connection:
         per_day = overview.events_per_day(connection)
         report = overview.fortnightly_report(connection, day) if report_allowed else None
+    if report is not None and report_region:
+        report["regions"] = [row for row in report["regions"] if row["region"] == report_region]
     return render(request, "ledger.html", checkpoints=overview.checkpoints(ledger), per_day=per_day,
                   events=ledger.max_notification_id(), verification=overview.last_verification(ledger),
                   report=report, report_allowed=report_allowed, identity=log_identity(ledger),
                   view_failures=failures.recorded(ledger.engine))
+
+
+def _report_scope(who: Viewer) -> str | None | bool:
+    """As GET /v1/reports/fortnight: None for every region (an inspector), a
+    region (a bureau), False when the viewer may not read the report (N5)."""
+    try:
+        return list_scope(who.caller, "report", {"region": None}, {"bureau": "region"})["region"]
+    except HttpProblem:
+        return False
 
 
 # -- a voucher -------------------------------------------------------------------
@@ -113,16 +115,19 @@ def voucher_proofs(request: Request, voucher_id: str, tree_size: int = Query(ge=
 
 @router.get("/events/{sequence}")
 def event_link(request: Request, sequence: int) -> Response:
-    """Where an event is shown: its voucher's timeline, at its row."""
+    """Where an event is shown: its voucher's timeline, at its row, for a viewer
+    who may open that timeline; any other event is "not found", so sequence
+    numbers cannot be walked to find vouchers (issue 13)."""
     from sqlalchemy import select
 
-    viewer(request)
+    who = viewer(request)
     ledger = _ledger(request)
     with ledger.engine.connect() as connection:
         row = connection.execute(select(AUDIT.table.c.voucher).where(AUDIT.table.c.sequence == sequence)).first()
-    if row is None or row.voucher is None:
-        raise PageRefused(404, f"event #{sequence} is not an event of a voucher")
-    return RedirectResponse(f"/vouchers/{row.voucher}#event-{sequence}", status_code=303)
+    voucher = ledger.find(UUID(row.voucher)) if row is not None and row.voucher is not None else None
+    if not isinstance(voucher, Voucher) or "history" not in voucher_readers(voucher, who.caller):
+        raise PageRefused(404, f"event #{sequence} is not an event of a voucher you may see")
+    return RedirectResponse(f"/vouchers/{voucher.id}#event-{sequence}", status_code=303)
 
 
 # -- an institution --------------------------------------------------------------
@@ -135,7 +140,7 @@ def institution_page(request: Request, institution_id: str) -> Response:
     party = ledger.find(_uuid(institution_id, "institution"))
     if not isinstance(party, Party) or party.role != "institution":
         raise PageRefused(404, f"institution {institution_id} does not exist")
-    if not may_see_institution(who, party):
+    if not may_read_institution_records(who.caller, str(party.id), party.region):
         raise PageRefused(403, f"{who.role} {who.id} may not see institution {institution_id}: an institution "
                                "sees only itself, a bureau its region")
     key = str(party.id)
@@ -153,6 +158,12 @@ def institution_page(request: Request, institution_id: str) -> Response:
 
 @router.get("/search")
 def search_page(request: Request, q: str = Query(default="", max_length=MAX_QUERY_CHARACTERS)) -> Response:
+    """Everything but a national ID: a national ID or its keyed hash in a URL
+    would stay in the browser's history and the server's logs (L10), so it is
+    refused here and searched only through the form (POST)."""
+    if classify(q) in NATIONAL_ID_KINDS:
+        raise PageRefused(400, "search by national ID (or its hash) only with the search form, which posts it, so "
+                               "that it never sits in an address, a history or a log")
     return _search(request, q)
 
 
@@ -173,12 +184,13 @@ def _search(request: Request, query: str) -> Response:
     ledger = _ledger(request)
     with ledger.engine.connect() as connection:
         results = run_search(ledger, connection, query)
-    results.vouchers = [row for row in results.vouchers if may_see_voucher_row(who, row)]
+    results.vouchers = [row for row in results.vouchers if may_read_voucher_row(who.caller, row)]
     results.institutions = [row for row in results.institutions
-                            if who.sees_everything or (who.role == "bureau" and who.region == row["region"])
-                            or who.id == row["id"]]
-    if len(results.vouchers) == 1 and not results.institutions and results.kind in ("voucher id",
-                                                                                    "certificate number"):
+                            if may_read_institution_records(who.caller, row["id"], row["region"])]
+    if not results.vouchers and results.kind in ("voucher id", "certificate number"):
+        results.kind = "text"  # the answer to a query naming nothing: no hint that a hidden voucher exists
+    if (len(results.vouchers) == 1 and not results.institutions and results.kind in ("voucher id", "certificate number")
+            and may_read_voucher_row(who.caller, results.vouchers[0], "history")):
         return RedirectResponse(f"/vouchers/{results.vouchers[0]['id']}", status_code=303)
     return render(request, "search.html", results=results)
 
@@ -190,6 +202,6 @@ def _search(request: Request, query: str) -> Response:
 def draw_page(request: Request, checkpoint: int | None = Query(default=None, ge=1),
               count: int = Query(default=5, ge=1, le=100), of: str = Query(default="institutions", max_length=20),
               region: str = Query(default="", max_length=40)) -> Response:
-    viewer(request)
+    who = viewer(request)
     ledger = request.app.state.ledger
-    return render(request, "draw.html", **draws.draw_context(ledger, checkpoint, count, of, region))
+    return render(request, "draw.html", **draws.draw_context(ledger, who.caller, checkpoint, count, of, region))

@@ -22,6 +22,7 @@ MAX_QUERY_CHARACTERS = 100
 MAX_RESULTS = 50
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 NATIONAL_ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
+NATIONAL_ID_KINDS = ("national_id", "national_id_hash")
 
 
 @dataclass
@@ -84,9 +85,15 @@ def search(ledger, connection, query: str) -> Results:
 
 
 def _by_national_id_hash(ledger, connection, national_id_hash: str, kind: str) -> Results:
+    """The vouchers of the trainee bound to this keyed hash, unless that trainee
+    was erased (L10): the hash stays in the log, which must not lead back to an
+    erased person (docs/decisions/0024)."""
     results = Results(kind, shown_query=national_id_hash if kind == "national ID hash" else "")
     identity = ledger.find(NationalIdentity.id_for(national_id_hash))
-    if isinstance(identity, NationalIdentity):
+    if not isinstance(identity, NationalIdentity):
+        return results
+    trainee = ledger.find(UUID(identity.trainee))
+    if isinstance(trainee, Party) and not trainee.erased:
         results.vouchers = _vouchers(connection, VOUCHERS.table.c.trainee == identity.trainee)
     return results
 
@@ -98,6 +105,6 @@ def _institution(party: Party) -> dict[str, Any]:
 def _vouchers(connection, condition) -> list[dict[str, Any]]:
     table = VOUCHERS.table
     query = (select(table.c.id, table.c.status, table.c.region, table.c.occupation, table.c.level,
-                    table.c.institution, table.c.certificate_number)
+                    table.c.institution, table.c.trainee, table.c.platform, table.c.certificate_number)
              .where(condition).order_by(table.c.last_sequence.desc()).limit(MAX_RESULTS))
     return [dict(row) for row in connection.execute(query).mappings()]
