@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.application import ROOT_ID, VoucherLedger
+from ledger.config import masked_url
 from ledger.envelope import sign_command
 from ledger.errors import Conflict
 from ledger.personal import PersonalData
@@ -29,7 +30,7 @@ def ledger_key(keys: Path) -> SigningKey:
 def initialise(ledger: VoucherLedger, origin: str = DEFAULT_ORIGIN) -> dict:
     """Writes the keys and records genesis; refuses an initialised ledger."""
     if ledger.is_initialised():
-        raise Conflict(f"the ledger at {ledger.database_url} is already initialised")
+        raise Conflict(f"the ledger at {masked_url(ledger.database_url)} is already initialised")
     keys = ledger.keys_dir
     keys.mkdir(parents=True, exist_ok=True)
     root = SigningKey.generate(actor=str(ROOT_ID), role="root")

@@ -9,6 +9,7 @@ from rich.table import Table
 from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
 from ledger.envelope import parse_uuid
+from ledger.config import masked_url
 from ledger.genesis import initialise
 from ledger.history import voucher_history
 
@@ -21,13 +22,13 @@ def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-
     """Create a ledger: schema, trust root, ledger key, region profiles."""
     ledger = open_ledger(db, must_exist=False)
     if if_missing and ledger.is_initialised():
-        typer.echo(f"ledger already initialised at {ledger.database_url}")
+        typer.echo(f"ledger already initialised at {masked_url(ledger.database_url)}")
         return
     result = initialise(ledger)
     if json_output:
         print_json(result)
         return
-    typer.echo(f"ledger created at {ledger.database_url}")
+    typer.echo(f"ledger created at {masked_url(ledger.database_url)}")
     typer.echo(f"keys written to {ledger.keys_dir} (trust root, ledger key, matching key); keep them safe")
     typer.echo(f"genesis event {result['event_hashes'][0]}")
 

@@ -6,6 +6,7 @@ import typer
 
 from api.cli import app
 from api.cli.options import DatabaseOption, open_ledger
+from ledger.config import masked_url
 
 
 @app.command()
@@ -19,6 +20,6 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
 
     ledger = open_ledger(db)
     shown_host = f"[{host}]" if ":" in host else host
-    typer.echo(f"vledger serving {ledger.database_url} at http://{shown_host}:{port} "
+    typer.echo(f"vledger serving {masked_url(ledger.database_url)} at http://{shown_host}:{port} "
                f"(docs: http://{shown_host}:{port}/docs); Ctrl-C stops")
     uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_level="warning", access_log=False)
