@@ -16,7 +16,7 @@ import logging
 import re
 import sys
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TextIO
 
 LEVELS = ("debug", "info", "warning", "error")
 FORMATS = ("text", "json")
@@ -55,9 +55,9 @@ class RedactedText(logging.Formatter):
         return redact(super().format(record))
 
 
-def configure_logging(level: str = "info", log_format: str = "text") -> None:
-    """Sends every `vledger.*` and uvicorn logger to one stderr handler."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str = "info", log_format: str = "text", stream: TextIO | None = None) -> None:
+    """Sends every `vledger.*` and uvicorn logger to one handler on `stream` (stderr)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     if log_format == "json":
         handler.setFormatter(JsonLines())
     else:

@@ -16,8 +16,9 @@ from ledger.config import masked_url
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-          log_level: str = typer.Option("info", "--log-level", envvar="VLEDGER_LOG_LEVEL",
-                                        help=f"One of {', '.join(LEVELS)}."),
+          log_level: str = typer.Option("warning", "--log-level", envvar="VLEDGER_LOG_LEVEL",
+                                        help=f"One of {', '.join(LEVELS)}; info adds the access log and "
+                                             "one line per refused command."),
           log_format: str = typer.Option("text", "--log-format", envvar="VLEDGER_LOG_FORMAT",
                                          help="text, or json (one JSON object per line)."),
           db: str = DatabaseOption) -> None:
