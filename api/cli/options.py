@@ -19,9 +19,15 @@ JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 _opened: list[str] = []
 
 
-def open_ledger(db: str | None, *, must_exist: bool = True) -> VoucherLedger:
+def resolved_database(db: str | None) -> str:
+    """The URL `--db` or VLEDGER_DB names, remembered for error sentences."""
     url = database_url(db)
     _opened.append(url)
+    return url
+
+
+def open_ledger(db: str | None, *, must_exist: bool = True) -> VoucherLedger:
+    url = resolved_database(db)
     ledger = VoucherLedger(url)
     if must_exist and not ledger.is_initialised():
         raise NotFound(f"no ledger at {masked_url(url)}; run `vledger init` first")
