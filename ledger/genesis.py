@@ -11,6 +11,7 @@ from ledger.config import masked_url
 from ledger.envelope import sign_command
 from ledger.errors import Conflict
 from ledger.personal import PersonalData
+from ledger.schema import upgrade
 from ledger.signing import SigningKey
 
 TRUST_ROOT_FILE = "trust-root.json"
@@ -31,6 +32,7 @@ def initialise(ledger: VoucherLedger, origin: str = DEFAULT_ORIGIN) -> dict:
     """Writes the keys and records genesis; refuses an initialised ledger."""
     if ledger.is_initialised():
         raise Conflict(f"the ledger at {masked_url(ledger.database_url)} is already initialised")
+    upgrade(ledger.engine)  # a new ledger starts at the newest schema version (ledger/schema.py)
     keys = ledger.keys_dir
     keys.mkdir(parents=True, exist_ok=True)
     root = SigningKey.generate(actor=str(ROOT_ID), role="root")

@@ -10,6 +10,7 @@ import typer
 from ledger.application import VoucherLedger
 from ledger.config import database_url, masked_url
 from ledger.errors import LedgerError, NotFound
+from ledger.schema import require_current
 
 DatabaseOption = typer.Option(None, "--db", envvar="VLEDGER_DB", show_envvar=True,
                               help="SQLAlchemy URL, e.g. sqlite:///./vledger.db or postgresql://user@host/db.")
@@ -29,8 +30,10 @@ def resolved_database(db: str | None) -> str:
 def open_ledger(db: str | None, *, must_exist: bool = True) -> VoucherLedger:
     url = resolved_database(db)
     ledger = VoucherLedger(url)
-    if must_exist and not ledger.is_initialised():
-        raise NotFound(f"no ledger at {masked_url(url)}; run `vledger init` first")
+    if must_exist:
+        if not ledger.is_initialised():
+            raise NotFound(f"no ledger at {masked_url(url)}; run `vledger init` first")
+        require_current(ledger.engine)
     return ledger
 
 
