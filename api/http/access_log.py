@@ -26,6 +26,7 @@ class AccessLog:
             return
         started = time.perf_counter()
         status = {"code": 500}
+        self.metrics.attach(scope["app"].state.ledger)
 
         async def send_and_note(message: dict) -> None:
             if message["type"] == "http.response.start":

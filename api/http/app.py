@@ -66,7 +66,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)
-    app.add_middleware(AccessLog, metrics=install_metrics(app, ledger))
+    app.add_middleware(AccessLog, metrics=install_metrics(app))
     for router in all_routers():
         app.include_router(router)
     app.include_router(metrics_router)

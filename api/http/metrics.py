@@ -36,11 +36,13 @@ GAUGES = {
 
 
 class LedgerFigures(Collector):
-    def __init__(self, ledger: Any) -> None:
-        self.ledger = ledger
+    """Reads the app's ledger when scraped (tests may hand the app another ledger)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        for name, value in ledger_figures(self.ledger).items():
+        for name, value in ledger_figures(self.app.state.ledger).items():
             if value is not None:
                 metric, help_text = GAUGES[name]
                 yield GaugeMetricFamily(metric, help_text, value=value)
@@ -49,14 +51,20 @@ class LedgerFigures(Collector):
 class Metrics:
     """One app's metrics; `observe_command` listens to the ledger's outcomes."""
 
-    def __init__(self, ledger: Any) -> None:
+    def __init__(self, app: Any) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
         self.commands = Counter("vledger_commands", "Commands by step and outcome; refusals by rule.",
                                 ("step", "outcome", "rule"), registry=self.registry)
         self.request_seconds = Histogram("vledger_http_request_duration_seconds", "HTTP request latency.",
                                          ("method", "route", "status"), buckets=LATENCY_BUCKETS_SECONDS,
                                          registry=self.registry)
-        self.registry.register(LedgerFigures(ledger))
+        self.registry.register(LedgerFigures(app))
+
+    def attach(self, ledger: Any) -> None:
+        """Listens to the ledger's command outcomes (once per ledger)."""
+        listeners = getattr(ledger, "outcome_listeners", None)
+        if listeners is not None and self.observe_command not in listeners:
+            listeners.append(self.observe_command)
 
     def observe_command(self, outcome: CommandOutcome) -> None:
         self.commands.labels(outcome.step, outcome.outcome, outcome.rule or "").inc()
@@ -65,10 +73,24 @@ class Metrics:
         self.request_seconds.labels(method, route, str(status)).observe(seconds)
 
 
-def install_metrics(app: Any, ledger: Any) -> Metrics:
-    metrics = Metrics(ledger)
+def refusals_by_rule(app: Any) -> dict[str, int]:
+    """Refused commands since the server started, by rule ("" for refusals no rule names)."""
+    metrics = getattr(app.state, "metrics", None)
+    counts: dict[str, int] = {}
+    if metrics is None:
+        return counts
+    for family in metrics.commands.collect():
+        for sample in family.samples:
+            if sample.name.endswith("_total") and sample.labels["outcome"] == "refused":
+                rule = sample.labels["rule"] or "no rule"
+                counts[rule] = counts.get(rule, 0) + int(sample.value)
+    return dict(sorted(counts.items()))
+
+
+def install_metrics(app: Any) -> Metrics:
+    metrics = Metrics(app)
     app.state.metrics = metrics
-    ledger.outcome_listeners.append(metrics.observe_command)
+    metrics.attach(app.state.ledger)
     return metrics
 
 

@@ -14,7 +14,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from api.figures import ledger_figures
 from api.http.access import voucher_readers
+from api.http.metrics import refusals_by_rule
 from api.pages import draw as draws
 from api.pages import institution as institutions
 from api.pages import overview
@@ -79,7 +81,8 @@ def ledger_page(request: Request, day: date | None = Query(default=None, descrip
         report = overview.fortnightly_report(connection, day) if report_allowed else None
     return render(request, "ledger.html", checkpoints=overview.checkpoints(ledger), per_day=per_day,
                   events=ledger.max_notification_id(), verification=overview.last_verification(ledger),
-                  report=report, report_allowed=report_allowed, identity=log_identity(ledger))
+                  report=report, report_allowed=report_allowed, identity=log_identity(ledger),
+                  figures=ledger_figures(ledger), refusals=refusals_by_rule(request.app))
 
 
 # -- a voucher -------------------------------------------------------------------
