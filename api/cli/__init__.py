@@ -48,7 +48,7 @@ def main() -> None:
     _register_commands()
     json_output = "--json" in sys.argv[1:]
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="vledger")
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
