@@ -147,3 +147,17 @@ def test_serve_writes_json_lines_with_the_access_log_and_a_masked_url(world: Wor
     assert [line["rule"] for line in lines if line["logger"] == "vledger.commands"] == ["L12"]
     assert any(line["logger"] == "vledger.access" and line["status"] == 422 for line in lines)
     assert any(line["logger"].startswith("uvicorn") for line in lines)
+
+
+def test_the_ledger_page_shows_the_running_figures_and_refusals_by_rule(world: World) -> None:
+    """Issue 17: "The ledger page shows the same few figures"."""
+    from tests.test_pages import log_in
+
+    http = http_client(world)
+    refuse_l12(world, http)
+    log_in(http, world.inspector)
+    running = http.get("/").text.split('id="running"')[1].split("</section>")[0]
+    lag = samples(http.get("/metrics"))[("vledger_projection_lag_events", ())]
+    assert f'data-figure="projection_lag_events">{int(lag)} events' in running
+    assert 'data-figure="checkpoint_age_seconds">none yet' in running
+    assert 'data-figure="refusals">L12: 1<' in running
