@@ -23,7 +23,8 @@ FORMATS = ("text", "json")
 NATIONAL_ID = re.compile(r"(?<!\d)[1-9]\d{16}[\dXx](?![\dA-Za-z])")
 URL_PASSWORD = re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@")
 # The attributes every LogRecord has; anything else was passed as `extra=` and goes into the JSON line.
-STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime",
+                                                                                     "color_message"}
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
