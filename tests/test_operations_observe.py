@@ -11,12 +11,14 @@ import logging
 import os
 import subprocess
 import time
+import uuid
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from api.logs import configure_logging, redact
+from ledger.personal import commitment
 from ledger.signing import SigningKey
 from tests.http_support import http_client, party, problem_of
 from tests.serve_support import VLEDGER, free_port, real_time_world
@@ -45,11 +47,15 @@ def test_l12_refusal_is_one_json_log_line_naming_the_rule_and_no_line_holds_pers
     try:
         http = http_client(world)
         person = world.person()
-        world.trainee(person)
+        trainee = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
+        party(world, http, world.bureau).submit("register_party", trainee.actor, {
+            "role": "trainee", "public_key": trainee.public_key_b64, "personal_sha256": commitment(person)},
+            personal=person)
         refuse_l12(world, http)
         http.get("/readyz?national_id=" + person["national_id"])
     finally:
         logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
     lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
     refusals = [line for line in lines if line["logger"] == "vledger.commands" and line["level"] == "info"]
     assert [(line["step"], line["rule"], line["refusal"]) for line in refusals] == [
