@@ -38,6 +38,8 @@ def test_a_ledger_of_the_previous_schema_is_refused_until_init_upgrades_it_then_
     refused = vledger("verify", "--json", db=url, env=env)
     assert refused.returncode == 2
     assert "run `vledger init` to upgrade it" in json.loads(refused.stderr)["error"]["message"]
+    backed = vledger("backup", "--out", str(tmp_path / "before-upgrade.backup"), db=url, env=env)
+    assert backed.returncode == 0, backed.stderr  # the advice is "back it up first": that must work
     upgraded = vledger("init", "--if-missing", db=url, env=env)
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"upgraded the ledger's schema from version none (made before schema versions) to {SCHEMA_HEAD}" in (

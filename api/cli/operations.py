@@ -33,7 +33,7 @@ def backup(out: Path = typer.Option(..., "--out", help="The backup file to write
                                                                   f"{KEYS_OPTION_HELP}."),
            db: str = DatabaseOption, json_output: bool = JsonOption) -> None:
     """Back up the database (SQLite online backup, or pg_dump custom format); then run `vledger verify`."""
-    ledger = open_ledger(db)
+    ledger = open_ledger(db, any_schema=True)  # back up before upgrading, as docs/operations.md says
     events = ledger.max_notification_id()
     if keys_out is not None and keys_out.exists():
         raise Conflict(f"{keys_out} already exists; choose a new file for the keys backup")

@@ -27,13 +27,16 @@ def resolved_database(db: str | None) -> str:
     return url
 
 
-def open_ledger(db: str | None, *, must_exist: bool = True) -> VoucherLedger:
+def open_ledger(db: str | None, *, must_exist: bool = True, any_schema: bool = False) -> VoucherLedger:
+    """The ledger `--db` names; it must exist and (unless `any_schema`, for
+    `vledger backup` before an upgrade) be at this code's schema version."""
     url = resolved_database(db)
     ledger = VoucherLedger(url)
     if must_exist:
         if not ledger.is_initialised():
             raise NotFound(f"no ledger at {masked_url(url)}; run `vledger init` first")
-        require_current(ledger.engine)
+        if not any_schema:
+            require_current(ledger.engine)
     return ledger
 
 
