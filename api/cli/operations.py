@@ -50,7 +50,8 @@ def backup(out: Path = typer.Option(..., "--out", help="The backup file to write
         return
     typer.echo(f"backed up {masked_url(ledger.database_url)} ({events} events or more) to {out} ({kind})")
     if keys_out is not None:
-        typer.echo(f"keys folder {ledger.keys_dir} backed up encrypted to {keys_out} ({len(summary['key_files'])} files)")
+        typer.echo(f"keys folder {ledger.keys_dir} backed up encrypted to {keys_out} "
+                   f"({len(summary['key_files'])} files)")
     typer.echo("keep the backup away from this machine; check it with `vledger restore` into a scratch database")
 
 
