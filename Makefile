@@ -5,13 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export VLEDGER_DB ?= sqlite:///./vledger.db
 
-.PHONY: run test test-sqlite test-postgres install clean
+.PHONY: run test test-sqlite test-postgres install clean constraints
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the version the whole suite last passed
+# with (regenerate with `make constraints` after a green `make test`).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+constraints: $(STAMP)
+	( echo "# The versions the whole suite (make test) last passed with; used by make install."; \
+	  echo "# Regenerate with: make constraints"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^pip==' ) > constraints.txt
 
 install: $(STAMP)
 

@@ -4,6 +4,7 @@ its `command_id` and any index changes in one transaction."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
 from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed,
                            TamperDetected)
 from ledger.money import require_sound
+from ledger.outcomes import CommandOutcome, Listener, step_named, tell
 from ledger.personal import PersonalData
 from ledger.signing import sha256_hex, verify_signature
 from ledger.steps import load_all_steps
@@ -62,6 +64,7 @@ class VoucherLedger(Application):
         self.steps = load_all_steps()
         self.personal_data = PersonalData(self.engine, self.keys_dir / "matching.key")
         self.personal_data.create_tables()
+        self.outcome_listeners: list[Listener] = []
 
     @property
     def engine(self):
@@ -71,7 +74,21 @@ class VoucherLedger(Application):
 
     def submit(self, signed: Any, *, personal: dict[str, Any] | None = None) -> Outcome:
         """Checks and records one signed command; the same `command_id` twice
-        records once and returns the first result."""
+        records once and returns the first result. Each outcome is told to
+        `outcome_listeners`, and a refusal is logged with its rule."""
+        started = time.perf_counter()
+        step = step_named(signed, self.steps)
+        try:
+            outcome = self._submit_or_conflict(signed, personal)
+        except LedgerError as error:
+            tell(self.outcome_listeners, CommandOutcome(step, "refused", error.rule, type(error).__name__,
+                                                        time.perf_counter() - started), error)
+            raise
+        tell(self.outcome_listeners, CommandOutcome(step, "duplicate" if outcome.duplicate else "recorded", None,
+                                                    None, time.perf_counter() - started))
+        return outcome
+
+    def _submit_or_conflict(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
         try:
             return self._submit(signed, personal)
         except (StoreOperationalError, SQLAlchemyOperationalError) as error:

@@ -24,12 +24,20 @@ def database_url(override: str | None = None) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadInput(f"database URL {url!r} is not a SQLAlchemy URL, e.g. {DEFAULT_DATABASE_URL}") from None
+        raise BadInput(f"the database URL is not a SQLAlchemy URL, e.g. {DEFAULT_DATABASE_URL}") from None
     if parsed.get_backend_name() not in SUPPORTED_DIALECTS:
         raise BadInput(f"database {parsed.get_backend_name()!r} is not supported; use sqlite or postgresql")
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
+
+
+def masked_url(url: str) -> str:
+    """The URL as it may be shown or logged: the password replaced by `***`."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a database URL>"
 
 
 def keys_dir(url: str) -> Path:

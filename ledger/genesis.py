@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger.application import ROOT_ID, VoucherLedger
+from ledger.config import masked_url
 from ledger.envelope import DEFAULT_ORIGIN, sign_command
 from ledger.errors import Conflict
 from ledger.personal import PersonalData
+from ledger.schema import upgrade
 from ledger.signing import SigningKey
 
 TRUST_ROOT_FILE = "trust-root.json"
@@ -28,7 +30,8 @@ def ledger_key(keys: Path) -> SigningKey:
 def initialise(ledger: VoucherLedger, origin: str = DEFAULT_ORIGIN) -> dict:
     """Writes the keys and records genesis; refuses an initialised ledger."""
     if ledger.is_initialised():
-        raise Conflict(f"the ledger at {ledger.database_url} is already initialised")
+        raise Conflict(f"the ledger at {masked_url(ledger.database_url)} is already initialised")
+    upgrade(ledger.engine)  # a new ledger starts at the newest schema version (ledger/schema.py)
     keys = ledger.keys_dir
     keys.mkdir(parents=True, exist_ok=True)
     root = SigningKey.generate(actor=str(ROOT_ID), role="root")

@@ -187,4 +187,8 @@ class SigningKey:
             raise BadInput(f"cannot read key file {path}: {error}") from None
         if not isinstance(data, dict):
             raise BadInput(f"key file {path} is not a JSON object")
+        if "private_key_pkcs8" in data:  # passphrase-protected at rest (ledger/key_custody.py)
+            from ledger.key_custody import key_from_protected, passphrase_from_environment
+
+            return key_from_protected(data, passphrase_from_environment(f"key file {path}"), str(path))
         return cls.from_json(data)

@@ -9,6 +9,7 @@ transaction); `process_batch` serves catch-up and rebuild (many)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Iterable
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -16,10 +17,12 @@ from eventsourcing.projection import Projection
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError as SQLAlchemyIntegrityError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
 from ledger.errors import ViewFailed
+from projections import view_schema
 from projections.audit import Audit
 from projections.balances import Balances
 from projections.events import LoggedEvent, from_domain_event
@@ -28,6 +31,7 @@ from projections.registry import Registry
 from projections.store import Store, ViewTable
 from projections.vouchers import Vouchers
 
+log = logging.getLogger("vledger.projections")
 APPLICATION_NAME = "vledger"
 TRACKING_TABLE = "view_tracking"
 # Order matters: flags read the voucher as it was before the event.
@@ -71,9 +75,26 @@ class ViewsRecorder(SQLAlchemyTrackingRecorder):
     indexes_pending = False
 
     def create_table(self) -> None:
-        """Creates what is missing, including indexes a crashed rebuild left out."""
+        """Creates what is missing, including indexes a crashed rebuild left out;
+        views built by another definition of their tables are dropped, to be
+        rebuilt from the log (projections/view_schema.py)."""
         super().create_table()
-        self.create_indexes()
+        engine = self.datastore.engine
+        assert engine is not None
+        wanted = view_schema.expected(view.table for view in TABLES.values())
+        with engine.begin() as connection:
+            outdated = view_schema.stored(connection) != wanted
+        if outdated and self.position():
+            log.info("the view tables were built by another definition; they are rebuilt from the log")
+            self.drop_views()
+        if outdated:
+            try:
+                with engine.begin() as connection:
+                    view_schema.record(connection, wanted)
+            except SQLAlchemyIntegrityError:
+                pass  # another process recorded the same fingerprints at the same moment
+        if not self.indexes_pending:
+            self.create_indexes()
 
     def create_indexes(self) -> None:
         engine = self.datastore.engine

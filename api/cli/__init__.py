@@ -1,39 +1,55 @@
 """The `vledger` command line. Each command group lives in its own module and
-registers on `app`; domain errors become one clear sentence on stderr with
-exit code 2 (bad input, refused command) or 1 (failed verification, a view
-that cannot apply an event)."""
+registers on `app`; how a command fails (one sentence or one JSON object on
+stderr, exit 1 for a failed verification or a view that
+cannot apply an event, 2 or 3) is in api/cli/failures.py."""
 
 from __future__ import annotations
 
 import sys
+from importlib.metadata import PackageNotFoundError, version
 
 import typer
-
-from ledger.errors import LedgerError, TamperDetected, ViewFailed
 
 app = typer.Typer(
     name="vledger",
     help="Event-sourced, tamper-evident ledger for subsidised training vouchers.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
 
+def package_version() -> str:
+    try:
+        return version("vledger")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"vledger {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                             help="Print the version and exit.")) -> None:
+    """Event-sourced, tamper-evident ledger for subsidised training vouchers."""
+
+
 def _register_commands() -> None:
-    from api.cli import bench, core, demo, parties, quote, reading, serve, tamper  # noqa: F401
+    from api.cli import bench, core, demo, operations, parties, quote, reading, serve, tamper  # noqa: F401
 
 
 def main() -> None:
+    from api.cli.failures import UsageError, failure_of
+    from api.cli.options import shown_database
+
     _register_commands()
+    json_output = "--json" in sys.argv[1:]
     try:
-        app()
-    except TamperDetected as error:
-        typer.echo(f"verification failed: {error}", err=True)
+        code = app(standalone_mode=False, prog_name="vledger")
+    except typer.Abort:
+        typer.echo("aborted", err=True)
         sys.exit(1)
-    except ViewFailed as error:
-        typer.echo(f"the read side failed: {error}", err=True)
-        sys.exit(1)
-    except LedgerError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(2)

@@ -9,8 +9,10 @@ from rich.table import Table
 from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
 from ledger.envelope import parse_uuid
+from ledger.config import masked_url
 from ledger.genesis import initialise
 from ledger.history import voucher_history
+from ledger.schema import SchemaUpgrade, upgrade
 
 console = Console(stderr=True)
 
@@ -20,16 +22,31 @@ def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-
          help="Do nothing when the ledger already exists."), json_output: bool = JsonOption) -> None:
     """Create a ledger: schema, trust root, ledger key, region profiles."""
     ledger = open_ledger(db, must_exist=False)
-    if if_missing and ledger.is_initialised():
-        typer.echo(f"ledger already initialised at {ledger.database_url}")
-        return
+    if ledger.is_initialised():
+        upgraded = upgrade(ledger.engine)
+        if upgraded.changed:
+            _say_upgraded(upgraded, json_output)
+            return
+        if if_missing:
+            typer.echo(f"ledger already initialised at {masked_url(ledger.database_url)}")
+            return
     result = initialise(ledger)
     if json_output:
         print_json(result)
         return
-    typer.echo(f"ledger created at {ledger.database_url}")
+    typer.echo(f"ledger created at {masked_url(ledger.database_url)}")
     typer.echo(f"keys written to {ledger.keys_dir} (trust root, ledger key, matching key); keep them safe")
     typer.echo(f"genesis event {result['event_hashes'][0]}")
+
+
+def _say_upgraded(upgraded: SchemaUpgrade, json_output: bool) -> None:
+    """An older ledger was brought to this code's schema; its views rebuild on first use."""
+    before = upgraded.before or "none (made before schema versions)"
+    if json_output:
+        print_json({"upgraded": True, "schema_before": upgraded.before, "schema_after": upgraded.after})
+        return
+    typer.echo(f"upgraded the ledger's schema from version {before} to {upgraded.after}; "
+               "the views are rebuilt from the log on their next use; run `vledger verify`")
 
 
 @app.command()

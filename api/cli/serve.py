@@ -1,30 +1,46 @@
-"""`vledger serve [--host 127.0.0.1] [--port 8000]`: the HTTP API with uvicorn,
-with read deadlines and a connection cap (api/cli/server_limits.py)."""
+"""`vledger serve [--host 127.0.0.1] [--port 8000] [--log-level info] [--log-format text|json]`:
+the HTTP API with uvicorn, with read deadlines and a connection cap (api/cli/server_limits.py);
+logging is set up in api/logs.py."""
 
 from __future__ import annotations
+
+import logging
 
 import typer
 
 from api.cli import app
 from api.cli.options import DatabaseOption, open_ledger
 from api.cli.server_limits import BodyTimeoutOption, HeaderTimeoutOption, MaxConnectionsOption, ServerLimits
+from api.logs import FORMATS, LEVELS, configure_logging
+from ledger.config import masked_url
 
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+          log_level: str = typer.Option("warning", "--log-level", envvar="VLEDGER_LOG_LEVEL",
+                                        help=f"One of {', '.join(LEVELS)}; info adds the access log and "
+                                             "one line per refused command."),
+          log_format: str = typer.Option("text", "--log-format", envvar="VLEDGER_LOG_FORMAT",
+                                         help="text, or json (one JSON object per line)."),
           db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption,
           body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption) -> None:
-    """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs, metrics at /metrics)."""
     import uvicorn
 
     from api.cli.server_limits import protocol_with_limits
     from api.http.app import create_app
+    from ledger.errors import BadInput
 
+    if log_level.lower() not in LEVELS or log_format not in FORMATS:
+        raise BadInput(f"--log-level is one of {', '.join(LEVELS)} and --log-format one of {', '.join(FORMATS)}")
+    configure_logging(log_level.lower(), log_format)
     ledger = open_ledger(db)
     limits = ServerLimits(header_timeout, body_timeout, max_connections)
     shown_host = f"[{host}]" if ":" in host else host
-    typer.echo(f"vledger serving {ledger.database_url} at http://{shown_host}:{port} "
+    typer.echo(f"vledger serving {masked_url(ledger.database_url)} at http://{shown_host}:{port} "
                f"(docs: http://{shown_host}:{port}/docs); {limits.describe()}; Ctrl-C stops")
-    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_level="warning",
-                access_log=False, http=protocol_with_limits(limits))
+    logging.getLogger("vledger.http").info("serving %s at %s:%s", masked_url(ledger.database_url), host, port,
+                                           extra={"database": masked_url(ledger.database_url)})
+    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_config=None,
+                log_level=log_level.lower(), access_log=False, http=protocol_with_limits(limits))

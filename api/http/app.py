@@ -11,8 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.access_log import AccessLog
 from api.http.follower import ProjectionFollower
 from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
+from api.http.metrics import install_metrics
+from api.http.metrics import router as metrics_router
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
 from ledger.application import VoucherLedger
 from ledger.errors import LedgerError, TamperDetected
@@ -65,8 +68,10 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AccessLog, metrics=install_metrics(app))
     for router in all_routers():
         app.include_router(router)
+    app.include_router(metrics_router)
     from api.pages.router import pages_router  # the inspector pages under / (issue 9)
 
     app.include_router(pages_router)

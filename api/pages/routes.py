@@ -14,7 +14,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from api.figures import ledger_figures
 from api.http.access import list_scope, may_read_institution_records, may_read_voucher_row, voucher_readers
+from api.http.metrics import refusals_by_rule
 from api.http.problems import HttpProblem
 from api.pages import draw as draws
 from api.pages import institution as institutions
@@ -40,8 +42,14 @@ def _uuid(text: str, what: str) -> UUID:
 
 
 def _ledger(request: Request):
+    """The ledger with its views caught up; a view that cannot apply an event
+    stops the views before it, and the pages show what they hold (the ledger
+    page names the failure)."""
     ledger = request.app.state.ledger
-    catch_up(ledger)
+    try:
+        catch_up(ledger)
+    except ViewFailed:
+        pass
     return ledger
 
 
@@ -64,10 +72,6 @@ def ledger_page(request: Request, day: date | None = Query(default=None, descrip
                 ) -> Response:
     who = viewer(request)
     ledger = _ledger(request)
-    try:
-        catch_up(ledger)
-    except ViewFailed:  # the page stays up and says which view stopped at which event
-        pass
     report_region = _report_scope(who)
     report_allowed = report_region is not False
     with ledger.engine.connect() as connection:
@@ -78,7 +82,8 @@ def ledger_page(request: Request, day: date | None = Query(default=None, descrip
     return render(request, "ledger.html", checkpoints=overview.checkpoints(ledger), per_day=per_day,
                   events=ledger.max_notification_id(), verification=overview.last_verification(ledger),
                   report=report, report_allowed=report_allowed, identity=log_identity(ledger),
-                  view_failures=failures.recorded(ledger.engine))
+                  view_failures=failures.recorded(ledger.engine),
+                  figures=ledger_figures(ledger), refusals=refusals_by_rule(request.app))
 
 
 def _report_scope(who: Viewer) -> str | None | bool:

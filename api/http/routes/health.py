@@ -1,18 +1,25 @@
 """Health: /healthz (the process is up) and /readyz (the database answers, no
-view failed on an event, and the read side is caught up within a bound)."""
+view failed on an event, and the read side is caught up within a bound). What
+went wrong in words (a database error's text) goes to the log, and to a caller
+only when it signs the request as a registered party (issue 17); anonymous
+callers get the status and a generic sentence."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.http.deps import LedgerDep
+from api.http.deps import LedgerDep, get_caller
+from api.http.problems import HttpProblem
+from ledger.errors import LedgerError
 from projections import failures, position
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("vledger.http")
 MAX_PROJECTION_LAG_EVENTS = 1000
 
 
@@ -36,28 +43,37 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "not ready"}},
             summary="The database answers and the projections are caught up")
-def readyz(ledger: LedgerDep) -> Any:
+def readyz(request: Request, ledger: LedgerDep) -> Any:
+    """A signed read (`Authorization: Signature ...`, as for /v1 reads) also gets the error's text."""
+    authorization = request.headers.get("authorization")
     try:
         events = ledger.max_notification_id()
         initialised = ledger.is_initialised()
-    except Exception as error:  # the database is unreachable: not ready, never a 500
-        return JSONResponse({"status": "unavailable", "database": "unreachable", "detail": str(error)[:300]},
-                            status_code=503)
+    except Exception as error:  # the database is unreachable: not ready, never a 500; no signer can be checked
+        log.warning("readiness: the database cannot be reached: %s", str(error)[:300])
+        return JSONResponse({"status": "unavailable", "database": "unreachable",
+                             "detail": "the database cannot be reached; the server log says why"}, status_code=503)
     if not initialised:
         return JSONResponse({"status": "unavailable", "database": "reachable", "events": events,
                              "detail": "the ledger has no genesis; run `vledger init`"}, status_code=503)
     try:
         projections = projection_lag(ledger, events)
     except Exception as error:  # e.g. the views are being created right now: not ready yet, never a 500
+        log.warning("readiness: the views cannot be read yet: %s", str(error)[:300])
+        shown = str(error)[:200] if _signed_reader(request, ledger, authorization) else "the server log says why"
         return JSONResponse({"status": "starting", "database": "reachable", "events": events,
-                             "detail": f"the views cannot be read yet: {str(error)[:200]}"}, status_code=503)
+                             "detail": f"the views cannot be read yet: {shown}"}, status_code=503)
     failed = failures.recorded(ledger.engine)
     if failed:  # a view that cannot apply an accepted event: a bug, not lag (never "ready")
         first = failed[0]
+        signed = _signed_reader(request, ledger, authorization)
+        if not signed:
+            failed = [{key: value for key, value in row.items() if key != "error"} for row in failed]
+        why = f": {first['error'][:200]}" if signed else "; the server log says why"
         return JSONResponse({"status": "view_failed", "database": "reachable", "events": events,
                              "projections": projections, "failed_views": failed,
                              "detail": f"view {first['view']} cannot apply event {first['sequence']} "
-                                       f"({first['event_type']}): {first['error'][:200]}"}, status_code=503)
+                                       f"({first['event_type']}){why}"}, status_code=503)
     lagging = {name: lag for name, lag in projections.items() if lag > MAX_PROJECTION_LAG_EVENTS}
     body = {"status": "ready" if not lagging else "lagging", "database": "reachable", "events": events,
             "projections": projections}
@@ -65,6 +81,17 @@ def readyz(ledger: LedgerDep) -> Any:
         body["detail"] = f"projections behind by more than {MAX_PROJECTION_LAG_EVENTS} events: {sorted(lagging)}"
         return JSONResponse(body, status_code=503)
     return body
+
+
+def _signed_reader(request: Request, ledger: Any, authorization: str | None) -> bool:
+    """Whether the request carries a valid signed read of a registered party."""
+    if not authorization:
+        return False
+    try:
+        get_caller(request, ledger, authorization)
+    except (LedgerError, HttpProblem):
+        return False
+    return True
 
 
 def projection_lag(ledger: Any, events: int) -> dict[str, int]:
