@@ -1,5 +1,6 @@
 """`vledger demo`: a realistic ledger. Five regional bureaus with their
-institutions and platforms, finance and an inspector; vouchers through every
+institutions, platforms and assessors (each with a credit code; the enterprise
+school assesses its own staff, S4), finance and an inspector; vouchers through every
 path of the loop (L7) including the exits; and fraud attempts that the ledger
 refuses, each checked to leave the log unchanged.
 
