@@ -15,7 +15,13 @@ For every event, in global order:
    self-signed by the trust root (pin it with `trust_root_public_key`);
 4. its command: the events of one command are consecutive, carry the same
    envelope and signature, and end with the command's one Receipt (a
-   replayed envelope would need a second receipt, which cannot exist).
+   replayed envelope would need a second receipt, which cannot exist); its
+   envelope names this log's origin (issue 13; envelopes without `ledger`
+   are the earlier format, accepted only before the first that has one);
+5. its stored bytes (ledger/stored_form.py, docs/decisions/0022): the row is
+   byte for byte what its sealed content encodes to, its library timestamp
+   is its sealed `recorded_at`, and the tree store's leaf at its position
+   names its notification id and hash.
 
 And for the log as a whole: the RFC 9162 Merkle root over the event hashes,
 recomputed while streaming (`Frontier`, O(log n) memory), equals the root of
@@ -27,8 +33,8 @@ checkpoints are consistent. A checkpoint saved earlier by the inspector
 reordered history, or deleted checkpoint rows, are caught even when the
 attacker could write to the database.
 
-Checks 1 and 3's signature need only the event and a public key, so they run
-on several processes (`content_problem`); everything that depends on order
+Checks 1, 3's signature and 5's bytes need only the event and a public key,
+so they run on several processes (ledger/verify_content.py); everything that depends on order
 runs once, in order (`ChainVerifier`). Memory holds one head per aggregate
 and the keys, never the events.
 """
@@ -41,13 +47,13 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ledger.aggregates.indexes import Receipt
-from ledger.chain import GENESIS_PREVIOUS_HASH, event_hash, record_from_stored
+from ledger.chain import GENESIS_PREVIOUS_HASH
 from ledger.merkle import EMPTY_ROOT, leaf_hash
-from ledger.signing import canonical_json, verify_signature
-from ledger.stored_form import checkpoint_form_problem, event_form_problem
+from ledger.stored_form import checkpoint_form_problem
 from ledger.transparency.checkpoints import WITNESS_ROLES, Checkpoint, cosignature_problem, signature_problem
 from ledger.transparency.frontier import Frontier
 from ledger.transparency.workers import run_in_order
+from ledger.verify_content import Job, Problem, check_chunk, content_problem  # noqa: F401 - content_problem for callers
 
 CHUNK_EVENTS = 1000
 
@@ -66,56 +72,6 @@ class KeyState:
     role: str
     public_key: str
     revoked: bool = False
-
-
-@dataclass(order=True)
-class Problem:
-    position: int  # 1-based position in the log (= tree size after this event)
-    notification_id: int
-    aggregate_id: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.aggregate_id == "checkpoint":
-            return f"checkpoint at tree size {self.position}: {self.message}"
-        if self.aggregate_id == "command":
-            return f"the command ending at log position {self.position}: {self.message}"
-        return f"event #{self.notification_id} (aggregate {self.aggregate_id}): {self.message}"
-
-
-# --- the content check of one event (runs on worker processes) ---
-
-Job = tuple[int, int, str, int, str, bytes, str]
-"""(position, notification id, aggregate id, version, topic, stored state, public key or "" to skip the signature)"""
-
-
-def content_problem(job: Job) -> str | None:
-    """Checks 1 and 3 of one event: its own hash, and its signature with the
-    public key chosen by the sequential pass."""
-    _position, _notification_id, aggregate_id, version, topic, state, public_key = job
-    try:
-        stored = json.loads(state)
-        record = record_from_stored(aggregate_id, version, topic.split(":", 1)[1], stored["facts"], stored["seal"])
-        own_hash = event_hash(record)
-    except Exception as error:  # anything unreadable is tampering, named, never a crash
-        return f"the stored event cannot be read: {error!r}"
-    if own_hash != stored["seal"].get("event_hash"):
-        return "its content does not match its own hash (altered)"
-    form_problem = event_form_problem(topic, version, state, stored)
-    if form_problem is not None:
-        return form_problem
-    if public_key and not verify_signature(public_key, canonical_json(record["envelope"]), record["signature"]):
-        return "the actor's signature does not verify"
-    return None
-
-
-def check_chunk(jobs: list[Job]) -> tuple[int, Problem | None]:
-    """(events checked, first problem) of a chunk of jobs."""
-    for job in jobs:
-        message = content_problem(job)
-        if message is not None:
-            return len(jobs), Problem(job[0], job[1], job[2], message)
-    return len(jobs), None
 
 
 # --- the sequential checks (one process, in log order) ---

@@ -149,3 +149,32 @@ def test_a_read_header_without_a_nonce_or_with_a_short_one_is_bad_input(world: W
     short = authorization_header(world.inspector, "GET", path, world.clock.now, nonce="abc")
     assert "nonce must be 16 to 64" in problem_of(http.get(path, headers={"Authorization": short}), 400,
                                                   "bad-input")["detail"]
+
+
+def test_verify_refuses_an_earlier_format_envelope_after_envelopes_began_to_name_the_ledger(
+        world: World, tmp_path: Path) -> None:
+    """The earlier format (no `ledger`) is accepted only for what was recorded
+    before issue 13; submit has refused it since, so one after is forged."""
+    voucher = world.issue(world.trainee())
+    envelope = {name: value for name, value in revoke(world)["envelope"].items() if name != "ledger"}
+    envelope["target"] = str(voucher)
+    signed = {"envelope": envelope, "signature": world.bureau.sign(canonical_json(envelope))}
+    insider = Insider(world.ledger.database_url, tmp_path)
+    insider.append_command(signed, [(voucher, "ledger.aggregates.voucher:Voucher.Revoked", {"reason": "x"})])
+    copy = VoucherLedger(insider.url, keys=world.ledger.keys_dir)
+    report = verify_log(copy.notifications())
+    copy.close()
+    assert "names no ledger, recorded after envelopes began to name it" in str(report.first_problem)
+
+
+def test_a_genesis_envelope_names_the_origin_its_body_sets(tmp_path: Path) -> None:
+    from ledger.application import ROOT_ID
+    from ledger.signing import SigningKey
+
+    fresh = VoucherLedger(f"sqlite:///{tmp_path / 'fresh.db'}", keys=tmp_path / "fresh-keys")
+    root = SigningKey.generate(actor=str(ROOT_ID), role="root")
+    body = {"public_key": root.public_key_b64, "ledger_public_key": root.public_key_b64, "origin": "a.example/log"}
+    with pytest.raises(BadInput, match="for the ledger 'b.example/log', and this ledger is 'a.example/log'"):
+        fresh.submit(sign_command(root, "genesis", ROOT_ID, body, ledger="b.example/log"))
+    assert fresh.max_notification_id() == 0
+    fresh.close()
