@@ -42,16 +42,18 @@ def real_time_world(world: World) -> World:
 class Server:
     """`vledger serve --port P` in its own process, on the world's database and keys."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, serve_args: tuple[str, ...] = ()) -> None:
         self.env = {**os.environ, "VLEDGER_DB": world.ledger.database_url,
                     "VLEDGER_KEYS": str(world.ledger.keys_dir)}
+        self.serve_args = serve_args  # e.g. ("--log-level", "info"); stderr is read only by `stop`
         self.process: subprocess.Popen | None = None
         self.base = ""
 
     def start(self) -> "Server":
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen([VLEDGER, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        self.process = subprocess.Popen([VLEDGER, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                         *self.serve_args],
                                         env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(300):
             assert self.process.poll() is None, self.process.stderr.read().decode()[-2000:]

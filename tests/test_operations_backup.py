@@ -101,3 +101,15 @@ def test_protected_trust_root_and_ledger_key_sign_only_with_the_passphrase(world
     assert json.loads(signed.stdout)["tree_size"] == world.ledger.max_notification_id()
     monkeypatch.setenv(PASSPHRASE_FILE_ENV, env[PASSPHRASE_FILE_ENV])
     assert ledger_key(keys).key_id == before  # the same key, only kept encrypted
+
+
+def test_a_keys_backup_cannot_write_outside_the_keys_folder_or_over_a_key(world: World, tmp_path: Path) -> None:
+    archive = backup_keys(world.ledger.keys_dir, PASSPHRASE.encode())
+    escaping = {**archive, "files": {"../outside.json": archive["files"]["ledger.json"]}}
+    with pytest.raises(BadInput, match="outside the keys folder"):
+        restore_keys(escaping, tmp_path / "keys", PASSPHRASE.encode())
+    assert not (tmp_path / "outside.json").exists()
+    with pytest.raises(BadInput, match="already exists"):
+        restore_keys(archive, world.ledger.keys_dir, PASSPHRASE.encode())
+    restored = restore_keys(archive, tmp_path / "fresh", PASSPHRASE.encode())
+    assert "trust-root.json" in restored and trust_root_key(tmp_path / "fresh").key_id == world.root.key_id

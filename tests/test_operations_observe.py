@@ -8,9 +8,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import subprocess
-import time
 import uuid
 
 import httpx
@@ -21,7 +18,7 @@ from api.logs import configure_logging, redact
 from ledger.personal import commitment
 from ledger.signing import SigningKey
 from tests.http_support import http_client, party, problem_of
-from tests.serve_support import VLEDGER, free_port, real_time_world
+from tests.serve_support import Server, real_time_world
 from tests.world import World
 
 
@@ -124,31 +121,17 @@ def _signed_get(world: World, http, key: SigningKey | None = None) -> httpx.Resp
     return http.get("/readyz", headers={"Authorization": header})
 
 
-def test_serve_writes_json_lines_with_the_access_log_and_a_masked_url(world: World, tmp_path) -> None:
+def test_serve_writes_json_lines_with_the_access_log_and_the_refusing_rule(world: World) -> None:
     """`vledger serve --log-level info --log-format json`: every stderr line parses as JSON."""
-    real_time_world(world)
-    port = free_port()
-    env = {**os.environ, "VLEDGER_DB": world.ledger.database_url, "VLEDGER_KEYS": str(world.ledger.keys_dir)}
-    errors = open(tmp_path / "serve.log", "w+")
-    process = subprocess.Popen([VLEDGER, "serve", "--port", str(port), "--log-level", "info", "--log-format", "json"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    server = Server(real_time_world(world), ("--log-level", "info", "--log-format", "json")).start()
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked face checks"})
-        refused = httpx.post(f"{base}/v1/catalogue/{world.platform.actor}", json=world.signed(
+        refused = httpx.post(f"{server.base}/v1/catalogue/{world.platform.actor}", json=world.signed(
             world.bureau, "list_in_catalogue", world.platform.actor, {}))
         assert refused.status_code == 422, refused.text
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-    errors.seek(0)
-    lines = [json.loads(line) for line in errors.read().splitlines() if line.strip()]
+        errors = server.stop()
+    lines = [json.loads(line) for line in errors.splitlines() if line.strip()]
     assert any(line["logger"] == "vledger.access" and line["route"] == "/healthz" for line in lines)
     assert [line["rule"] for line in lines if line["logger"] == "vledger.commands"] == ["L12"]
     assert any(line["logger"] == "vledger.access" and line["status"] == 422 for line in lines)
