@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib
 import json
+import pkgutil
 from datetime import datetime
 from typing import Any
 
@@ -43,10 +45,10 @@ _library_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).enco
 
 def _aggregate_modules() -> dict[str, str]:
     """Class name → module of every aggregate class the ledger records."""
-    import ledger.aggregates.filing  # noqa: F401 - every aggregate module, so every subclass is known
-    import ledger.aggregates.indexes  # noqa: F401
-    import ledger.aggregates.party  # noqa: F401
-    import ledger.aggregates.voucher  # noqa: F401
+    import ledger.aggregates
+
+    for module in pkgutil.iter_modules(ledger.aggregates.__path__):  # every aggregate module: every subclass known
+        importlib.import_module(f"ledger.aggregates.{module.name}")
 
     modules: dict[str, str] = {}
     pending = list(Chained.__subclasses__())

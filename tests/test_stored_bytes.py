@@ -140,9 +140,12 @@ def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(de
 
 def test_j1_a_ledger_recorded_before_issue_13_still_verifies(tmp_path: Path) -> None:
     """Envelopes with no `ledger` are the earlier format; their library
-    timestamps are the wall clock of the day (docs/decisions/0021, 0022)."""
+    timestamps are the wall clock of the day (docs/decisions/0021, 0022). Its
+    tables are upgraded first, as for any older ledger (0029); no event changes."""
     shutil.copy(FIXTURE / "ledger.db", tmp_path / "ledger.db")
     trust_root = (FIXTURE / "trust-root.pub").read_text().strip()
+    upgrade = vledger("init", "--if-missing", db=f"sqlite:///{tmp_path / 'ledger.db'}")  # schema versions (0029)
+    assert upgrade.returncode == 0, upgrade.stderr
     result = vledger("verify", "--checkpoint", str(FIXTURE / "checkpoint.json"), "--trust-root", trust_root, "--json",
                      db=f"sqlite:///{tmp_path / 'ledger.db'}")
     assert result.returncode == 0, result.stderr
