@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export VLEDGER_DB ?= sqlite:///./vledger.db
 
-.PHONY: run test test-sqlite test-postgres install clean constraints
+.PHONY: run test test-sqlite test-postgres install clean constraints mutation
 
 # constraints.txt pins every package to the version the whole suite last passed
 # with (regenerate with `make constraints` after a green `make test`).
@@ -45,3 +45,10 @@ test-postgres: $(STAMP)
 
 clean:
 	rm -rf $(VENV) vledger.db vledger.db-* vledger-keys
+
+# Mutation testing (minutes to hours; not part of `make test`): the score and the survivors.
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet mutmut==3.8.1
+	$(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python scripts/mutation-score.py mutants/mutmut-cicd-stats.json
