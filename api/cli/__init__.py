@@ -53,3 +53,15 @@ def main() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
+    except Exception as error:
+        failure = failure_of(error, shown_database())
+        if failure is None:
+            raise
+        if isinstance(error, UsageError) and not json_output:
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(error)
+        else:
+            typer.echo(failure.to_json() if json_output else failure.to_text(), err=True)
+        sys.exit(failure.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
