@@ -46,6 +46,7 @@ def _aggregate_modules() -> dict[str, str]:
     import ledger.aggregates.filing  # noqa: F401 - every aggregate module, so every subclass is known
     import ledger.aggregates.indexes  # noqa: F401
     import ledger.aggregates.party  # noqa: F401
+    import ledger.aggregates.periods  # noqa: F401
     import ledger.aggregates.voucher  # noqa: F401
 
     modules: dict[str, str] = {}
