@@ -36,7 +36,7 @@ def voucher_aspects(caller: Caller, *, region: str, institution: str | None, tra
         return {"learning"}
     if caller.role == "finance":
         return {"payments"}
-    if caller.role == "assessor" and caller.region == voucher.region:
+    if caller.role == "assessor" and caller.region == region:
         return {"voucher"}
     return set()
 
