@@ -96,16 +96,18 @@ class Demo:
         self.report.commands += 1
         return self.ledger.submit(signed, personal=personal).result
 
-    def refused(self, rule: str, attempt: Callable[[], Any]) -> None:
+    def refused(self, rule: str, attempt: Callable[[], Any], mentions: str = "") -> None:
         """A fraud attempt: must be refused by `rule` and must leave the log exactly as it was.
         `rule` is the rule the error cites, or, for an error that cites none, the error's
-        class (`RoleNotAllowed`) or the rule its check enforces (L7 for the trainee's choice)."""
+        class (`RoleNotAllowed`) or the rule its check enforces (L7 for the trainee's choice),
+        whose message then `mentions` what the check is about."""
         before = self.ledger.max_notification_id()
         try:
             attempt()
         except LedgerError as error:
             assert self.ledger.max_notification_id() == before, "a refused command changed the log"
             assert error.rule in (None, rule), f"{rule} attempt refused by another rule: {error}"
+            assert mentions in str(error), f"{rule} attempt refused for another reason: {error}"
             self.report.refused_by_rule[rule] += 1
             return
         raise AssertionError(f"the ledger accepted a fraud attempt: {rule}")
@@ -399,7 +401,7 @@ class RegionScenario:
         demo.refused("RoleNotAllowed", lambda: demo.act(live["trainee"], "issue_voucher", uuid.uuid4(), {}))
         chosen = self.fresh_enrolled_voucher(enrol=False)  # L7: an institution the trainee did not choose
         demo.refused("L7", lambda: demo.act(self.institutions[1], "enrol", chosen["id"], {
-            "filing": str(self.filings[(1, chosen["occupation"])])}))
+            "filing": str(self.filings[(1, chosen["occupation"])])}), mentions="chose another institution")
         demo.report.vouchers_by_status["chosen"] += 1
         honest = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "x"}, signed_at=demo.clock.now,
                               ledger=demo.ledger.origin)

@@ -100,7 +100,8 @@ class RuleWalks:
             self.demo.refused("occupation_code", lambda code=lookalike: self.demo.act(
                 self.scenario.bureau, "issue_voucher", uuid.uuid4(), {
                     "trainee": trainee.actor, "occupation": code, "level": 4,
-                    "valid_until": (self.demo.clock.now + timedelta(days=90)).date().isoformat()}))
+                    "valid_until": (self.demo.clock.now + timedelta(days=90)).date().isoformat()}),
+                mentions=f"occupation {lookalike!r} is refused")
 
     def assessment_by_a_trainer(self) -> None:
         """S4: a social-training institution may not assess its own trainee (only an enterprise its staff)."""

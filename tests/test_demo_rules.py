@@ -63,6 +63,8 @@ def test_demo_stops_at_an_attempt_the_ledger_accepts_or_refuses_by_another_rule(
 
     with pytest.raises(AssertionError, match="refused by another rule"):
         demo.refused("N4", refused_by_s4)
+    with pytest.raises(AssertionError, match="refused for another reason"):
+        demo.refused("L7", lambda: demo.ledger.submit({"envelope": {}, "signature": ""}), mentions="chose another")
     demo.refused("S4", refused_by_s4)
     assert demo.report.refused_by_rule == {"S4": 1}
 
