@@ -1,7 +1,8 @@
 """`vledger demo`: a realistic ledger. Five regional bureaus with their
 institutions and platforms, finance and an inspector; vouchers through every
-path of the loop (L7) including the exits; and fraud attempts that the ledger
-refuses, each checked to leave the log unchanged.
+path of the loop (L7) including the exits; each rule of issue 12 walked on its
+lawful path (`api/demo_rules.py`); and fraud attempts that the ledger refuses,
+one for each rule, each checked to leave the log unchanged.
 
 Every step is a signed envelope submitted like any client would. The demo runs
 on a simulated clock inside each region profile's validity window (2020 for
@@ -186,7 +187,8 @@ class RegionScenario:
             for occupation in OCCUPATIONS:
                 self.filings[(index, occupation[0])] = self.file_class(index, occupation, "employment", starts_on)
 
-    def file_class(self, index: int, occupation: tuple[str, int, str], training_kind: str, starts_on: date) -> uuid.UUID:
+    def file_class(self, index: int, occupation: tuple[str, int, str], training_kind: str,
+                   starts_on: date) -> uuid.UUID:
         """A class of 30 days filed by institution `index` and approved by the bureau (H4)."""
         code, level, occupation_type = occupation
         filing = uuid.uuid4()

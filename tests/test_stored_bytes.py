@@ -219,8 +219,9 @@ def test_every_aggregate_module_is_known_to_the_stored_form_check() -> None:
     defined = {}
     for module_info in pkgutil.iter_modules(ledger.aggregates.__path__):
         module = importlib.import_module(f"ledger.aggregates.{module_info.name}")
-        defined.update({name: module.__name__ for name, value in vars(module).items() if isinstance(value, type)
-                        and issubclass(value, Chained) and value is not Chained and value.__module__ == module.__name__})
+        defined.update({name: module.__name__ for name, value in vars(module).items()
+                        if isinstance(value, type) and issubclass(value, Chained) and value is not Chained
+                        and value.__module__ == module.__name__})
     fresh = subprocess.run([sys.executable, "-c", "import json; from ledger.stored_form import AGGREGATE_MODULES; "
                             "print(json.dumps(AGGREGATE_MODULES))"], capture_output=True, text=True, check=True)
     assert "EpidemicPeriod" in defined and defined.items() <= json.loads(fresh.stdout).items()
