@@ -1,8 +1,9 @@
 """`vledger demo`: a realistic ledger. Five regional bureaus with their
 institutions, platforms and assessors (each with a credit code; the enterprise
 school assesses its own staff, S4), finance and an inspector; vouchers through every
-path of the loop (L7) including the exits; and fraud attempts that the ledger
-refuses, each checked to leave the log unchanged.
+path of the loop (L7) including the exits; each rule of issue 12 walked on its
+lawful path (`api/demo_rules.py`); and fraud attempts that the ledger refuses,
+one for each rule, each checked to leave the log unchanged.
 
 Every step is a signed envelope submitted like any client would. The demo runs
 on a simulated clock inside each region profile's validity window (2020 for
@@ -19,6 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 from api.demo_people import ORGANISATIONS, OCCUPATIONS, name, national_id, nonce
+from api.demo_rules import RuleWalks
 from ledger.aggregates.party import CODED_ROLES
 from ledger.aggregates.periods import EpidemicPeriod
 from ledger.application import ROOT_ID, VoucherLedger
@@ -64,12 +66,14 @@ class SimulatedClock:
 class DemoReport:
     vouchers_by_status: Counter = field(default_factory=Counter)
     refused_by_rule: Counter = field(default_factory=Counter)
+    walked_by_rule: Counter = field(default_factory=Counter)
     replays_recorded_once: int = 0
     parties: Counter = field(default_factory=Counter)
     commands: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"vouchers_by_status": dict(self.vouchers_by_status), "refused_by_rule": dict(self.refused_by_rule),
+                "walked_by_rule": {rule: count for rule, count in self.walked_by_rule.items() if count},
                 "replays_recorded_once": self.replays_recorded_once, "parties": dict(self.parties),
                 "commands": self.commands}
 
@@ -94,16 +98,21 @@ class Demo:
         self.report.commands += 1
         return self.ledger.submit(signed, personal=personal).result
 
-    def refused(self, rule_label: str, attempt: Callable[[], Any]) -> None:
-        """A fraud attempt: must be refused and must leave the log exactly as it was."""
+    def refused(self, rule: str, attempt: Callable[[], Any], mentions: str = "") -> None:
+        """A fraud attempt: must be refused by `rule` and must leave the log exactly as it was.
+        `rule` is the rule the error cites, or, for an error that cites none, the error's
+        class (`RoleNotAllowed`) or the rule its check enforces (L7 for the trainee's choice),
+        whose message then `mentions` what the check is about."""
         before = self.ledger.max_notification_id()
         try:
             attempt()
         except LedgerError as error:
             assert self.ledger.max_notification_id() == before, "a refused command changed the log"
-            self.report.refused_by_rule[error.rule or type(error).__name__] += 1
+            assert error.rule in (None, rule), f"{rule} attempt refused by another rule: {error}"
+            assert mentions in str(error), f"{rule} attempt refused for another reason: {error}"
+            self.report.refused_by_rule[rule] += 1
             return
-        raise AssertionError(f"the ledger accepted a fraud attempt: {rule_label}")
+        raise AssertionError(f"the ledger accepted a fraud attempt: {rule}")
 
     def new_party(self, registrar: SigningKey, role: str, body: dict[str, Any], label: str,
                   personal: dict[str, Any] | None = None, save: bool = True) -> SigningKey:
@@ -162,29 +171,41 @@ class RegionScenario:
                              for key in (self.platform, *self.institutions, self.assessor)}
         for party in (self.platform, *self.institutions):
             demo.act(self.bureau, "list_in_catalogue", party.actor, {})
+        walks = RuleWalks(self)
+        walks.opt_in_segments()
         self.file_classes()
         self.register_and_issue()
         self.train()
         self.assess_and_redeem()
         self.pay_and_close()
+        walks.run()  # before the fraud attempts ban the enterprise (L12)
         self.fraud_attempts()
 
     def file_classes(self) -> None:
         self.filings: dict[tuple[int, str], uuid.UUID] = {}
         starts_on = (self.start + timedelta(days=2)).date()
-        for index, institution in enumerate(self.institutions):
-            for occupation, level, occupation_type in OCCUPATIONS:
-                filing = uuid.uuid4()
-                self.demo.act(institution, "file_class", filing, {
-                    "occupation": occupation, "level": level, "occupation_type": occupation_type,
-                    "courses": [f"{occupation} theory", f"{occupation} practice"], "teachers": ["张老师", "李老师"],
-                    "training_kind": "employment", "theory_class_hours": THEORY_CLASS_HOURS,
-                    "practical_class_hours": CLASS_HOURS - THEORY_CLASS_HOURS,
-                    "planned_online_minutes": self.online_minutes(occupation_type),
-                    "platform": self.platform.actor, "starts_on": starts_on.isoformat(),
-                    "ends_on": (starts_on + timedelta(days=30)).isoformat(), "quality_commitment": True})
-                self.demo.act(self.bureau, "approve_filing", filing, {})
-                self.filings[(index, occupation)] = filing
+        for index in range(len(self.institutions)):
+            for occupation in OCCUPATIONS:
+                self.filings[(index, occupation[0])] = self.file_class(index, occupation, "employment", starts_on)
+
+    def file_class(self, index: int, occupation: tuple[str, int, str], training_kind: str,
+                   starts_on: date) -> uuid.UUID:
+        """A class of 30 days filed by institution `index` and approved by the bureau (H4)."""
+        code, level, occupation_type = occupation
+        filing = uuid.uuid4()
+        self.demo.act(self.institutions[index], "file_class", filing, {
+            "occupation": code, "level": level, "occupation_type": occupation_type,
+            "courses": [f"{code} theory", f"{code} practice"], "teachers": ["张老师", "李老师"],
+            "training_kind": training_kind, "theory_class_hours": THEORY_CLASS_HOURS,
+            "practical_class_hours": CLASS_HOURS - THEORY_CLASS_HOURS,
+            "planned_online_minutes": self.online_minutes(occupation_type),
+            "platform": self.platform.actor, "starts_on": starts_on.isoformat(),
+            "ends_on": (starts_on + timedelta(days=30)).isoformat(), "quality_commitment": True})
+        self.demo.act(self.bureau, "approve_filing", filing, {})
+        return filing
+
+    def class_minutes(self) -> int:
+        return CLASS_HOURS * self.profile.class_hour_minutes
 
     def online_minutes(self, occupation_type: str) -> int:
         """As many online minutes as the region's hours rules allow (H1, L1, S1, J2, J3)."""
@@ -234,7 +255,7 @@ class RegionScenario:
                 prepayment = next(p["fen"] for p in state.payments if p["stage"] == "prepayment")
                 demo.act(demo.finance, "prepay", voucher["id"], {"amount_fen": prepayment,
                                                                  "fund": self.profile.funds[0]})
-        required = CLASS_HOURS * self.profile.class_hour_minutes
+        required = self.class_minutes()
         for session_day in range(3, 9):
             moment = self.day(session_day, 9)
             if session_day == 6:
@@ -261,13 +282,15 @@ class RegionScenario:
         """Offline practical training waits for the city's end of the epidemic (H5): one
         attempt before it is refused, then the bureau records the end."""
         period = self.profile.epidemic_period
-        if period is not None and period.offline_practical_banned and self.vouchers:
+        if period is None or not period.offline_practical_banned:
+            return
+        if self.vouchers:
             first = self.vouchers[0]
             session = {"started_at": iso(self.demo.clock.now), "minutes": 60, "location": "实训车间 workshop"}
             self.demo.refused("H5", lambda: self.demo.act(first["institution"], "record_offline_training",
                                                           first["id"], session))
-            self.demo.act(self.bureau, "end_epidemic_period", EpidemicPeriod.id_for(self.region), {
-                "ended_on": self.demo.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
+        self.demo.act(self.bureau, "end_epidemic_period", EpidemicPeriod.id_for(self.region), {
+            "ended_on": self.demo.clock.now.date().isoformat(), "document": "衡阳市 疫情解除通告"})
 
     def assess_and_redeem(self) -> None:
         demo = self.demo
@@ -333,24 +356,35 @@ class RegionScenario:
         for voucher in self.vouchers:
             demo.report.vouchers_by_status[demo.ledger.get(voucher["id"]).status] += 1
 
-    def fresh_enrolled_voucher(self, *, enrol: bool = True) -> dict[str, Any]:
-        """A voucher in training (or only chosen, not enrolled), for the fraud attempts to aim at."""
+    def new_trainee(self, groups: tuple[str, ...] | list[str] = (), employer: SigningKey | None = None) -> SigningKey:
+        """A trainee registered by the bureau; `employer` (an enterprise institution) employs them (S4)."""
         demo = self.demo
         demo.serial += 1
         personal = {"name": name(demo.rng), "national_id": national_id(self.region, demo.serial),
                     "nonce": nonce(demo.rng)}
-        trainee = demo.new_party(self.bureau, "trainee", {"personal_sha256": commitment(personal)}, "",
-                                 personal=personal, save=False)
+        body = {"personal_sha256": commitment(personal), "allowance_groups": list(groups)}
+        if employer is not None:
+            body["employer_credit_code"] = self.credit_codes[employer.actor]
+        return demo.new_party(self.bureau, "trainee", body, "", personal=personal, save=False)
+
+    def fresh_enrolled_voucher(self, *, enrol: bool = True, groups: tuple[str, ...] | list[str] = (),
+                               filing: uuid.UUID | None = None, employee: bool = False) -> dict[str, Any]:
+        """A voucher in training (or only chosen, not enrolled) in the class `filing` (default the
+        first demo class) of institution 1, or of institution 2 for its `employee`."""
+        demo = self.demo
+        institution = self.institutions[1 if employee else 0]
+        trainee = self.new_trainee(groups, employer=institution if employee else None)
         occupation, level, _ = OCCUPATIONS[0]
         voucher = uuid.uuid4()
         demo.act(self.bureau, "issue_voucher", voucher, {
             "trainee": trainee.actor, "occupation": occupation, "level": level,
             "valid_until": (demo.clock.now + timedelta(days=90)).date().isoformat()})
         demo.act(trainee, "claim_voucher", voucher, {})
-        demo.act(trainee, "choose_institution", voucher, {"institution": self.institutions[0].actor})
+        demo.act(trainee, "choose_institution", voucher, {"institution": institution.actor})
         if enrol:
-            demo.act(self.institutions[0], "enrol", voucher, {"filing": str(self.filings[(0, occupation)])})
-        return {"id": voucher, "trainee": trainee, "institution": self.institutions[0], "occupation": occupation}
+            filing = filing or self.filings[(self.institutions.index(institution), occupation)]
+            demo.act(institution, "enrol", voucher, {"filing": str(filing)})
+        return {"id": voucher, "trainee": trainee, "institution": institution, "occupation": occupation}
 
     def fraud_attempts(self) -> None:
         """Each attempt is refused by a named rule and leaves the log unchanged."""
@@ -367,16 +401,16 @@ class RegionScenario:
             "evidence": [{"kind": "photo", "sha256": "0" * 64}]}))
         demo.refused("H7", lambda: demo.act(demo.finance, "pay", live["id"], {
             "amount_fen": state.subsidy_fen, "fund": self.profile.funds[0]}))
-        demo.refused("role", lambda: demo.act(live["trainee"], "issue_voucher", uuid.uuid4(), {}))
+        demo.refused("RoleNotAllowed", lambda: demo.act(live["trainee"], "issue_voucher", uuid.uuid4(), {}))
         chosen = self.fresh_enrolled_voucher(enrol=False)  # L7: an institution the trainee did not choose
         demo.refused("L7", lambda: demo.act(self.institutions[1], "enrol", chosen["id"], {
-            "filing": str(self.filings[(1, chosen["occupation"])])}))
+            "filing": str(self.filings[(1, chosen["occupation"])])}), mentions="chose another institution")
         demo.report.vouchers_by_status["chosen"] += 1
         honest = sign_command(self.bureau, "revoke_voucher", live["id"], {"reason": "x"}, signed_at=demo.clock.now,
                               ledger=demo.ledger.origin)
         forger = SigningKey.generate()
         forged = {"envelope": honest["envelope"], "signature": forger.sign(canonical_json(honest["envelope"]))}
-        demo.refused("signature", lambda: demo.ledger.submit(forged))
+        demo.refused("InvalidSignature", lambda: demo.ledger.submit(forged))
         demo.refused("H4", lambda: demo.act(self.institutions[0], "file_class", uuid.uuid4(), {
             "occupation": "6-18-02-04", "level": 4, "occupation_type": "simulation", "courses": ["x"],
             "teachers": ["y"], "training_kind": "employment", "theory_class_hours": 5,

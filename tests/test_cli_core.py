@@ -61,6 +61,8 @@ def test_init_demo_history_verify_end_to_end(sqlite_db: str, tmp_path: Path) -> 
     report = vledger_json("demo", "--vouchers", "20", db=sqlite_db)
     assert report["vouchers_by_status"]["paid"] >= 10
     assert {"S2", "N3", "H7", "H4", "H5", "L12", "InvalidSignature", "RoleNotAllowed"} <= set(report["refused_by_rule"])
+    assert {"N4", "S4", "L13", "L6", "occupation_code", "H2", "H3", "L7"} <= set(report["refused_by_rule"])
+    assert {"S2", "N4", "S4", "H3", "H5", "L6"} <= set(report["walked_by_rule"])
     assert (tmp_path / "cli-keys" / "demo").is_dir()
     verified = vledger_json("verify", db=sqlite_db)
     assert verified["intact"] is True

@@ -6,6 +6,7 @@ replaying it in memory, as a faulty or older writer might have left them."""
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from datetime import timedelta
 from typing import Callable
 
@@ -36,12 +37,18 @@ def with_facts(event: LoggedEvent, **facts) -> LoggedEvent:
     return dataclasses.replace(event, facts={**event.facts, **facts})
 
 
-def test_honest_demo_raises_no_flag(ledger: VoucherLedger) -> None:
+def test_demo_raises_flags_only_on_its_face_check_attempts_which_review_refused(ledger: VoucherLedger) -> None:
+    """The honest demo vouchers raise no flag; the one voucher per region whose
+    record carries too many failed face checks (L6) is flagged, and its approval
+    was refused (L13), so the review rejected it."""
     from ledger.genesis import initialise
 
     initialise(ledger)
     Demo(ledger).run(10)
-    assert stored_flags(ledger) == []
+    flags = stored_flags(ledger)
+    assert {flag["kind"] for flag in flags} == {"face_check_failed"}
+    flagged = {flag["voucher"] for flag in flags}
+    assert len(flagged) == 5 and {ledger.get(uuid.UUID(voucher)).status for voucher in flagged} == {"rejected"}
 
 
 def test_l7_same_trainee_in_two_places_at_overlapping_times(world: World) -> None:

@@ -203,3 +203,28 @@ def test_j1_bytes_outside_the_hash_are_checked_by_verify(demo_ledger, tmp_path: 
         assert connection.total_changes > 0
     report = verify_copy(copy, keys, saved)
     assert not report.intact and expected in str(report.first_problem), report.first_problem
+
+
+
+def test_every_aggregate_module_is_known_to_the_stored_form_check() -> None:
+    """A topic names the module of its aggregate; every module under ledger/aggregates
+    that defines one (the epidemic period's too) is in the check's table, even when
+    the check is the first thing a fresh process imports (`vledger verify`), else an
+    honest `EpidemicPeriod.Ended` reads as altered."""
+    import importlib
+    import pkgutil
+    import subprocess
+    import sys
+
+    import ledger.aggregates
+    from ledger.aggregates.chained import Chained
+
+    defined = {}
+    for module_info in pkgutil.iter_modules(ledger.aggregates.__path__):
+        module = importlib.import_module(f"ledger.aggregates.{module_info.name}")
+        defined.update({name: module.__name__ for name, value in vars(module).items()
+                        if isinstance(value, type) and issubclass(value, Chained) and value is not Chained
+                        and value.__module__ == module.__name__})
+    fresh = subprocess.run([sys.executable, "-c", "import json; from ledger.stored_form import AGGREGATE_MODULES; "
+                            "print(json.dumps(AGGREGATE_MODULES))"], capture_output=True, text=True, check=True)
+    assert "EpidemicPeriod" in defined and defined.items() <= json.loads(fresh.stdout).items()
