@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
+from ledger.aggregates.indexes import SubsidyClaim
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import iso
 from ledger.personal import commitment
@@ -24,6 +25,7 @@ from ledger.signing import SigningKey
 from ledger.steps.exits import BEFORE_PAYMENT
 from ledger.steps.payments import stage_fen
 from ledger.subsidy import online_share_refusal
+from tests.simulation_checks import stale_claim
 from tests.simulation_model import OCCUPATIONS, Answer, Model
 
 EVIDENCE = [{"kind": "photo", "sha256": "ab" * 32}]
@@ -50,6 +52,7 @@ class Move:
     learn: Callable[[Model, Any, Plan], None] = lambda model, target, plan: None  # after it was recorded
     repeatable: bool = False  # may the same step on one record be recorded twice in a row
     regional: bool = True  # a bureau of another region is refused (not true of registering its own parties)
+    forward: bool = True  # moves a voucher on through the loop (False: an exit, L7)
 
     def target_for(self, model: Model, pick: int) -> Any:
         if self.target == "voucher":
@@ -96,7 +99,9 @@ def plan_issue(model: Model, target: uuid.UUID, number: int) -> Plan:
         return Plan(model.world.bureau.actor, body, False)
     holds = [v for v in map(model.voucher, model.vouchers)
              if (v.trainee, v.occupation, v.level) == (trainee, occupation, level) and v.is_live]
-    return Plan(model.world.bureau.actor, body, not model.party(trainee).erased and not holds)  # S2, L10
+    claim = model.ledger.find(SubsidyClaim.id_for(trainee, occupation, level))
+    ready = not model.party(trainee).erased and not holds and not stale_claim(model.ledger, claim)  # S2, L10
+    return Plan(model.world.bureau.actor, body, ready)
 
 
 def plan_claim(model: Model, target: uuid.UUID, number: int) -> Plan:
@@ -355,12 +360,13 @@ MOVES: dict[str, Move] = entries(
     ("record_online_learning", voucher_step("record_online_learning", plan_online, repeatable=True)),
     ("record_offline_training", voucher_step("record_offline_training", plan_offline, repeatable=True)),
     ("assess_pass", voucher_step("assess", plan_assess(passed=True))),
-    ("assess_fail", voucher_step("assess", plan_assess(passed=False))),
+    ("assess_fail", voucher_step("assess", plan_assess(passed=False), forward=False)),
     ("request_redemption", voucher_step("request_redemption", plan_request)),
     ("review_approve", voucher_step("review_redemption", by_bureau(
         "redemption_requested", lambda model, voucher, number: {"approved": True, "reason": "checked"}))),
     ("review_reject", voucher_step("review_redemption", by_bureau(
-        "redemption_requested", lambda model, voucher, number: {"approved": False, "reason": "no evidence"}))),
+        "redemption_requested", lambda model, voucher, number: {"approved": False, "reason": "no evidence"}),
+        forward=False)),
     ("open_notice", voucher_step("open_notice", by_bureau(
         "approved", lambda model, voucher, number: {"days": 1 + number % 5}))),
     ("raise_objection", voucher_step("raise_objection", by_bureau(
@@ -371,9 +377,9 @@ MOVES: dict[str, Move] = entries(
     ("prepay", voucher_step("prepay", plan_prepay, repeatable=True)),
     ("pay", voucher_step("pay", plan_pay)),
     ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True)),
-    ("claw_back", voucher_step("claw_back", plan_claw_back)),
-    ("revoke_voucher", voucher_step("revoke_voucher", plan_revoke)),
-    ("expire_voucher", voucher_step("expire_voucher", plan_expire)),
+    ("claw_back", voucher_step("claw_back", plan_claw_back, forward=False)),
+    ("revoke_voucher", voucher_step("revoke_voucher", plan_revoke, forward=False)),
+    ("expire_voucher", voucher_step("expire_voucher", plan_expire, forward=False)),
 )
 VOUCHER_MOVES = tuple(name for name, move in MOVES.items() if move.target == "voucher")
 

@@ -79,6 +79,7 @@ class LedgerSimulation(RuleBasedStateMachine):
         world = World(VoucherLedger(url, keys=keys), REGION)
         self.model = Model(world, url, keys)
         self.steps_taken = 0
+        TOTALS[("(examples run)", "")] += 1
         self.set_up()
 
     # -- signing through the world ---------------------------------------------
@@ -137,14 +138,23 @@ class LedgerSimulation(RuleBasedStateMachine):
             self.play(name, target, number)
 
     @precondition(lambda self: self.model.vouchers)
-    @rule(pick=NUMBERS, number=NUMBERS)
-    def next_step_of_a_voucher(self, pick: int, number: int) -> None:
-        """A step the model expects lawful for one voucher, so that vouchers travel the whole loop (L7)."""
+    @rule(pick=NUMBERS, number=NUMBERS, steps=st.integers(min_value=1, max_value=10))
+    def voucher_travels_the_loop(self, pick: int, number: int, steps: int) -> None:
+        """Up to `steps` steps the model expects lawful, on one voucher, mostly
+        forward and an exit one time in five, so that vouchers travel the
+        whole loop (L7); a public notice is waited out (H7)."""
         target = self.model.pick(self.model.vouchers, pick)
-        lawful = [name for name in VOUCHER_MOVES
-                  if self.expected(MOVES[name].plan(self.model, target, number))]
-        if lawful:
-            self.play(self.model.pick(lawful, number), target, number)
+        for step_number in range(number, number + steps):
+            lawful = [name for name in VOUCHER_MOVES
+                      if self.expected(MOVES[name].plan(self.model, target, step_number))]
+            forward = [name for name in lawful if MOVES[name].forward]
+            chosen = forward if forward and step_number % 5 else lawful
+            if not chosen and self.model.voucher(target).status == "in_notice":
+                self.model.world.clock.advance(days=1 + step_number % 3)
+                continue
+            if not chosen:
+                return
+            self.play(self.model.pick(chosen, step_number // 5), target, step_number)
 
     @rule(name=st.sampled_from(sorted(MOVES)), pick=NUMBERS, number=NUMBERS, flaw=st.sampled_from(FLAWS))
     def invalid(self, name: str, pick: int, number: int, flaw: str) -> None:
@@ -298,11 +308,12 @@ def test_simulation_keeps_every_invariant(tmp_path: Path) -> None:
             max_examples=EXAMPLES, stateful_step_count=STEPS_PER_EXAMPLE, deadline=None, print_blob=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
-        report = {"examples": EXAMPLES, "steps_per_example": STEPS_PER_EXAMPLE,
+        runs = TOTALS.pop(("(examples run)", ""), 0)
+        report = {"examples": EXAMPLES, "steps_per_example": STEPS_PER_EXAMPLE, "examples_run": runs,
                   "commands_submitted": sum(TOTALS.values()),
                   "recorded": sum(n for (_, outcome), n in TOTALS.items() if outcome == "recorded"),
                   "by_command": {f"{command} {outcome}": n for (command, outcome), n in sorted(TOTALS.items())}}
         (tmp_path / "simulation-counts.json").write_text(json.dumps(report, indent=2))
-        print(f"\nsimulation: {report['commands_submitted']} commands submitted, {report['recorded']} recorded "
-              f"({EXAMPLES} examples of up to {STEPS_PER_EXAMPLE} steps)")
+        print(f"\nsimulation: {report['commands_submitted']} commands submitted, {report['recorded']} recorded, "
+              f"in {runs} runs of up to {STEPS_PER_EXAMPLE} steps")
     assert TOTALS, "the simulation submitted nothing"
