@@ -191,17 +191,19 @@ def fund(model: Model, voucher: Voucher, number: int) -> str:
 def plan_prepay(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
     allowed_fen = stage_fen(voucher, "prepayment") - voucher.prepaid_fen
-    amount_fen = allowed_fen if number % 3 else max(1, allowed_fen // 2) + number % 2
-    if allowed_fen <= 0:
-        amount_fen = 1 + number % 1000
+    # the whole allowance, part of it, or one fen over it (H3: at most the region's ratio)
+    amount_fen = max(1, (allowed_fen, allowed_fen // 2, allowed_fen + 1)[number % 3])
     ready = voucher.is_live and voucher.filing is not None and voucher.status != "paid" and amount_fen <= allowed_fen
     return Plan(model.world.finance.actor, {"amount_fen": amount_fen, "fund": fund(model, voucher, number)}, ready)
 
 
 def plan_pay(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
-    body = {"amount_fen": max(1, voucher.subsidy_fen - voucher.prepaid_fen), "fund": fund(model, voucher, number)}
-    return Plan(model.world.finance.actor, body, voucher.is_live and voucher.status == "cleared")
+    balance_fen = voucher.subsidy_fen - voucher.prepaid_fen
+    amount_fen = balance_fen + (1 if number % 4 == 0 else 0)  # exactly the balance (H7), or one fen more
+    body = {"amount_fen": max(1, amount_fen), "fund": fund(model, voucher, number)}
+    return Plan(model.world.finance.actor, body, voucher.is_live and voucher.status == "cleared"
+                and amount_fen == balance_fen)
 
 
 def plan_allowance(model: Model, target: uuid.UUID, number: int) -> Plan:
@@ -216,8 +218,9 @@ def plan_allowance(model: Model, target: uuid.UUID, number: int) -> Plan:
 def plan_claw_back(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
     paid_fen = voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen
-    body = {"amount_fen": max(1, paid_fen), "reason": "fraud found", "rule": "L12"}
-    return Plan(model.world.bureau.actor, body, voucher.status != "clawed_back" and paid_fen > 0)
+    amount_fen = paid_fen - (1 if number % 4 == 0 else 0)  # exactly what was paid (L12), or one fen less
+    body = {"amount_fen": max(1, amount_fen), "reason": "fraud found", "rule": "L12"}
+    return Plan(model.world.bureau.actor, body, voucher.status != "clawed_back" and amount_fen == paid_fen > 0)
 
 
 def plan_revoke(model: Model, target: uuid.UUID, number: int) -> Plan:
