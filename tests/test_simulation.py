@@ -24,9 +24,9 @@ With `-s` it prints how many commands it submitted (also written to
 `simulation-counts.json` in the test's tmp dir). A failure prints the failing
 steps, shrunk, as Python a reader can follow, and a `@reproduce_failure(...)`
 line: paste it above `test_simulation_keeps_every_invariant` to rerun exactly
-that case. The random choices come from hypothesis' seed: a run with
-`--hypothesis-seed=N` makes the same choices again (on the same size), and a
-failing run prints the seed to pass."""
+that case (hypothesis also keeps it in `.hypothesis/` and replays it first on
+the next run). The random choices come from hypothesis' seed: a run with
+`--hypothesis-seed=N` makes the same choices again at the same size."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from ledger.application import VoucherLedger
 from ledger.config import database_url as normalise_url
 from ledger.envelope import CLOCK_SKEW
-from ledger.errors import Conflict
+from ledger.errors import Conflict, LedgerError
 from ledger.steps import STEPS
 from tests.concurrency_workers import attempt
 from tests.conftest import POSTGRES_URL, reset_postgres
@@ -64,6 +64,7 @@ CHECK_EVERY = int(os.environ.get("VLEDGER_SIMULATION_CHECK_EVERY", 1))
 FLAWS = ("another_role", "another_region", "future_signed_at", "forged_signature", "wrong_body")
 NUMBERS = st.integers(min_value=0, max_value=10**6)
 TOTALS: Counter = Counter()  # (command, "recorded"/"refused") over every example of this run
+PAIRS: Counter = Counter()  # concurrent pairs by how many of the two were recorded
 
 
 class LedgerSimulation(RuleBasedStateMachine):
@@ -245,10 +246,11 @@ class LedgerSimulation(RuleBasedStateMachine):
         assert [o for o in outcomes if o["status"] == "crashed"] == [], outcomes
         assert_exactly_acknowledged_added(model.ledger, before, outcomes)
         answers = [Answer(s, o.get("result"), o.get("duplicate", False), None if o["status"] == "recorded"
-                          else Conflict(o["message"])) for s, o in zip(signed, outcomes)]
+                          else LedgerError(o["message"])) for s, o in zip(signed, outcomes)]
         for answer in answers:
             model.count(answer)
         recorded = [answer.recorded for answer in answers]
+        PAIRS[f"{'same envelope' if same_envelope else 'two commands'}, {sum(recorded)} recorded"] += 1
         if same_envelope:
             assert recorded == [bool(expected[0])] * 2 or expected[0] is None, outcomes
             if all(recorded):
@@ -303,6 +305,7 @@ class LedgerSimulation(RuleBasedStateMachine):
 def test_simulation_keeps_every_invariant(tmp_path: Path) -> None:
     """Random signed commands from every role keep the ledger's invariants (issue 13 item 3)."""
     TOTALS.clear()
+    PAIRS.clear()
     try:
         run_state_machine_as_test(LedgerSimulation, settings=settings(
             max_examples=EXAMPLES, stateful_step_count=STEPS_PER_EXAMPLE, deadline=None, print_blob=True,
@@ -312,6 +315,7 @@ def test_simulation_keeps_every_invariant(tmp_path: Path) -> None:
         report = {"examples": EXAMPLES, "steps_per_example": STEPS_PER_EXAMPLE, "examples_run": runs,
                   "commands_submitted": sum(TOTALS.values()),
                   "recorded": sum(n for (_, outcome), n in TOTALS.items() if outcome == "recorded"),
+                  "concurrent_pairs": dict(sorted(PAIRS.items())),
                   "by_command": {f"{command} {outcome}": n for (command, outcome), n in sorted(TOTALS.items())}}
         (tmp_path / "simulation-counts.json").write_text(json.dumps(report, indent=2))
         print(f"\nsimulation: {report['commands_submitted']} commands submitted, {report['recorded']} recorded, "
