@@ -52,7 +52,7 @@ class Move:
     learn: Callable[[Model, Any, Plan], None] = lambda model, target, plan: None  # after it was recorded
     repeatable: bool = False  # may the same step on one record be recorded twice in a row
     regional: bool = True  # a bureau of another region is refused (not true of registering its own parties)
-    forward: bool = True  # moves a voucher on through the loop (False: an exit, L7)
+    forward: bool = True  # moves a voucher on through the loop (False: an exit, L7, or a step beside it)
 
     def target_for(self, model: Model, pick: int) -> Any:
         if self.target == "voucher":
@@ -373,13 +373,14 @@ MOVES: dict[str, Move] = entries(
     ("open_notice", voucher_step("open_notice", by_bureau(
         "approved", lambda model, voucher, number: {"days": 1 + number % 5}))),
     ("raise_objection", voucher_step("raise_objection", by_bureau(
-        "in_notice", lambda model, voucher, number: {"reason": "doubt"}, signer="inspector"), repeatable=True)),
+        "in_notice", lambda model, voucher, number: {"reason": "doubt"}, signer="inspector"), repeatable=True,
+        forward=False)),
     ("close_notice", voucher_step("close_notice", by_bureau(
         "in_notice", lambda model, voucher, number: {"outcome": "upheld" if number % 4 == 0 else "cleared",
                                                      "reason": "heard"}, also=notice_has_run))),
     ("prepay", voucher_step("prepay", plan_prepay, repeatable=True)),
     ("pay", voucher_step("pay", plan_pay)),
-    ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True)),
+    ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True, forward=False)),
     ("claw_back", voucher_step("claw_back", plan_claw_back, forward=False)),
     ("revoke_voucher", voucher_step("revoke_voucher", plan_revoke, forward=False)),
     ("expire_voucher", voucher_step("expire_voucher", plan_expire, forward=False)),

@@ -149,10 +149,10 @@ class LedgerSimulation(RuleBasedStateMachine):
             lawful = [name for name in VOUCHER_MOVES
                       if self.expected(MOVES[name].plan(self.model, target, step_number))]
             forward = [name for name in lawful if MOVES[name].forward]
-            chosen = forward if forward and step_number % 5 else lawful
-            if not chosen and self.model.voucher(target).status == "in_notice":
+            if not forward and step_number % 5 and self.model.voucher(target).status == "in_notice":
                 self.model.world.clock.advance(days=1 + step_number % 3)
                 continue
+            chosen = forward if forward and step_number % 5 else lawful
             if not chosen:
                 return
             self.play(self.model.pick(chosen, step_number // 5), target, step_number)
@@ -235,6 +235,9 @@ class LedgerSimulation(RuleBasedStateMachine):
         was refused gets the decision the model predicts."""
         model = self.model
         target = model.pick(model.vouchers, pick)
+        lawful = [name for name in VOUCHER_MOVES if self.expected(MOVES[name].plan(model, target, number))]
+        if lawful and number % 4:  # mostly two steps each lawful alone, racing
+            first, second = model.pick(lawful, number // 4), model.pick(lawful, number // 16)
         moves = [MOVES[first], MOVES[first] if same_envelope else MOVES[second]]
         plans = [moves[0].plan(model, target, number), moves[1].plan(model, target, number + 1)]
         signed = [self.sign(plan.signer, move, target, plan.body) for move, plan in zip(moves, plans)]
