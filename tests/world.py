@@ -68,8 +68,12 @@ class World:
 
     # -- signing and submitting ---------------------------------------------
 
-    def signed(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
-        return sign_command(key, command, target, body, signed_at=self.clock.now, ledger=self.ledger.origin)
+    def signed(self, key: SigningKey, command: str, target: Any, body: dict[str, Any], *,
+               command_id: uuid.UUID | None = None, signed_at: datetime | None = None) -> dict[str, Any]:
+        """A signed envelope, signed now by the world's clock unless `signed_at`
+        says otherwise; `command_id` reuses an id (to test idempotency)."""
+        return sign_command(key, command, target, body, command_id=command_id, signed_at=signed_at or self.clock.now,
+                            ledger=self.ledger.origin)
 
     def do(self, key: SigningKey, command: str, target: Any, body: dict[str, Any],
            personal: dict[str, Any] | None = None) -> dict[str, Any]:

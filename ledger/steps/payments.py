@@ -12,7 +12,7 @@ from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
 from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, step
-from ledger.steps.vouchers import live_voucher
+from ledger.steps.vouchers import live_voucher, release_claim
 
 MAX_AMOUNT_FEN = 10_000_000
 
@@ -58,7 +58,8 @@ def pay(command: Command) -> None:
 def claw_back(command: Command) -> None:
     """Recover every fen paid on a voucher found fraudulent (L12), or prepaid
     or paid as allowance on a voucher that left the loop (expired, rejected,
-    failed): the money goes back to its fund."""
+    failed): the money goes back to its fund. Like every exit, it frees the
+    trainee x occupation x level for a new voucher (found by the simulation)."""
     voucher = command.get(Voucher, command.target, "voucher")
     require(voucher.region == command.actor.region, RoleNotAllowed,
             f"voucher {voucher.id} is in region {voucher.region}, not {command.actor.region}")
@@ -72,3 +73,4 @@ def claw_back(command: Command) -> None:
             f"a claw-back recovers exactly what was paid: {amount_fen} fen")
     voucher.clawed_back(**command.seal(voucher, "ClawedBack", {"amount_fen": amount_fen, "reason": reason,
                                                                  "rule": rule}))
+    release_claim(command, voucher)  # an exit like the others: the trainee x occupation x level is free (S2)

@@ -1,0 +1,394 @@
+"""The one table of the simulation: for every step it drives, who signs, what
+it targets, how the body is built from the model's state, how to make it
+wrong, and the model's prediction of the ledger's decision (recorded or
+refused). When a step's signer, body or rules change, its entry here is the
+one place to adapt.
+
+A prediction reads the ledger's own aggregates (state before the command) and
+restates the rule in the simulation's words; `None` means the model does not
+know. Online-share caps reuse the pure `online_share_refusal` (unit-tested on
+its own in tests/test_subsidy.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
+
+from ledger.aggregates.indexes import SubsidyClaim
+from ledger.aggregates.voucher import Voucher
+from ledger.envelope import iso
+from ledger.personal import commitment
+from ledger.rules import profile_for
+from ledger.signing import SigningKey
+from ledger.steps.exits import BEFORE_PAYMENT
+from ledger.steps.payments import stage_fen
+from ledger.subsidy import online_share_refusal
+from tests.simulation_checks import stale_claim
+from tests.simulation_model import OCCUPATIONS, Answer, Model
+
+EVIDENCE = [{"kind": "photo", "sha256": "ab" * 32}]
+ALLOWANCE_STATUSES = ("enrolled", "training", "certified", "redemption_requested", "approved", "in_notice",
+                      "cleared", "paid")
+
+
+@dataclass
+class Plan:
+    """One command the model is about to send, and what it expects."""
+
+    signer: str | None  # the actor who lawfully signs it (None: nobody can)
+    body: dict[str, Any]
+    ready: bool | None  # predicted: recorded (True), refused (False), unknown (None)
+    personal: dict[str, Any] | None = None
+    new_key: SigningKey | None = None  # a key the command registers
+
+
+@dataclass(frozen=True)
+class Move:
+    command: str  # the ledger step
+    target: str  # "voucher", "filing", "party", "trainee" or "new"
+    plan: Callable[[Model, Any, int], Plan]
+    learn: Callable[[Model, Any, Plan], None] = lambda model, target, plan: None  # after it was recorded
+    repeatable: bool = False  # may the same step on one record be recorded twice in a row
+    regional: bool = True  # a bureau of another region is refused (not true of registering its own parties)
+    forward: bool = True  # moves a voucher on through the loop (False: an exit, L7, or a step beside it)
+
+    def target_for(self, model: Model, pick: int) -> Any:
+        if self.target == "voucher":
+            return model.pick(model.vouchers, pick)
+        if self.target == "filing":
+            return model.pick(model.filings, pick)
+        if self.target == "party":
+            return model.pick(model.trainees + model.institutions + model.platforms, pick)
+        if self.target == "trainee":
+            return model.pick(model.trainees, pick)
+        return uuid.uuid4()
+
+
+# -- predicates the predictions share ------------------------------------------
+
+def usable(model: Model, voucher: Voucher) -> bool:
+    """Live and within its validity (L7)."""
+    return voucher.is_live and model.today <= date.fromisoformat(voucher.valid_until)
+
+
+def provider_ok(model: Model, actor: str | None) -> bool:
+    """An institution or platform that can sign and counts (L2, L12)."""
+    return model.can_sign(actor) and model.catalogued(actor)
+
+
+def institution_of(model: Model, voucher: Voucher) -> str:
+    """The voucher's institution, or (before enrolment) the world's, who signs an out-of-order step."""
+    return voucher.institution or model.world.institution.actor
+
+
+def at_institution(model: Model, voucher: Voucher, *statuses: str) -> bool:
+    return usable(model, voucher) and voucher.status in statuses and provider_ok(model, voucher.institution)
+
+
+# -- voucher steps, issue to assessment (L7) ----------------------------------
+
+def plan_issue(model: Model, target: uuid.UUID, number: int) -> Plan:
+    trainee = model.pick(model.trainees, number)
+    occupation, level = OCCUPATIONS[number % len(OCCUPATIONS)]
+    body = {"trainee": trainee or str(uuid.uuid4()), "occupation": occupation, "level": level,
+            "standard_fen": 100_000 + (number % 7) * 10_000, "shortage": number % 2 == 0,
+            "valid_until": (model.today + timedelta(days=20 + number % 60)).isoformat()}
+    if trainee is None:
+        return Plan(model.world.bureau.actor, body, False)
+    holds = [v for v in map(model.voucher, model.vouchers)
+             if (v.trainee, v.occupation, v.level) == (trainee, occupation, level) and v.is_live]
+    claim = model.ledger.find(SubsidyClaim.id_for(trainee, occupation, level))
+    ready = not model.party(trainee).erased and not holds and not stale_claim(model.ledger, claim)  # S2, L10
+    return Plan(model.world.bureau.actor, body, ready)
+
+
+def plan_claim(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    ready = usable(model, voucher) and voucher.status == "issued" and model.can_sign(voucher.trainee)
+    return Plan(voucher.trainee, {}, ready)
+
+
+def plan_enrol(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    matching = [f for f in model.filings if (model.filing(f).occupation, model.filing(f).level)
+                == (voucher.occupation, voucher.level)]
+    filing_id = model.pick(matching or model.filings, number)
+    if filing_id is None:
+        return Plan(model.world.institution.actor, {"filing": str(uuid.uuid4())}, False)
+    filing = model.filing(filing_id)
+    profile = profile_for(voucher.region, voucher.profile_version)
+    ready = (usable(model, voucher) and voucher.status == "claimed" and filing.status == "approved"
+             and provider_ok(model, filing.institution) and filing_id in matching
+             and profile.applies_on(date.fromisoformat(filing.filed_on)))  # H4, L2, H2 window
+    return Plan(filing.institution, {"filing": str(filing_id)}, ready)
+
+
+def plan_online(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    minutes = 45 * (1 + number % 4)
+    body = {"signed_in_at": iso(model.world.clock.now), "minutes": minutes, "questions_answered": 1,
+            "tests_taken": 1, "tests_passed": 1, "face_checks_passed": 1, "face_checks_failed": number % 2}
+    ready = usable(model, voucher) and voucher.status in ("enrolled", "training") and provider_ok(model, voucher.platform)
+    if ready:  # L1, H1: the online share stays under the cap
+        profile = profile_for(voucher.region, voucher.profile_version)
+        ready = online_share_refusal(profile, voucher.occupation_type, voucher.total_class_hours,
+                                     voucher.online_minutes + minutes) is None
+    return Plan(voucher.platform or model.world.platform.actor, body, ready)
+
+
+def plan_offline(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    body = {"started_at": iso(model.world.clock.now), "minutes": 60 * (1 + number % 8), "location": "workshop"}
+    return Plan(institution_of(model, voucher), body, at_institution(model, voucher, "enrolled", "training"))
+
+
+def plan_assess(passed: bool) -> Callable[[Model, uuid.UUID, int], Plan]:
+    def plan(model: Model, target: uuid.UUID, number: int) -> Plan:
+        voucher = model.voucher(target)
+        body: dict[str, Any] = {"passed": passed}
+        if passed:
+            body.update(certificate_number=f"SIM-{model.next_serial()}", certificate_kind="training_qualified")
+        required = voucher.total_class_hours * profile_for(voucher.region, voucher.profile_version).class_hour_minutes
+        ready = (at_institution(model, voucher, "training")
+                 and voucher.online_minutes + voucher.offline_minutes >= required)  # H1, S4
+        return Plan(institution_of(model, voucher), body, ready)
+
+    return plan
+
+
+# -- redemption (H6, H7) ---------------------------------------------------------
+
+def plan_request(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    return Plan(institution_of(model, voucher), {"evidence": EVIDENCE}, at_institution(model, voucher, "certified"))
+
+
+def by_bureau(status: str, body: Callable[[Model, Voucher, int], dict[str, Any]],
+              also: Callable[[Model, Voucher], bool] = lambda model, voucher: True,
+              signer: str = "bureau") -> Callable[[Model, uuid.UUID, int], Plan]:
+    """A step the bureau (or the inspector) takes on a live voucher of its region in `status`."""
+    def plan(model: Model, target: uuid.UUID, number: int) -> Plan:
+        voucher = model.voucher(target)
+        ready = voucher.is_live and voucher.status == status and also(model, voucher)
+        return Plan(getattr(model.world, signer).actor, body(model, voucher, number), ready)
+
+    return plan
+
+
+def notice_has_run(model: Model, voucher: Voucher) -> bool:
+    return model.world.clock.now >= datetime.fromisoformat(voucher.notice_closes_at.replace("Z", "+00:00"))
+
+
+# -- money (H3, H7, N4, L12) and exits (L7) ------------------------------------------
+
+def fund(model: Model, voucher: Voucher, number: int) -> str:
+    funds = profile_for(voucher.region, voucher.profile_version).funds
+    return funds[number % len(funds)]
+
+
+def plan_prepay(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    allowed_fen = stage_fen(voucher, "prepayment") - voucher.prepaid_fen
+    # the whole allowance, part of it, or one fen over it (H3: at most the region's ratio)
+    amount_fen = max(1, (allowed_fen, allowed_fen // 2, allowed_fen + 1)[number % 3])
+    ready = voucher.is_live and voucher.filing is not None and voucher.status != "paid" and amount_fen <= allowed_fen
+    return Plan(model.world.finance.actor, {"amount_fen": amount_fen, "fund": fund(model, voucher, number)}, ready)
+
+
+def plan_pay(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    balance_fen = voucher.subsidy_fen - voucher.prepaid_fen
+    amount_fen = balance_fen + (1 if number % 4 == 0 else 0)  # exactly the balance (H7), or one fen more
+    body = {"amount_fen": max(1, amount_fen), "fund": fund(model, voucher, number)}
+    return Plan(model.world.finance.actor, body, voucher.is_live and voucher.status == "cleared"
+                and amount_fen == balance_fen)
+
+
+def plan_allowance(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    groups = set(profile_for(voucher.region, voucher.profile_version).allowance_groups)
+    ready = (voucher.is_live and voucher.status in ALLOWANCE_STATUSES
+             and bool(groups & set(model.party(voucher.trainee).allowance_groups)))
+    body = {"amount_fen": 100 * (1 + number % 50), "fund": "employment_subsidy_fund"}
+    return Plan(model.world.finance.actor, body, ready)
+
+
+def plan_claw_back(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    paid_fen = voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen
+    amount_fen = paid_fen - (1 if number % 4 == 0 else 0)  # exactly what was paid (L12), or one fen less
+    body = {"amount_fen": max(1, amount_fen), "reason": "fraud found", "rule": "L12"}
+    return Plan(model.world.bureau.actor, body, voucher.status != "clawed_back" and amount_fen == paid_fen > 0)
+
+
+def plan_revoke(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    ready = (voucher.is_live and voucher.status in BEFORE_PAYMENT
+             and voucher.prepaid_fen + voucher.allowance_fen == 0)
+    return Plan(model.world.bureau.actor, {"reason": "issued in error"}, ready)
+
+
+def plan_expire(model: Model, target: uuid.UUID, number: int) -> Plan:
+    voucher = model.voucher(target)
+    ready = (voucher.is_live and voucher.status in BEFORE_PAYMENT
+             and model.today > date.fromisoformat(voucher.valid_until))
+    return Plan(model.world.bureau.actor, {}, ready)
+
+
+# -- classes (H4, L4) --------------------------------------------------------------
+
+def plan_file(model: Model, target: uuid.UUID, number: int) -> Plan:
+    institution = model.pick(model.institutions, number)
+    platform = model.pick(model.platforms, number // 3)
+    occupation, level = OCCUPATIONS[number % len(OCCUPATIONS)]
+    body = model.world.filing_body(occupation=occupation, level=level, platform=platform,
+                                   total_class_hours=4 + number % 8)
+    return Plan(institution, body, provider_ok(model, institution) and model.catalogued(platform))
+
+
+def plan_filing_decision(approve: bool) -> Callable[[Model, uuid.UUID, int], Plan]:
+    def plan(model: Model, target: uuid.UUID, number: int) -> Plan:
+        filing = model.filing(target)
+        ready = filing.status == "filed" and (not approve or model.today < date.fromisoformat(filing.starts_on))
+        return Plan(model.world.bureau.actor, {} if approve else {"reason": "plan incomplete"}, ready)
+
+    return plan
+
+
+# -- parties, keys and the catalogue (trust model, L2, L10, L12) ---------------------
+
+def plan_register(role: str) -> Callable[[Model, uuid.UUID, int], Plan]:
+    def plan(model: Model, target: uuid.UUID, number: int) -> Plan:
+        key = SigningKey.generate(actor=str(target), role=role)
+        body: dict[str, Any] = {"role": role, "public_key": key.public_key_b64}
+        if role == "trainee":
+            person = model.world.person()
+            body["personal_sha256"] = commitment(person)
+            if number % 3 == 0:
+                body["allowance_groups"] = ["registered_poor"]  # N4
+            return Plan(model.world.bureau.actor, body, True, personal=person, new_key=key)
+        body["name"] = f"{role} {number}"
+        if role == "institution":
+            body["kind"] = "social_training"
+        return Plan(model.world.bureau.actor, body, True, new_key=key)
+
+    return plan
+
+
+def plan_register_same_person(model: Model, target: uuid.UUID, number: int) -> Plan:
+    """The same person registered twice is refused (L10)."""
+    trainee = model.pick(model.trainees, number)
+    person = model.people[trainee] if trainee else model.world.person()
+    key = SigningKey.generate(actor=str(target), role="trainee")
+    body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)}
+    return Plan(model.world.bureau.actor, body, trainee is None, personal=person, new_key=key)
+
+
+def learn_party(role: str) -> Callable[[Model, uuid.UUID, Plan], None]:
+    def learn(model: Model, target: uuid.UUID, plan: Plan) -> None:
+        model.keys[str(target)] = plan.new_key
+        {"trainee": model.trainees, "institution": model.institutions, "platform": model.platforms}[role].append(
+            str(target))
+        if plan.personal:
+            model.people[str(target)] = plan.personal
+
+    return learn
+
+
+def plan_catalogue(command: str) -> Callable[[Model, str, int], Plan]:
+    def plan(model: Model, target: str, number: int) -> Plan:
+        party = model.party(target)
+        ready = party.role in ("institution", "platform") and {
+            "list_in_catalogue": not party.banned and not party.listed,
+            "delist": party.listed, "ban": not party.banned}[command]
+        return Plan(model.world.bureau.actor, {} if command == "list_in_catalogue" else {"reason": "zombie"}, ready)
+
+    return plan
+
+
+def plan_rotate(model: Model, target: str, number: int) -> Plan:
+    key = SigningKey.generate(actor=target, role=model.party(target).role)
+    return Plan(model.world.bureau.actor, {"public_key": key.public_key_b64}, True, new_key=key)
+
+
+def plan_revoke_key(model: Model, target: str, number: int) -> Plan:
+    current = model.key_of(target)
+    key_id = current.key_id if current else next(iter(model.party(target).keys))
+    return Plan(model.world.bureau.actor, {"key_id": key_id, "reason": "lost"}, current is not None)
+
+
+def plan_erase(model: Model, target: str, number: int) -> Plan:
+    return Plan(model.world.bureau.actor, {"reason": "asked to be forgotten"}, not model.party(target).erased)
+
+
+def learn_key(model: Model, target: str, plan: Plan) -> None:
+    model.keys[target] = plan.new_key
+
+
+def learn_new(kind: str) -> Callable[[Model, uuid.UUID, Plan], None]:
+    return lambda model, target, plan: getattr(model, kind).append(target)
+
+
+def voucher_step(command: str, plan: Callable, **options: Any) -> Move:
+    return Move(command, "voucher", plan, **options)
+
+
+def entries(*moves: tuple[str, Move]) -> dict[str, Move]:
+    return dict(moves)
+
+
+MOVES: dict[str, Move] = entries(
+    ("register_trainee", Move("register_party", "new", plan_register("trainee"), learn_party("trainee"),
+                              regional=False)),
+    ("register_institution", Move("register_party", "new", plan_register("institution"), learn_party("institution"),
+                                  regional=False)),
+    ("register_platform", Move("register_party", "new", plan_register("platform"), learn_party("platform"),
+                               regional=False)),
+    ("register_same_person", Move("register_party", "new", plan_register_same_person, learn_party("trainee"),
+                                  regional=False)),
+    ("list_in_catalogue", Move("list_in_catalogue", "party", plan_catalogue("list_in_catalogue"))),
+    ("delist", Move("delist", "party", plan_catalogue("delist"))),
+    ("ban", Move("ban", "party", plan_catalogue("ban"))),
+    ("rotate_key", Move("rotate_key", "party", plan_rotate, learn_key, repeatable=True)),
+    ("revoke_key", Move("revoke_key", "party", plan_revoke_key, lambda model, target, plan: model.key_revoked(target))),
+    ("erase_trainee", Move("erase_trainee", "trainee", plan_erase)),
+    ("file_class", Move("file_class", "new", plan_file, learn_new("filings"))),
+    ("approve_filing", Move("approve_filing", "filing", plan_filing_decision(approve=True))),
+    ("reject_filing", Move("reject_filing", "filing", plan_filing_decision(approve=False))),
+    ("issue_voucher", Move("issue_voucher", "new", plan_issue, learn_new("vouchers"))),
+    ("claim_voucher", voucher_step("claim_voucher", plan_claim)),
+    ("enrol", voucher_step("enrol", plan_enrol)),
+    ("record_online_learning", voucher_step("record_online_learning", plan_online, repeatable=True)),
+    ("record_offline_training", voucher_step("record_offline_training", plan_offline, repeatable=True)),
+    ("assess_pass", voucher_step("assess", plan_assess(passed=True))),
+    ("assess_fail", voucher_step("assess", plan_assess(passed=False), forward=False)),
+    ("request_redemption", voucher_step("request_redemption", plan_request)),
+    ("review_approve", voucher_step("review_redemption", by_bureau(
+        "redemption_requested", lambda model, voucher, number: {"approved": True, "reason": "checked"}))),
+    ("review_reject", voucher_step("review_redemption", by_bureau(
+        "redemption_requested", lambda model, voucher, number: {"approved": False, "reason": "no evidence"}),
+        forward=False)),
+    ("open_notice", voucher_step("open_notice", by_bureau(
+        "approved", lambda model, voucher, number: {"days": 1 + number % 5}))),
+    ("raise_objection", voucher_step("raise_objection", by_bureau(
+        "in_notice", lambda model, voucher, number: {"reason": "doubt"}, signer="inspector"), repeatable=True,
+        forward=False)),
+    ("close_notice", voucher_step("close_notice", by_bureau(
+        "in_notice", lambda model, voucher, number: {"outcome": "upheld" if number % 4 == 0 else "cleared",
+                                                     "reason": "heard"}, also=notice_has_run))),
+    ("prepay", voucher_step("prepay", plan_prepay, repeatable=True)),
+    ("pay", voucher_step("pay", plan_pay)),
+    ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True, forward=False)),
+    ("claw_back", voucher_step("claw_back", plan_claw_back, forward=False)),
+    ("revoke_voucher", voucher_step("revoke_voucher", plan_revoke, forward=False)),
+    ("expire_voucher", voucher_step("expire_voucher", plan_expire, forward=False)),
+)
+VOUCHER_MOVES = tuple(name for name, move in MOVES.items() if move.target == "voucher")
+
+
+def learn(model: Model, move: Move, target: Any, plan: Plan, answer: Answer) -> None:
+    """What the model keeps from a command the ledger recorded."""
+    if answer.recorded and not answer.duplicate:
+        move.learn(model, target, plan)
