@@ -31,8 +31,9 @@ LEGAL_IN = {"pay": ("cleared",), "assess": ("training",), "request": ("certified
 
 # (kind, which voucher, which step): "new" enrols and trains a voucher, "move" takes a step the
 # model calls lawful (mostly the main road), "stray" one it calls unlawful.
-ACTIONS = st.lists(st.tuples(st.sampled_from(["new", "move", "move", "move", "move", "stray"]),
-                             st.integers(0, 5), st.integers(0, 1000)), min_size=3, max_size=30)
+ACTION = st.tuples(st.sampled_from(["new", "move", "move", "move", "move", "stray"]),
+                   st.integers(0, 5), st.integers(0, 1000))
+ACTIONS = st.lists(ACTION, min_size=3, max_size=30)
 
 
 class Loop:
@@ -50,7 +51,8 @@ class Loop:
         world = self.world
         eligible = pick % 2 == 0
         trainee = world.trainee(allowance_groups=["registered_poor"] if eligible else None)
-        voucher = world.issue(trainee)
+        # H3: Hengyang prepays 30% on a shortage occupation (the electrician at 800 yuan)
+        voucher = world.issue(trainee, standard_fen=80000, shortage=True) if pick % 3 else world.issue(trainee)
         world.claim_and_choose(trainee, voucher)
         world.do(world.institution, "enrol", voucher, {"filing": str(world.approved_filing())})
         world.clock.advance(days=3)
@@ -72,7 +74,8 @@ class Loop:
             moves.append("reject")
         if state.status == "in_notice":
             moves += ["object", "uphold"]
-        if state.status in IN_TRAINING_OR_AFTER and not known["prepaid"]:
+        prepayment_fen = sum(p["fen"] for p in state.payments if p["stage"] == "prepayment")
+        if state.status in IN_TRAINING_OR_AFTER and not known["prepaid"] and prepayment_fen:  # H3
             moves.append("prepay")
         if state.status in IN_TRAINING_OR_AFTER + ("cleared",) and known["eligible"] and not known["allowance"]:
             moves.append("allowance")
@@ -107,6 +110,7 @@ class Loop:
         world.do(key, command, voucher, body)
         after = world.ledger.get(voucher)
         if move == "prepay":
+            self.reached["prepaid"] += 1
             known["prepaid"] = True
             known["paid_fen"] += body["amount_fen"]
         elif move == "allowance":
