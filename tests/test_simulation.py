@@ -55,11 +55,12 @@ from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.log_checks import assert_exactly_acknowledged_added, log_hashes
 from tests.simulation_checks import check_all
 from tests.simulation_model import REGION, Answer, Model
-from tests.simulation_moves import MOVES, VOUCHER_MOVES, Move, Plan, learn
+from tests.simulation_moves import EPIDEMIC_PERIOD, MOVES, VOUCHER_MOVES, Move, Plan, learn
 from tests.world import World
 
 EXAMPLES = int(os.environ.get("VLEDGER_SIMULATION_EXAMPLES", 4 if POSTGRES_URL else 15))
 STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 30))
+MIN_PAID = int(os.environ.get("VLEDGER_SIMULATION_MIN_PAID", 1))  # vouchers that must reach `paid` over the run
 CHECK_EVERY = int(os.environ.get("VLEDGER_SIMULATION_CHECK_EVERY", 1))
 FLAWS = ("another_role", "another_region", "future_signed_at", "forged_signature", "wrong_body")
 NUMBERS = st.integers(min_value=0, max_value=10**6)
@@ -149,8 +150,13 @@ class LedgerSimulation(RuleBasedStateMachine):
             lawful = [name for name in VOUCHER_MOVES
                       if self.expected(MOVES[name].plan(self.model, target, step_number))]
             forward = [name for name in lawful if MOVES[name].forward]
-            if not forward and step_number % 5 and self.model.voucher(target).status == "in_notice":
+            status = self.model.voucher(target).status
+            if not forward and step_number % 5 and status == "in_notice":
                 self.model.world.clock.advance(days=1 + step_number % 3)
+                continue
+            if not forward and status in ("enrolled", "training") and self.expected(
+                    MOVES["end_epidemic_period"].plan(self.model, EPIDEMIC_PERIOD, step_number)):
+                self.play("end_epidemic_period", EPIDEMIC_PERIOD, step_number)  # H5: offline hours wait for it
                 continue
             chosen = forward if forward and step_number % 5 else lawful
             if not chosen:
@@ -301,6 +307,7 @@ class LedgerSimulation(RuleBasedStateMachine):
             check_all(self.model.ledger, self.model.vouchers)
         finally:
             TOTALS.update(self.model.counts)
+            TOTALS[("(vouchers paid)", "")] += self.model.paid
             self.model.ledger.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -315,12 +322,15 @@ def test_simulation_keeps_every_invariant(tmp_path: Path) -> None:
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
         runs = TOTALS.pop(("(examples run)", ""), 0)
+        paid = TOTALS.pop(("(vouchers paid)", ""), 0)
         report = {"examples": EXAMPLES, "steps_per_example": STEPS_PER_EXAMPLE, "examples_run": runs,
-                  "commands_submitted": sum(TOTALS.values()),
+                  "commands_submitted": sum(TOTALS.values()), "vouchers_paid": paid,
                   "recorded": sum(n for (_, outcome), n in TOTALS.items() if outcome == "recorded"),
                   "concurrent_pairs": dict(sorted(PAIRS.items())),
                   "by_command": {f"{command} {outcome}": n for (command, outcome), n in sorted(TOTALS.items())}}
         (tmp_path / "simulation-counts.json").write_text(json.dumps(report, indent=2))
         print(f"\nsimulation: {report['commands_submitted']} commands submitted, {report['recorded']} recorded, "
-              f"in {runs} runs of up to {STEPS_PER_EXAMPLE} steps")
+              f"in {runs} runs of up to {STEPS_PER_EXAMPLE} steps; {paid} vouchers reached paid")
     assert TOTALS, "the simulation submitted nothing"
+    # the lawful path is predicted and travelled to the end of the loop (L7), not only to enrolment
+    assert paid >= MIN_PAID, f"only {paid} vouchers reached paid in {runs} runs; the loop stops short of payment"
