@@ -37,7 +37,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ from tests.simulation_moves import EPIDEMIC_PERIOD, MOVES, VOUCHER_MOVES, Move, 
 from tests.world import World
 
 EXAMPLES = int(os.environ.get("VLEDGER_SIMULATION_EXAMPLES", 4 if POSTGRES_URL else 15))
-STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 30))
+STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 40))
 MIN_PAID = int(os.environ.get("VLEDGER_SIMULATION_MIN_PAID", 1))  # vouchers that must reach `paid` over the run
 CHECK_EVERY = int(os.environ.get("VLEDGER_SIMULATION_CHECK_EVERY", 1))
 FLAWS = ("another_role", "another_region", "future_signed_at", "forged_signature", "wrong_body")
@@ -140,28 +140,44 @@ class LedgerSimulation(RuleBasedStateMachine):
             self.play(name, target, number)
 
     @precondition(lambda self: self.model.vouchers)
-    @rule(pick=NUMBERS, number=NUMBERS, steps=st.integers(min_value=1, max_value=10))
+    @rule(pick=NUMBERS, number=NUMBERS, steps=st.integers(min_value=1, max_value=20))
     def voucher_travels_the_loop(self, pick: int, number: int, steps: int) -> None:
-        """Up to `steps` steps the model expects lawful, on one voucher, mostly
-        forward and an exit one time in five, so that vouchers travel the
-        whole loop (L7); a public notice is waited out (H7)."""
-        target = self.model.pick(self.model.vouchers, pick)
+        """Up to `steps` steps the model expects lawful, on one live voucher,
+        mostly forward and any lawful step (an exit perhaps) one time in ten, so that vouchers travel
+        the whole loop (L7); training waits for the class to start (L13) and
+        for the end of the epidemic period (H5), a public notice is waited out (H7)."""
+        live = [voucher for voucher in self.model.vouchers if self.model.voucher(voucher).is_live]
+        target = self.model.pick(live or self.model.vouchers, pick)
         for step_number in range(number, number + steps):
+            if self.wait_for_the_class(target):
+                continue
             lawful = [name for name in VOUCHER_MOVES
                       if self.expected(MOVES[name].plan(self.model, target, step_number))]
             forward = [name for name in lawful if MOVES[name].forward]
             status = self.model.voucher(target).status
-            if not forward and step_number % 5 and status == "in_notice":
+            if not forward and step_number % 10 and status == "in_notice":
                 self.model.world.clock.advance(days=1 + step_number % 3)
                 continue
             if not forward and status in ("enrolled", "training") and self.expected(
                     MOVES["end_epidemic_period"].plan(self.model, EPIDEMIC_PERIOD, step_number)):
                 self.play("end_epidemic_period", EPIDEMIC_PERIOD, step_number)  # H5: offline hours wait for it
                 continue
-            chosen = forward if forward and step_number % 5 else lawful
+            chosen = forward if forward and step_number % 10 else lawful
             if not chosen:
                 return
             self.play(self.model.pick(chosen, step_number // 5), target, step_number)
+
+    def wait_for_the_class(self, target: uuid.UUID) -> bool:
+        """An enrolled voucher's institution waits until its class starts, so that its sessions fall
+        in the filed class period (L13: a session outside it fails the check before payment)."""
+        voucher = self.model.voucher(target)
+        if voucher.status != "enrolled":
+            return False
+        starts_on = date.fromisoformat(self.model.filing(uuid.UUID(voucher.filing)).starts_on)
+        if self.model.today >= starts_on:
+            return False
+        self.model.world.clock.advance(days=(starts_on - self.model.today).days)
+        return True
 
     @rule(name=st.sampled_from(sorted(MOVES)), pick=NUMBERS, number=NUMBERS, flaw=st.sampled_from(FLAWS))
     def invalid(self, name: str, pick: int, number: int, flaw: str) -> None:
