@@ -449,9 +449,11 @@ MOVES: dict[str, Move] = entries(
     ("raise_objection", voucher_step("raise_objection", by_bureau(
         "in_notice", lambda model, voucher, number: {"reason": "doubt"}, signer="inspector"), repeatable=True,
         forward=False)),
-    ("close_notice", voucher_step("close_notice", by_bureau(
-        "in_notice", lambda model, voucher, number: {"outcome": "upheld" if number % 4 == 0 else "cleared",
-                                                     "reason": "heard"}, also=notice_has_run))),
+    ("close_notice_cleared", voucher_step("close_notice", by_bureau(
+        "in_notice", lambda model, voucher, number: {"outcome": "cleared", "reason": "heard"}, also=notice_has_run))),
+    ("close_notice_upheld", voucher_step("close_notice", by_bureau(
+        "in_notice", lambda model, voucher, number: {"outcome": "upheld", "reason": "objection upheld"},
+        also=notice_has_run), forward=False)),
     ("prepay", voucher_step("prepay", plan_prepay, repeatable=True)),
     ("pay", voucher_step("pay", plan_pay, learn=learn_paid)),
     ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True, forward=False)),
