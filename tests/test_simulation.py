@@ -2,8 +2,9 @@
 VOPR): a hypothesis `RuleBasedStateMachine` sends random signed commands from
 every role through `VoucherLedger.submit`: lawful ones and out-of-order ones
 (the model predicts each decision and the ledger must agree), invalid ones
-(another role's key, another region's bureau, a future `signed_at`, a forged
-signature, an unknown body field: always refused), replayed envelopes (the
+(another role's key, another region's bureau, a future `signed_at` or one older
+than the ledger's window, another ledger's origin, a forged signature, an
+unknown body field: always refused), replayed envelopes (the
 first result, nothing new recorded), a reused `command_id` (refused), pairs
 of commands on one voucher from two threads with two ledger applications on
 one database, restarts of the application, and clock advances. A refused
@@ -15,7 +16,10 @@ verifies (J1). The moves, with their signers, bodies and predictions, are one
 table in tests/simulation_moves.py.
 
 Size: VLEDGER_SIMULATION_EXAMPLES runs (default 15 on SQLite, 4 on
-PostgreSQL) of at most VLEDGER_SIMULATION_STEPS steps (default 30). A longer run:
+PostgreSQL) of at most VLEDGER_SIMULATION_STEPS steps (default 40); each run
+ends by driving its live vouchers forward to `paid`, and at least
+VLEDGER_SIMULATION_MIN_PAID vouchers (default EXAMPLES/5) must reach it, so the
+lawful path is predicted to the end of the loop (L7). A longer run:
 
     VLEDGER_SIMULATION_EXAMPLES=200 VLEDGER_SIMULATION_STEPS=100 \\
         .venv/bin/python -m pytest -q -s -p no:cacheprovider tests/test_simulation.py
@@ -47,7 +51,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from ledger.application import VoucherLedger
 from ledger.config import database_url as normalise_url
-from ledger.envelope import CLOCK_SKEW
+from ledger.envelope import CLOCK_SKEW, sign_command
 from ledger.errors import Conflict, LedgerError
 from ledger.steps import STEPS
 from tests.concurrency_workers import attempt
@@ -62,7 +66,8 @@ EXAMPLES = int(os.environ.get("VLEDGER_SIMULATION_EXAMPLES", 4 if POSTGRES_URL e
 STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 40))
 MIN_PAID = int(os.environ.get("VLEDGER_SIMULATION_MIN_PAID", max(1, EXAMPLES // 5)))  # vouchers reaching `paid`
 CHECK_EVERY = int(os.environ.get("VLEDGER_SIMULATION_CHECK_EVERY", 1))
-FLAWS = ("another_role", "another_region", "future_signed_at", "forged_signature", "wrong_body")
+FLAWS = ("another_role", "another_region", "future_signed_at", "stale_signed_at", "another_ledger", "forged_signature",
+         "wrong_body")
 NUMBERS = st.integers(min_value=0, max_value=10**6)
 TOTALS: Counter = Counter()  # (command, "recorded"/"refused") over every example of this run
 PAIRS: Counter = Counter()  # concurrent pairs by how many of the two were recorded
@@ -206,6 +211,12 @@ class LedgerSimulation(RuleBasedStateMachine):
         if flaw == "future_signed_at":
             future = model.world.clock.now + CLOCK_SKEW + timedelta(minutes=1)
             return self.sign(plan.signer, move, target, plan.body, signed_at=future)
+        if flaw == "stale_signed_at":  # older than the window the ledger accepts (issue 13)
+            stale = model.world.clock.now - model.ledger.signed_at_window - timedelta(minutes=1)
+            return self.sign(plan.signer, move, target, plan.body, signed_at=stale)
+        if flaw == "another_ledger":  # signed for another ledger's origin (issue 13)
+            return sign_command(model.signing_key(plan.signer), move.command, target, plan.body,
+                                signed_at=model.world.clock.now, ledger=f"{model.ledger.origin}-elsewhere")
         if flaw == "forged_signature":
             signed = self.sign(plan.signer, move, target, plan.body)
             return {**signed, "envelope": {**signed["envelope"], "command_id": str(uuid.uuid4())}}
