@@ -254,7 +254,7 @@ def plan_pay(model: Model, target: uuid.UUID, number: int) -> Plan:
     balance_fen = voucher.balance_due_fen
     amount_fen = balance_fen + (1 if number % 4 == 0 else 0)  # exactly the balance due (H7), or one fen more
     body = {"amount_fen": max(1, amount_fen), "fund": fund(model, voucher, number)}
-    return Plan(model.world.finance.actor, body, voucher.status == "cleared" and amount_fen == max(1, balance_fen))
+    return Plan(model.world.finance.actor, body, voucher.status == "cleared" and amount_fen == balance_fen > 0)
 
 
 def learn_paid(model: Model, target: uuid.UUID, plan: Plan) -> None:
