@@ -163,14 +163,22 @@ class LedgerSimulation(RuleBasedStateMachine):
             if not forward and step_number % 10 and status == "in_notice":
                 self.model.world.clock.advance(days=1 + step_number % 3)
                 continue
-            if not forward and status in ("enrolled", "training") and self.expected(
-                    MOVES["end_epidemic_period"].plan(self.model, EPIDEMIC_PERIOD, step_number)):
-                self.play("end_epidemic_period", EPIDEMIC_PERIOD, step_number)  # H5: offline hours wait for it
+            if not forward and status in ("enrolled", "training") and self.end_the_epidemic(target, step_number):
                 continue
             chosen = forward if forward and step_number % 10 else lawful
             if not chosen:
                 return
             self.play(self.model.pick(chosen, step_number // 5), target, step_number)
+
+    def end_the_epidemic(self, target: uuid.UUID, number: int) -> bool:
+        """When training waits for the end of the epidemic period: an offline session first (H5:
+        "疫情期间，不允许组织线下集中实操培训", predicted refused), then the bureau records the end."""
+        if not self.expected(MOVES["end_epidemic_period"].plan(self.model, EPIDEMIC_PERIOD, number)):
+            return False
+        if self.model.voucher(target).status in ("enrolled", "training"):
+            self.play("record_offline_training", target, number)
+        self.play("end_epidemic_period", EPIDEMIC_PERIOD, number)
+        return True
 
     def wait_for_the_class(self, target: uuid.UUID) -> bool:
         """An enrolled voucher's institution waits until its class starts, so that its sessions fall
@@ -345,8 +353,7 @@ class LedgerSimulation(RuleBasedStateMachine):
                 if model.voucher(target).status == "in_notice" and not forward:
                     model.world.clock.advance(days=1)
                     continue
-                if not forward and self.expected(MOVES["end_epidemic_period"].plan(model, EPIDEMIC_PERIOD, 1)):
-                    self.play("end_epidemic_period", EPIDEMIC_PERIOD, 1)
+                if not forward and self.end_the_epidemic(target, step_number):
                     continue
                 if not forward:
                     break
