@@ -12,24 +12,11 @@ from sqlalchemy import func, select
 
 from ledger.aggregates.indexes import SubsidyClaim
 from ledger.application import VoucherLedger
+from ledger.money import violations
 from ledger.verify import verify_notifications
 from projections import catch_up, compare_views
 from projections.balances import BALANCES
 from projections.vouchers import VOUCHERS
-
-# Found by this simulation: `claw_back` moves a voucher to an exit (clawed_back)
-# but keeps its SubsidyClaim, so the index names a voucher that is not live and
-# a new voucher for the same trainee x occupation x level is refused "already
-# holds live voucher". tests/test_simulation_findings.py shows it; once
-# claw_back releases the claim (or the refusal says why it is kept), set False.
-CLAW_BACK_KEEPS_SUBSIDY_CLAIM = False
-
-
-def stale_claim(ledger: VoucherLedger, claim: SubsidyClaim | None) -> bool:
-    """The claim index names a clawed-back voucher (the finding above, while it stands)."""
-    return (CLAW_BACK_KEEPS_SUBSIDY_CLAIM and claim is not None and claim.voucher is not None
-            and ledger.get(claim.voucher).status == "clawed_back")
-
 
 def check_views_equal_a_fresh_replay(ledger: VoucherLedger) -> None:
     catch_up(ledger)
@@ -45,11 +32,13 @@ def check_balances_sum_to_zero(ledger: VoucherLedger) -> None:
 
 def check_payouts_within_approval(ledger: VoucherLedger, vouchers: list[UUID]) -> None:
     """Prepaid plus paid never exceeds the approved subsidy (H3, H7), in the
-    write-side aggregate and in the voucher view."""
+    write-side aggregate and in the voucher view, and no voucher breaks a money
+    invariant of `ledger/money.py` (N6, H3, H7, L12, N4)."""
     for voucher_id in vouchers:
         voucher = ledger.get(voucher_id)
         assert voucher.prepaid_fen + voucher.paid_fen <= voucher.subsidy_fen, (
             f"voucher {voucher_id} paid {voucher.prepaid_fen} + {voucher.paid_fen} fen of {voucher.subsidy_fen}")
+        assert violations(voucher) == [], f"voucher {voucher_id} breaks money invariants: {violations(voucher)}"
     with ledger.engine.connect() as connection:
         rows = connection.execute(select(VOUCHERS.table)).mappings().all()
     for row in rows:
@@ -58,8 +47,8 @@ def check_payouts_within_approval(ledger: VoucherLedger, vouchers: list[UUID]) -
 
 def check_one_live_subsidy(ledger: VoucherLedger, vouchers: list[UUID]) -> None:
     """At most one live voucher per trainee x occupation x level, and the
-    SubsidyClaim index names exactly that voucher, or none (S2), or (while
-    CLAW_BACK_KEEPS_SUBSIDY_CLAIM is set) a clawed-back one."""
+    SubsidyClaim index names exactly that voucher, or none (S2); a claw-back
+    releases it like every exit (the simulation's first finding)."""
     live: dict[tuple[str, str, str], list[str]] = {}
     for voucher_id in vouchers:
         voucher = ledger.get(voucher_id)
@@ -68,8 +57,8 @@ def check_one_live_subsidy(ledger: VoucherLedger, vouchers: list[UUID]) -> None:
             holders.append(str(voucher_id))
     for triple, holders in live.items():
         assert len(holders) <= 1, f"{triple} has {len(holders)} live vouchers: {holders}"
-        claim = ledger.get(SubsidyClaim.id_for(*triple))
-        assert claim.voucher == (holders[0] if holders else None) or stale_claim(ledger, claim), (
+        claim = ledger.get(SubsidyClaim.id_for(triple[0], triple[1], str(triple[2])))
+        assert claim.voucher == (holders[0] if holders else None), (
             f"the subsidy claim index for {triple} names {claim.voucher}, the vouchers say {holders}")
 
 

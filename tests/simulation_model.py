@@ -23,11 +23,11 @@ from ledger.aggregates.voucher import Voucher
 from ledger.application import VoucherLedger
 from ledger.errors import LedgerError
 from ledger.signing import SigningKey
-from tests.world import World
+from tests.world import ELECTRICIAN, WELDER, World
 
 REGION = "hunan-hengyang"  # prepayment (H3), shortage uplift (H2) and living allowance (N4): every money path
 OTHER_REGION = "liaoning"
-OCCUPATIONS = (("electrician", "4"), ("electrician", "3"), ("welder", "5"))
+OCCUPATIONS = ((ELECTRICIAN, 4), (ELECTRICIAN, 3), (WELDER, 5))  # codes of ledger/catalogues/occupations.json
 
 
 @dataclass
@@ -61,10 +61,11 @@ class Model:
     recorded: list[Answer] = field(default_factory=list)  # accepted envelopes, for replays
     counts: Counter = field(default_factory=Counter)  # (command, "recorded"/"refused") -> how many
     serial: int = 0
+    paid: int = 0  # vouchers that reached `paid`: the lawful path runs the whole loop (L7)
 
     def __post_init__(self) -> None:
         world = self.world
-        for key in (world.bureau, world.finance, world.inspector, world.institution, world.platform):
+        for key in (world.bureau, world.finance, world.inspector, world.institution, world.platform, world.assessor):
             self.keys[key.actor] = key
         self.institutions.append(world.institution.actor)
         self.platforms.append(world.platform.actor)

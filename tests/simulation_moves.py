@@ -17,20 +17,24 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from ledger.aggregates.indexes import SubsidyClaim
+from ledger.aggregates.periods import EpidemicPeriod
 from ledger.aggregates.voucher import Voucher
+from ledger.checks import learning_record_checks
+from ledger.credit_code import make_credit_code
 from ledger.envelope import iso
+from ledger.hours import hours_refusal
+from ledger.lifecycle import TRANSITIONS
 from ledger.personal import commitment
 from ledger.rules import profile_for
 from ledger.signing import SigningKey
-from ledger.steps.exits import BEFORE_PAYMENT
+from ledger.standards import standards_for
+from ledger.steps.allowance import paid_days_overlap
 from ledger.steps.payments import stage_fen
-from ledger.subsidy import online_share_refusal
-from tests.simulation_checks import stale_claim
-from tests.simulation_model import OCCUPATIONS, Answer, Model
+from ledger.steps.vouchers import hours_of
+from tests.simulation_model import OCCUPATIONS, REGION, Answer, Model
 
 EVIDENCE = [{"kind": "photo", "sha256": "ab" * 32}]
-ALLOWANCE_STATUSES = ("enrolled", "training", "certified", "redemption_requested", "approved", "in_notice",
-                      "cleared", "paid")
+EPIDEMIC_PERIOD = EpidemicPeriod.id_for(REGION)
 
 
 @dataclass
@@ -63,10 +67,27 @@ class Move:
             return model.pick(model.trainees + model.institutions + model.platforms, pick)
         if self.target == "trainee":
             return model.pick(model.trainees, pick)
+        if self.target == "epidemic":
+            return EPIDEMIC_PERIOD
         return uuid.uuid4()
 
 
 # -- predicates the predictions share ------------------------------------------
+
+def starts_from(voucher: Voucher, step: str) -> bool:
+    """The lifecycle table lets `step` start from the voucher's state (L7, ledger/lifecycle.py)."""
+    return voucher.status in TRANSITIONS[step].starts_from
+
+
+def profile_of(voucher: Voucher) -> Any:
+    return profile_for(voucher.region, voucher.profile_version)
+
+
+def epidemic_ended_on(model: Model) -> date | None:
+    """The day the bureau recorded the end of the region's epidemic period, or None while it runs (H5)."""
+    period = model.ledger.find(EPIDEMIC_PERIOD)
+    return None if period is None else date.fromisoformat(period.ended_on)
+
 
 def usable(model: Model, voucher: Voucher) -> bool:
     """Live and within its validity (L7)."""
@@ -79,8 +100,8 @@ def provider_ok(model: Model, actor: str | None) -> bool:
 
 
 def institution_of(model: Model, voucher: Voucher) -> str:
-    """The voucher's institution, or (before enrolment) the world's, who signs an out-of-order step."""
-    return voucher.institution or model.world.institution.actor
+    """The voucher's institution, or the one its trainee chose, or the world's, who signs an out-of-order step."""
+    return voucher.institution or voucher.chosen_institution or model.world.institution.actor
 
 
 def at_institution(model: Model, voucher: Voucher, *statuses: str) -> bool:
@@ -92,15 +113,18 @@ def at_institution(model: Model, voucher: Voucher, *statuses: str) -> bool:
 def plan_issue(model: Model, target: uuid.UUID, number: int) -> Plan:
     trainee = model.pick(model.trainees, number)
     occupation, level = OCCUPATIONS[number % len(OCCUPATIONS)]
-    body = {"trainee": trainee or str(uuid.uuid4()), "occupation": occupation, "level": level,
-            "standard_fen": 100_000 + (number % 7) * 10_000, "shortage": number % 2 == 0,
-            "valid_until": (model.today + timedelta(days=20 + number % 60)).isoformat()}
+    body: dict[str, Any] = {"trainee": trainee or str(uuid.uuid4()), "occupation": occupation, "level": level,
+                            "valid_until": (model.today + timedelta(days=20 + number % 60)).isoformat()}
+    catalogued_fen = standards_for(REGION).standard_fen(occupation, level)
+    if number % 5 == 4:  # a typed standard: the catalogue's, lower, or above it (H2: refused)
+        body["standard_fen"] = catalogued_fen + (0, -1000, 1)[number % 3]
     if trainee is None:
         return Plan(model.world.bureau.actor, body, False)
     holds = [v for v in map(model.voucher, model.vouchers)
              if (v.trainee, v.occupation, v.level) == (trainee, occupation, level) and v.is_live]
-    claim = model.ledger.find(SubsidyClaim.id_for(trainee, occupation, level))
-    ready = not model.party(trainee).erased and not holds and not stale_claim(model.ledger, claim)  # S2, L10
+    claim = model.ledger.find(SubsidyClaim.id_for(trainee, occupation, str(level)))
+    ready = (not model.party(trainee).erased and not holds and (claim is None or claim.voucher is None)  # S2, L10
+             and body.get("standard_fen", 0) <= catalogued_fen)  # H2
     return Plan(model.world.bureau.actor, body, ready)
 
 
@@ -110,38 +134,61 @@ def plan_claim(model: Model, target: uuid.UUID, number: int) -> Plan:
     return Plan(voucher.trainee, {}, ready)
 
 
-def plan_enrol(model: Model, target: uuid.UUID, number: int) -> Plan:
+def plan_choose(model: Model, target: uuid.UUID, number: int) -> Plan:
+    """The trainee chooses a catalogued institution of the region between claiming and enrolment (L7, L2)."""
     voucher = model.voucher(target)
+    institution = model.pick(model.institutions, number)
+    ready = (usable(model, voucher) and starts_from(voucher, "choose_institution")
+             and model.can_sign(voucher.trainee) and model.catalogued(institution))
+    return Plan(voucher.trainee, {"institution": institution}, ready)
+
+
+def plan_enrol(model: Model, target: uuid.UUID, number: int) -> Plan:
+    """Only the institution the trainee chose enrols, on its own approved filing of the voucher's class (L7, H4)."""
+    voucher = model.voucher(target)
+    chosen = voucher.chosen_institution
     matching = [f for f in model.filings if (model.filing(f).occupation, model.filing(f).level)
-                == (voucher.occupation, voucher.level)]
+                == (voucher.occupation, voucher.level) and model.filing(f).institution == chosen]
     filing_id = model.pick(matching or model.filings, number)
+    signer = chosen or model.world.institution.actor
     if filing_id is None:
-        return Plan(model.world.institution.actor, {"filing": str(uuid.uuid4())}, False)
+        return Plan(signer, {"filing": str(uuid.uuid4())}, False)
     filing = model.filing(filing_id)
-    profile = profile_for(voucher.region, voucher.profile_version)
-    ready = (usable(model, voucher) and voucher.status == "claimed" and filing.status == "approved"
-             and provider_ok(model, filing.institution) and filing_id in matching
+    profile = profile_of(voucher)
+    ready = (usable(model, voucher) and voucher.status == "chosen" and filing.status == "approved"
+             and provider_ok(model, chosen) and filing_id in matching
              and profile.applies_on(date.fromisoformat(filing.filed_on)))  # H4, L2, H2 window
-    return Plan(filing.institution, {"filing": str(filing_id)}, ready)
+    return Plan(signer, {"filing": str(filing_id)}, ready)
 
 
 def plan_online(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
     minutes = 45 * (1 + number % 4)
     body = {"signed_in_at": iso(model.world.clock.now), "minutes": minutes, "questions_answered": 1,
-            "tests_taken": 1, "tests_passed": 1, "face_checks_passed": 1, "face_checks_failed": number % 2}
-    ready = usable(model, voucher) and voucher.status in ("enrolled", "training") and provider_ok(model, voucher.platform)
-    if ready:  # L1, H1: the online share stays under the cap
-        profile = profile_for(voucher.region, voucher.profile_version)
-        ready = online_share_refusal(profile, voucher.occupation_type, voucher.total_class_hours,
-                                     voucher.online_minutes + minutes) is None
+            "tests_taken": 1, "tests_passed": 1, "face_checks_passed": 1, "face_checks_failed": int(number % 5 == 0)}
+    ready = (usable(model, voucher) and starts_from(voucher, "record_online_learning")
+             and provider_ok(model, voucher.platform)
+             and hours_refusal(profile_of(voucher), hours_of(voucher), voucher.online_minutes + minutes,
+                               stage="session") is None)  # H1, L1, S1, J2, J3 at each session
     return Plan(voucher.platform or model.world.platform.actor, body, ready)
 
 
 def plan_offline(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
     body = {"started_at": iso(model.world.clock.now), "minutes": 60 * (1 + number % 8), "location": "workshop"}
-    return Plan(institution_of(model, voucher), body, at_institution(model, voucher, "enrolled", "training"))
+    period = profile_of(voucher).epidemic_period
+    banned = (period is not None and period.offline_practical_banned
+              and period.covers(model.today, epidemic_ended_on(model)))  # H5: none until the bureau records its end
+    return Plan(institution_of(model, voucher), body,
+                at_institution(model, voucher, "enrolled", "training") and not banned)
+
+
+def plan_end_epidemic(model: Model, target: str, number: int) -> Plan:
+    """The bureau records the end of the epidemic period once, today or earlier (H5)."""
+    period = model.world.profile.epidemic_period
+    ended_on = max(period.starts_on, model.today - timedelta(days=number % 3))
+    return Plan(model.world.bureau.actor, {"ended_on": ended_on.isoformat(), "document": "疫情解除通告"},
+                epidemic_ended_on(model) is None)
 
 
 def plan_assess(passed: bool) -> Callable[[Model, uuid.UUID, int], Plan]:
@@ -150,15 +197,20 @@ def plan_assess(passed: bool) -> Callable[[Model, uuid.UUID, int], Plan]:
         body: dict[str, Any] = {"passed": passed}
         if passed:
             body.update(certificate_number=f"SIM-{model.next_serial()}", certificate_kind="training_qualified")
-        required = voucher.total_class_hours * profile_for(voucher.region, voucher.profile_version).class_hour_minutes
-        ready = (at_institution(model, voucher, "training")
-                 and voucher.online_minutes + voucher.offline_minutes >= required)  # H1, S4
-        return Plan(institution_of(model, voucher), body, ready)
+        ready = (usable(model, voucher) and voucher.status == "training"
+                 and hours_refusal(profile_of(voucher), hours_of(voucher), voucher.online_minutes,
+                                   voucher.offline_minutes, stage="assessment") is None)  # H1; the assessor, S4
+        return Plan(model.world.assessor.actor, body, ready)
 
     return plan
 
 
 # -- redemption (H6, H7) ---------------------------------------------------------
+
+def checks_pass(model: Model, voucher: Voucher) -> bool:
+    """The automatic checks before payment pass (L13, J4: `ledger/checks.py`)."""
+    return all(check.passed for check in learning_record_checks(voucher, profile_of(voucher)))
+
 
 def plan_request(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
@@ -193,25 +245,43 @@ def plan_prepay(model: Model, target: uuid.UUID, number: int) -> Plan:
     allowed_fen = stage_fen(voucher, "prepayment") - voucher.prepaid_fen
     # the whole allowance, part of it, or one fen over it (H3: at most the region's ratio)
     amount_fen = max(1, (allowed_fen, allowed_fen // 2, allowed_fen + 1)[number % 3])
-    ready = voucher.is_live and voucher.filing is not None and voucher.status != "paid" and amount_fen <= allowed_fen
+    ready = voucher.is_live and starts_from(voucher, "prepay") and amount_fen <= allowed_fen  # H3
     return Plan(model.world.finance.actor, {"amount_fen": amount_fen, "fund": fund(model, voucher, number)}, ready)
 
 
 def plan_pay(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
-    balance_fen = voucher.subsidy_fen - voucher.prepaid_fen
-    amount_fen = balance_fen + (1 if number % 4 == 0 else 0)  # exactly the balance (H7), or one fen more
+    balance_fen = voucher.balance_due_fen
+    amount_fen = balance_fen + (1 if number % 4 == 0 else 0)  # exactly the balance due (H7), or one fen more
     body = {"amount_fen": max(1, amount_fen), "fund": fund(model, voucher, number)}
-    return Plan(model.world.finance.actor, body, voucher.is_live and voucher.status == "cleared"
-                and amount_fen == balance_fen)
+    return Plan(model.world.finance.actor, body, voucher.status == "cleared" and amount_fen == balance_fen > 0)
+
+
+def learn_paid(model: Model, target: uuid.UUID, plan: Plan) -> None:
+    model.paid += 1
 
 
 def plan_allowance(model: Model, target: uuid.UUID, number: int) -> Plan:
+    """Named days of online learning within the training period, never paid twice, at most
+    the region's daily amount x days and its number of days (N4)."""
     voucher = model.voucher(target)
-    groups = set(profile_for(voucher.region, voucher.profile_version).allowance_groups)
-    ready = (voucher.is_live and voucher.status in ALLOWANCE_STATUSES
-             and bool(groups & set(model.party(voucher.trainee).allowance_groups)))
-    body = {"amount_fen": 100 * (1 + number % 50), "fund": "employment_subsidy_fund"}
+    profile = profile_of(voucher)
+    allowance = profile.allowance
+    days = 1 + number % 2
+    online_days = voucher.online_days or [voucher.enrolled_on or model.today.isoformat()]
+    from_day = date.fromisoformat(model.pick(online_days, number // 2))
+    to_day = from_day + timedelta(days=days - 1)
+    daily_fen = allowance.daily_fen if allowance else 100
+    amount_fen = daily_fen * days + (1 if number % 7 == 0 else 0)  # at most daily x days, or one fen over
+    body = {"amount_fen": amount_fen, "fund": "employment_subsidy_fund", "from_day": from_day.isoformat(),
+            "to_day": to_day.isoformat()}
+    training_ends = date.fromisoformat(voucher.assessed_on) if voucher.assessed_on else model.today
+    ready = (voucher.is_live and starts_from(voucher, "pay_allowance") and allowance is not None
+             and bool(set(profile.allowance_groups) & set(model.party(voucher.trainee).allowance_groups))
+             and date.fromisoformat(voucher.enrolled_on) <= from_day and to_day <= training_ends
+             and any(from_day.isoformat() <= day <= to_day.isoformat() for day in voucher.online_days)
+             and paid_days_overlap(voucher.allowance_days, from_day, to_day) is None
+             and voucher.allowance_days_paid + days <= allowance.max_days and amount_fen <= daily_fen * days)
     return Plan(model.world.finance.actor, body, ready)
 
 
@@ -220,20 +290,18 @@ def plan_claw_back(model: Model, target: uuid.UUID, number: int) -> Plan:
     paid_fen = voucher.prepaid_fen + voucher.paid_fen + voucher.allowance_fen
     amount_fen = paid_fen - (1 if number % 4 == 0 else 0)  # exactly what was paid (L12), or one fen less
     body = {"amount_fen": max(1, amount_fen), "reason": "fraud found", "rule": "L12"}
-    return Plan(model.world.bureau.actor, body, voucher.status != "clawed_back" and amount_fen == paid_fen > 0)
+    return Plan(model.world.bureau.actor, body, starts_from(voucher, "claw_back") and amount_fen == paid_fen > 0)
 
 
 def plan_revoke(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
-    ready = (voucher.is_live and voucher.status in BEFORE_PAYMENT
-             and voucher.prepaid_fen + voucher.allowance_fen == 0)
+    ready = starts_from(voucher, "revoke_voucher") and voucher.prepaid_fen + voucher.allowance_fen == 0
     return Plan(model.world.bureau.actor, {"reason": "issued in error"}, ready)
 
 
 def plan_expire(model: Model, target: uuid.UUID, number: int) -> Plan:
     voucher = model.voucher(target)
-    ready = (voucher.is_live and voucher.status in BEFORE_PAYMENT
-             and model.today > date.fromisoformat(voucher.valid_until))
+    ready = starts_from(voucher, "expire_voucher") and model.today > date.fromisoformat(voucher.valid_until)
     return Plan(model.world.bureau.actor, {}, ready)
 
 
@@ -270,6 +338,7 @@ def plan_register(role: str) -> Callable[[Model, uuid.UUID, int], Plan]:
                 body["allowance_groups"] = ["registered_poor"]  # N4
             return Plan(model.world.bureau.actor, body, True, personal=person, new_key=key)
         body["name"] = f"{role} {number}"
+        body["credit_code"] = make_credit_code(target.int % 31 ** 9)  # institutions, platforms, assessors
         if role == "institution":
             body["kind"] = "social_training"
         return Plan(model.world.bureau.actor, body, True, new_key=key)
@@ -348,6 +417,8 @@ MOVES: dict[str, Move] = entries(
                                regional=False)),
     ("register_same_person", Move("register_party", "new", plan_register_same_person, learn_party("trainee"),
                                   regional=False)),
+    ("register_assessor", Move("register_party", "new", plan_register("assessor"), lambda model, target, plan: None,
+                               regional=False)),
     ("list_in_catalogue", Move("list_in_catalogue", "party", plan_catalogue("list_in_catalogue"))),
     ("delist", Move("delist", "party", plan_catalogue("delist"))),
     ("ban", Move("ban", "party", plan_catalogue("ban"))),
@@ -358,7 +429,9 @@ MOVES: dict[str, Move] = entries(
     ("approve_filing", Move("approve_filing", "filing", plan_filing_decision(approve=True))),
     ("reject_filing", Move("reject_filing", "filing", plan_filing_decision(approve=False))),
     ("issue_voucher", Move("issue_voucher", "new", plan_issue, learn_new("vouchers"))),
+    ("end_epidemic_period", Move("end_epidemic_period", "epidemic", plan_end_epidemic)),
     ("claim_voucher", voucher_step("claim_voucher", plan_claim)),
+    ("choose_institution", voucher_step("choose_institution", plan_choose, repeatable=True)),
     ("enrol", voucher_step("enrol", plan_enrol)),
     ("record_online_learning", voucher_step("record_online_learning", plan_online, repeatable=True)),
     ("record_offline_training", voucher_step("record_offline_training", plan_offline, repeatable=True)),
@@ -366,7 +439,8 @@ MOVES: dict[str, Move] = entries(
     ("assess_fail", voucher_step("assess", plan_assess(passed=False), forward=False)),
     ("request_redemption", voucher_step("request_redemption", plan_request)),
     ("review_approve", voucher_step("review_redemption", by_bureau(
-        "redemption_requested", lambda model, voucher, number: {"approved": True, "reason": "checked"}))),
+        "redemption_requested", lambda model, voucher, number: {"approved": True, "reason": "checked"},
+        also=checks_pass))),
     ("review_reject", voucher_step("review_redemption", by_bureau(
         "redemption_requested", lambda model, voucher, number: {"approved": False, "reason": "no evidence"}),
         forward=False)),
@@ -375,11 +449,13 @@ MOVES: dict[str, Move] = entries(
     ("raise_objection", voucher_step("raise_objection", by_bureau(
         "in_notice", lambda model, voucher, number: {"reason": "doubt"}, signer="inspector"), repeatable=True,
         forward=False)),
-    ("close_notice", voucher_step("close_notice", by_bureau(
-        "in_notice", lambda model, voucher, number: {"outcome": "upheld" if number % 4 == 0 else "cleared",
-                                                     "reason": "heard"}, also=notice_has_run))),
+    ("close_notice_cleared", voucher_step("close_notice", by_bureau(
+        "in_notice", lambda model, voucher, number: {"outcome": "cleared", "reason": "heard"}, also=notice_has_run))),
+    ("close_notice_upheld", voucher_step("close_notice", by_bureau(
+        "in_notice", lambda model, voucher, number: {"outcome": "upheld", "reason": "objection upheld"},
+        also=notice_has_run), forward=False)),
     ("prepay", voucher_step("prepay", plan_prepay, repeatable=True)),
-    ("pay", voucher_step("pay", plan_pay)),
+    ("pay", voucher_step("pay", plan_pay, learn=learn_paid)),
     ("pay_allowance", voucher_step("pay_allowance", plan_allowance, repeatable=True, forward=False)),
     ("claw_back", voucher_step("claw_back", plan_claw_back, forward=False)),
     ("revoke_voucher", voucher_step("revoke_voucher", plan_revoke, forward=False)),

@@ -2,8 +2,9 @@
 VOPR): a hypothesis `RuleBasedStateMachine` sends random signed commands from
 every role through `VoucherLedger.submit`: lawful ones and out-of-order ones
 (the model predicts each decision and the ledger must agree), invalid ones
-(another role's key, another region's bureau, a future `signed_at`, a forged
-signature, an unknown body field: always refused), replayed envelopes (the
+(another role's key, another region's bureau, a future `signed_at` or one older
+than the ledger's window, another ledger's origin, a forged signature, an
+unknown body field: always refused), replayed envelopes (the
 first result, nothing new recorded), a reused `command_id` (refused), pairs
 of commands on one voucher from two threads with two ledger applications on
 one database, restarts of the application, and clock advances. A refused
@@ -15,7 +16,10 @@ verifies (J1). The moves, with their signers, bodies and predictions, are one
 table in tests/simulation_moves.py.
 
 Size: VLEDGER_SIMULATION_EXAMPLES runs (default 15 on SQLite, 4 on
-PostgreSQL) of at most VLEDGER_SIMULATION_STEPS steps (default 30). A longer run:
+PostgreSQL) of at most VLEDGER_SIMULATION_STEPS steps (default 40); each run
+ends by driving its live vouchers forward to `paid`, and at least
+VLEDGER_SIMULATION_MIN_PAID vouchers (default EXAMPLES/5) must reach it, so the
+lawful path is predicted to the end of the loop (L7). A longer run:
 
     VLEDGER_SIMULATION_EXAMPLES=200 VLEDGER_SIMULATION_STEPS=100 \\
         .venv/bin/python -m pytest -q -s -p no:cacheprovider tests/test_simulation.py
@@ -37,7 +41,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +51,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from ledger.application import VoucherLedger
 from ledger.config import database_url as normalise_url
-from ledger.envelope import CLOCK_SKEW
+from ledger.envelope import CLOCK_SKEW, sign_command
 from ledger.errors import Conflict, LedgerError
 from ledger.steps import STEPS
 from tests.concurrency_workers import attempt
@@ -55,13 +59,15 @@ from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.log_checks import assert_exactly_acknowledged_added, log_hashes
 from tests.simulation_checks import check_all
 from tests.simulation_model import REGION, Answer, Model
-from tests.simulation_moves import MOVES, VOUCHER_MOVES, Move, Plan, learn
+from tests.simulation_moves import EPIDEMIC_PERIOD, MOVES, VOUCHER_MOVES, Move, Plan, learn
 from tests.world import World
 
 EXAMPLES = int(os.environ.get("VLEDGER_SIMULATION_EXAMPLES", 4 if POSTGRES_URL else 15))
-STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 30))
+STEPS_PER_EXAMPLE = int(os.environ.get("VLEDGER_SIMULATION_STEPS", 40))
+MIN_PAID = int(os.environ.get("VLEDGER_SIMULATION_MIN_PAID", max(1, EXAMPLES // 5)))  # vouchers reaching `paid`
 CHECK_EVERY = int(os.environ.get("VLEDGER_SIMULATION_CHECK_EVERY", 1))
-FLAWS = ("another_role", "another_region", "future_signed_at", "forged_signature", "wrong_body")
+FLAWS = ("another_role", "another_region", "future_signed_at", "stale_signed_at", "another_ledger", "forged_signature",
+         "wrong_body")
 NUMBERS = st.integers(min_value=0, max_value=10**6)
 TOTALS: Counter = Counter()  # (command, "recorded"/"refused") over every example of this run
 PAIRS: Counter = Counter()  # concurrent pairs by how many of the two were recorded
@@ -139,23 +145,52 @@ class LedgerSimulation(RuleBasedStateMachine):
             self.play(name, target, number)
 
     @precondition(lambda self: self.model.vouchers)
-    @rule(pick=NUMBERS, number=NUMBERS, steps=st.integers(min_value=1, max_value=10))
+    @rule(pick=NUMBERS, number=NUMBERS, steps=st.integers(min_value=1, max_value=20))
     def voucher_travels_the_loop(self, pick: int, number: int, steps: int) -> None:
-        """Up to `steps` steps the model expects lawful, on one voucher, mostly
-        forward and an exit one time in five, so that vouchers travel the
-        whole loop (L7); a public notice is waited out (H7)."""
-        target = self.model.pick(self.model.vouchers, pick)
+        """Up to `steps` steps the model expects lawful, on one live voucher,
+        mostly forward and any lawful step (an exit perhaps) one time in ten, so that vouchers travel
+        the whole loop (L7); training waits for the class to start (L13) and
+        for the end of the epidemic period (H5), a public notice is waited out (H7)."""
+        live = [voucher for voucher in self.model.vouchers if self.model.voucher(voucher).is_live]
+        target = self.model.pick(live or self.model.vouchers, pick)
         for step_number in range(number, number + steps):
+            if self.wait_for_the_class(target):
+                continue
             lawful = [name for name in VOUCHER_MOVES
                       if self.expected(MOVES[name].plan(self.model, target, step_number))]
             forward = [name for name in lawful if MOVES[name].forward]
-            if not forward and step_number % 5 and self.model.voucher(target).status == "in_notice":
+            status = self.model.voucher(target).status
+            if not forward and step_number % 10 and status == "in_notice":
                 self.model.world.clock.advance(days=1 + step_number % 3)
                 continue
-            chosen = forward if forward and step_number % 5 else lawful
+            if not forward and status in ("enrolled", "training") and self.end_the_epidemic(target, step_number):
+                continue
+            chosen = forward if forward and step_number % 10 else lawful
             if not chosen:
                 return
             self.play(self.model.pick(chosen, step_number // 5), target, step_number)
+
+    def end_the_epidemic(self, target: uuid.UUID, number: int) -> bool:
+        """When training waits for the end of the epidemic period: an offline session first (H5:
+        "疫情期间，不允许组织线下集中实操培训", predicted refused), then the bureau records the end."""
+        if not self.expected(MOVES["end_epidemic_period"].plan(self.model, EPIDEMIC_PERIOD, number)):
+            return False
+        if self.model.voucher(target).status in ("enrolled", "training"):
+            self.play("record_offline_training", target, number)
+        self.play("end_epidemic_period", EPIDEMIC_PERIOD, number)
+        return True
+
+    def wait_for_the_class(self, target: uuid.UUID) -> bool:
+        """An enrolled voucher's institution waits until its class starts, so that its sessions fall
+        in the filed class period (L13: a session outside it fails the check before payment)."""
+        voucher = self.model.voucher(target)
+        if voucher.status != "enrolled":
+            return False
+        starts_on = date.fromisoformat(self.model.filing(uuid.UUID(voucher.filing)).starts_on)
+        if self.model.today >= starts_on:
+            return False
+        self.model.world.clock.advance(days=(starts_on - self.model.today).days)
+        return True
 
     @rule(name=st.sampled_from(sorted(MOVES)), pick=NUMBERS, number=NUMBERS, flaw=st.sampled_from(FLAWS))
     def invalid(self, name: str, pick: int, number: int, flaw: str) -> None:
@@ -184,6 +219,12 @@ class LedgerSimulation(RuleBasedStateMachine):
         if flaw == "future_signed_at":
             future = model.world.clock.now + CLOCK_SKEW + timedelta(minutes=1)
             return self.sign(plan.signer, move, target, plan.body, signed_at=future)
+        if flaw == "stale_signed_at":  # older than the window the ledger accepts (issue 13)
+            stale = model.world.clock.now - model.ledger.signed_at_window - timedelta(minutes=1)
+            return self.sign(plan.signer, move, target, plan.body, signed_at=stale)
+        if flaw == "another_ledger":  # signed for another ledger's origin (issue 13)
+            return sign_command(model.signing_key(plan.signer), move.command, target, plan.body,
+                                signed_at=model.world.clock.now, ledger=f"{model.ledger.origin}-elsewhere")
         if flaw == "forged_signature":
             signed = self.sign(plan.signer, move, target, plan.body)
             return {**signed, "envelope": {**signed["envelope"], "command_id": str(uuid.uuid4())}}
@@ -296,11 +337,35 @@ class LedgerSimulation(RuleBasedStateMachine):
         if self.steps_taken % CHECK_EVERY == 0:
             check_all(self.model.ledger, self.model.vouchers)
 
+    def finish_a_journey(self) -> None:
+        """At the end of each run, forward steps only on each live voucher in turn until one is paid
+        or none can move: the lawful path is predicted to the end of the loop (L7), whatever the
+        random steps did before; every decision is still judged against the model."""
+        model = self.model
+        for target in [voucher for voucher in model.vouchers if model.voucher(voucher).is_live]:
+            for step_number in range(1, 60):
+                if model.voucher(target).status == "paid":
+                    return
+                if self.wait_for_the_class(target):
+                    continue
+                forward = [name for name in VOUCHER_MOVES if MOVES[name].forward
+                           and self.expected(MOVES[name].plan(model, target, step_number))]
+                if model.voucher(target).status == "in_notice" and not forward:
+                    model.world.clock.advance(days=1)
+                    continue
+                if not forward and self.end_the_epidemic(target, step_number):
+                    continue
+                if not forward:
+                    break
+                self.play(model.pick(forward, step_number), target, step_number)
+
     def teardown(self) -> None:
         try:
+            self.finish_a_journey()
             check_all(self.model.ledger, self.model.vouchers)
         finally:
             TOTALS.update(self.model.counts)
+            TOTALS[("(vouchers paid)", "")] += self.model.paid
             self.model.ledger.close()
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -315,12 +380,15 @@ def test_simulation_keeps_every_invariant(tmp_path: Path) -> None:
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     finally:
         runs = TOTALS.pop(("(examples run)", ""), 0)
+        paid = TOTALS.pop(("(vouchers paid)", ""), 0)
         report = {"examples": EXAMPLES, "steps_per_example": STEPS_PER_EXAMPLE, "examples_run": runs,
-                  "commands_submitted": sum(TOTALS.values()),
+                  "commands_submitted": sum(TOTALS.values()), "vouchers_paid": paid,
                   "recorded": sum(n for (_, outcome), n in TOTALS.items() if outcome == "recorded"),
                   "concurrent_pairs": dict(sorted(PAIRS.items())),
                   "by_command": {f"{command} {outcome}": n for (command, outcome), n in sorted(TOTALS.items())}}
         (tmp_path / "simulation-counts.json").write_text(json.dumps(report, indent=2))
         print(f"\nsimulation: {report['commands_submitted']} commands submitted, {report['recorded']} recorded, "
-              f"in {runs} runs of up to {STEPS_PER_EXAMPLE} steps")
+              f"in {runs} runs of up to {STEPS_PER_EXAMPLE} steps; {paid} vouchers reached paid")
     assert TOTALS, "the simulation submitted nothing"
+    # the lawful path is predicted and travelled to the end of the loop (L7), not only to enrolment
+    assert paid >= MIN_PAID, f"only {paid} vouchers reached paid in {runs} runs; the loop stops short of payment"
