@@ -45,6 +45,17 @@ class Answer:
 
 
 @dataclass
+class Plan:
+    """One command the model is about to send, and what it expects."""
+
+    signer: str | None  # the actor who lawfully signs it (None: nobody can)
+    body: dict[str, Any]
+    ready: bool | None  # predicted: recorded (True), refused (False), unknown (None)
+    personal: dict[str, Any] | None = None
+    new_key: SigningKey | None = None  # a key the command registers
+
+
+@dataclass
 class Model:
     world: World
     database_url: str

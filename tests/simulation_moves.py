@@ -20,32 +20,20 @@ from ledger.aggregates.indexes import SubsidyClaim
 from ledger.aggregates.periods import EpidemicPeriod
 from ledger.aggregates.voucher import Voucher
 from ledger.checks import learning_record_checks
-from ledger.credit_code import make_credit_code
 from ledger.envelope import iso
 from ledger.hours import hours_refusal
 from ledger.lifecycle import TRANSITIONS
-from ledger.personal import commitment
 from ledger.rules import profile_for
-from ledger.signing import SigningKey
 from ledger.standards import standards_for
 from ledger.steps.allowance import paid_days_overlap
 from ledger.steps.payments import stage_fen
 from ledger.steps.vouchers import hours_of
-from tests.simulation_model import OCCUPATIONS, REGION, Answer, Model
+from tests.simulation_model import OCCUPATIONS, REGION, Answer, Model, Plan
+from tests.simulation_parties import (learn_key, learn_new, learn_party, plan_catalogue, plan_erase, plan_register,
+                                       plan_register_same_person, plan_revoke_key, plan_rotate)
 
 EVIDENCE = [{"kind": "photo", "sha256": "ab" * 32}]
 EPIDEMIC_PERIOD = EpidemicPeriod.id_for(REGION)
-
-
-@dataclass
-class Plan:
-    """One command the model is about to send, and what it expects."""
-
-    signer: str | None  # the actor who lawfully signs it (None: nobody can)
-    body: dict[str, Any]
-    ready: bool | None  # predicted: recorded (True), refused (False), unknown (None)
-    personal: dict[str, Any] | None = None
-    new_key: SigningKey | None = None  # a key the command registers
 
 
 @dataclass(frozen=True)
@@ -323,81 +311,6 @@ def plan_filing_decision(approve: bool) -> Callable[[Model, uuid.UUID, int], Pla
         return Plan(model.world.bureau.actor, {} if approve else {"reason": "plan incomplete"}, ready)
 
     return plan
-
-
-# -- parties, keys and the catalogue (trust model, L2, L10, L12) ---------------------
-
-def plan_register(role: str) -> Callable[[Model, uuid.UUID, int], Plan]:
-    def plan(model: Model, target: uuid.UUID, number: int) -> Plan:
-        key = SigningKey.generate(actor=str(target), role=role)
-        body: dict[str, Any] = {"role": role, "public_key": key.public_key_b64}
-        if role == "trainee":
-            person = model.world.person()
-            body["personal_sha256"] = commitment(person)
-            if number % 3 == 0:
-                body["allowance_groups"] = ["registered_poor"]  # N4
-            return Plan(model.world.bureau.actor, body, True, personal=person, new_key=key)
-        body["name"] = f"{role} {number}"
-        body["credit_code"] = make_credit_code(target.int % 31 ** 9)  # institutions, platforms, assessors
-        if role == "institution":
-            body["kind"] = "social_training"
-        return Plan(model.world.bureau.actor, body, True, new_key=key)
-
-    return plan
-
-
-def plan_register_same_person(model: Model, target: uuid.UUID, number: int) -> Plan:
-    """The same person registered twice is refused (L10)."""
-    trainee = model.pick(model.trainees, number)
-    person = model.people[trainee] if trainee else model.world.person()
-    key = SigningKey.generate(actor=str(target), role="trainee")
-    body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)}
-    return Plan(model.world.bureau.actor, body, trainee is None, personal=person, new_key=key)
-
-
-def learn_party(role: str) -> Callable[[Model, uuid.UUID, Plan], None]:
-    def learn(model: Model, target: uuid.UUID, plan: Plan) -> None:
-        model.keys[str(target)] = plan.new_key
-        {"trainee": model.trainees, "institution": model.institutions, "platform": model.platforms}[role].append(
-            str(target))
-        if plan.personal:
-            model.people[str(target)] = plan.personal
-
-    return learn
-
-
-def plan_catalogue(command: str) -> Callable[[Model, str, int], Plan]:
-    def plan(model: Model, target: str, number: int) -> Plan:
-        party = model.party(target)
-        ready = party.role in ("institution", "platform") and {
-            "list_in_catalogue": not party.banned and not party.listed,
-            "delist": party.listed, "ban": not party.banned}[command]
-        return Plan(model.world.bureau.actor, {} if command == "list_in_catalogue" else {"reason": "zombie"}, ready)
-
-    return plan
-
-
-def plan_rotate(model: Model, target: str, number: int) -> Plan:
-    key = SigningKey.generate(actor=target, role=model.party(target).role)
-    return Plan(model.world.bureau.actor, {"public_key": key.public_key_b64}, True, new_key=key)
-
-
-def plan_revoke_key(model: Model, target: str, number: int) -> Plan:
-    current = model.key_of(target)
-    key_id = current.key_id if current else next(iter(model.party(target).keys))
-    return Plan(model.world.bureau.actor, {"key_id": key_id, "reason": "lost"}, current is not None)
-
-
-def plan_erase(model: Model, target: str, number: int) -> Plan:
-    return Plan(model.world.bureau.actor, {"reason": "asked to be forgotten"}, not model.party(target).erased)
-
-
-def learn_key(model: Model, target: str, plan: Plan) -> None:
-    model.keys[target] = plan.new_key
-
-
-def learn_new(kind: str) -> Callable[[Model, uuid.UUID, Plan], None]:
-    return lambda model, target, plan: getattr(model, kind).append(target)
 
 
 def voucher_step(command: str, plan: Callable, **options: Any) -> Move:
