@@ -78,3 +78,21 @@ def test_l9_a_trainee_reads_its_own_voucher_but_not_its_history_nor_another_trai
         refused(own, f"/v1/vouchers/{other_voucher}{aspect}")
     assert [row["id"] for row in own.get("/v1/vouchers")["items"]] == [str(voucher)]
     assert "may not list vouchers of trainee" in refused(own, "/v1/vouchers", {"trainee": other_trainee.actor})
+
+
+def test_h4_an_institution_reads_its_own_filings_and_not_another_institutions(world: World) -> None:
+    """H4/L4: a filing names the institution's courses, teachers and platform; another school of the
+    same region may not read it, and the refusal says who may."""
+    filing = world.approved_filing()
+    other = world.register(world.bureau, "institution", name="another school", kind="social_training")
+    http = http_client(world)
+    assert party(world, http, world.institution).get(f"/v1/filings/{filing}")["id"] == str(filing)
+    detail = refused(party(world, http, other), f"/v1/filings/{filing}")
+    assert "an institution reads its own filings, a bureau its region" in detail
+
+
+def test_a_role_that_may_not_list_is_told_which_roles_may(world: World) -> None:
+    """The refusal of a list names the rule of who may list it, not only that it is refused."""
+    http = http_client(world)
+    detail = refused(party(world, http, world.assessor), "/v1/vouchers")
+    assert detail.startswith("an assessor may not list vouchers: ") and len(detail) > 40

@@ -149,3 +149,18 @@ def test_a_missing_event_and_a_non_voucher_event_are_the_same_404(world: World) 
     log_in(http, world.inspector)
     assert http.get(f"/events/{10**9}").status_code == 404
     assert http.get("/events/1").status_code == 404
+
+
+def test_search_and_institution_pages_follow_the_bureaus_region(world: World) -> None:
+    """The bureau of the voucher's region finds it by search and opens its institution's page; a bureau of
+    another region finds neither (the same rule as the API's lists: a bureau reads its region)."""
+    voucher, _ = world.enrolled_voucher()
+    other_bureau = world.register(world.root, "bureau", name="shandong bureau", region="shandong")
+    http = http_client(world)
+    log_in(http, world.bureau)
+    assert str(voucher) in http.get(f"/search?q={world.institution.actor}").text.split("Vouchers</h2>")[1]
+    assert http.get(f"/institutions/{world.institution.actor}").status_code == 200
+    elsewhere = http_client(world)
+    log_in(elsewhere, other_bureau)
+    assert str(voucher) not in elsewhere.get(f"/search?q={world.institution.actor}").text.split("Vouchers</h2>")[1]
+    assert elsewhere.get(f"/institutions/{world.institution.actor}").status_code == 403

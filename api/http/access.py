@@ -101,13 +101,18 @@ def list_scope(caller: Caller, what: str, requested: dict[str, str | None], own:
         return dict(requested)
     column = own.get(caller.role)
     if column is None:
-        raise HttpProblem("not-yours", f"a {caller.role} may not list {what}: {LIST_RULES[what]}")
+        raise HttpProblem("not-yours", f"{with_article(caller.role)} may not list {what}: {LIST_RULES[what]}")
     value = caller.region if column == "region" else caller.id
     asked = requested.get(column)
     if asked is not None and asked != value:
         raise HttpProblem("not-yours", f"{caller.role} {caller.id} may not list {what} of {column} {asked}: "
                           f"{LIST_RULES[what]}")
     return {**requested, column: value}
+
+
+def with_article(role: str) -> str:
+    """"an assessor", "an inspector", "a bureau"."""
+    return f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
 
 
 def voucher_list_fields(caller: Caller) -> str:

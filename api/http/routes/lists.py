@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.access import FILING_LIST_OWN, REGION_OR_OWN, VOUCHER_LIST_OWN, list_scope, voucher_list_fields
+from api.http.access import FILING_LIST_OWN, REGION_OR_OWN, VOUCHER_LIST_OWN, list_scope, voucher_list_fields, with_article
 from api.http.deps import CallerDep, LedgerDep
 from api.http.list_models import AuditPage, BalancesPage, FilingsPage, FlagsPage, FortnightReport, VouchersPage
 from api.http.list_support import KeyCursorQuery, decode_key_cursor, fresh_views, key_page, sequence_page
@@ -135,7 +135,7 @@ def list_balances(ledger: LedgerDep, caller: CallerDep, institution: IdQuery = N
     owners = {name: filters[name] for name in ACCOUNT_FILTERS if filters[name] is not None}
     if len(owners) > 1:
         if caller.role in ("institution", "trainee"):
-            raise HttpProblem("not-yours", f"a {caller.role} reads only its own accounts; leave out "
+            raise HttpProblem("not-yours", f"{with_article(caller.role)} reads only its own accounts; leave out "
                                            f"{', '.join(sorted(name for name in owners if name != caller.role))}")
         raise BadInput("filter balances by at most one of institution, bureau and fund")
     ((owner_kind, owner),) = owners.items() if owners else ((None, None),)
