@@ -64,15 +64,15 @@ class RuleWalks:
                                                  face_checks_failed=self.profile.face_check_failures_limit + 1)
         self.walked["S4"] += 1
         self.walked["H5"] += self.profile.epidemic_period is not None  # offline practice after the recorded end
-        self.review_refused_then_rejected(face_checked, "L6")
+        self.review_refused_then_rejected(face_checked, self.profile.review_check_rules["face_checks"])
         late = self.complete_and_request(request=False)
         allowance = self.allowance_paid_for_named_days()
         if self.profile.epidemic_period is not None:
             self.prepayment_after_the_epidemic_period()
         moment = self.scenario.day(AFTER_CLASS_DAY)
-        self.record_offline(late, moment, 45)  # a session after the class period ends (L13)
+        self.record_offline(late, moment, 45)  # a session after the class period ends (L13, J4)
         self.assess_and_request(late)
-        self.review_refused_then_rejected(late, "L13")
+        self.review_refused_then_rejected(late, self.profile.review_check_rules["sessions_in_class_period"])
         if allowance is not None:
             self.allowance_refused(allowance)
         self.erasure(late)

@@ -15,7 +15,8 @@ every comparison is in integers. The rules, from the region profile:
   `practical_online_percent` of practical hours, per occupation type; a filing
   that marks its practical courses for home practice lifts this to all of
   them where the profile allows it (H1: 适合线上授课、居家练习的实训课程);
-- at assessment, the total class hours are all done (H1: 总学时不变).
+- at assessment, the total class hours are all done (H1: 总学时不变; each region
+  cites its own rule, `review_check_rules["class_hours"]`).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def hours_refusal(profile: RegionProfile, hours: ClassHours, online_minutes: int
     if stage == "assessment":
         required_minutes = total * profile.class_hour_minutes
         if online_minutes + offline_minutes < required_minutes:
-            return Refusal("H1", (
+            return Refusal(profile.review_check_rules["class_hours"], (
                 f"{online_minutes + offline_minutes} of {required_minutes} required minutes are recorded; "
-                "assessment follows the full class hours (总学时不变)."))
+                f"in {profile.region} assessment follows the full class hours (H1: 总学时不变)."))
     return None

@@ -89,9 +89,12 @@ TRANSITIONS: dict[str, Transition] = {transition.step: transition for transition
     Transition("prepay", "Prepaid", IN_TRAINING_OR_AFTER, UNCHANGED, "H3",
                ": prepayment runs from enrolment in an approved class until the notice clears"),
     Transition("pay", "Paid", ("cleared",), "paid", "H7", ": payment follows review, public notice and no objection"),
-    # N4: during training; paid in arrears for named days until the balance is paid.
-    Transition("pay_allowance", "AllowancePaid", IN_TRAINING_OR_AFTER + ("cleared",), UNCHANGED, "N4",
-               ": a living allowance is paid from enrolment until the voucher is paid"),
+    # N4: during training; paid in arrears for named days until the balance is paid. A trainee who failed the
+    # assessment took the online training all the same (N4 does not ask for a pass; decision 0033); the days
+    # still end at the assessment.
+    Transition("pay_allowance", "AllowancePaid", IN_TRAINING_OR_AFTER + ("cleared", "failed"), UNCHANGED, "N4",
+               ": a living allowance is paid from enrolment until the voucher is paid, or after a failed "
+               "assessment for the days before it"),
     # L12: money can have been paid from enrolment on; a revoked voucher had none (revoke_voucher refuses it).
     Transition("claw_back", "ClawedBack", IN_TRAINING_OR_AFTER + ("cleared", "paid", "expired", "rejected", "failed"),
                "clawed_back", "L12", ": money is clawed back once, from a voucher money was paid on"),

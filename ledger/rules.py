@@ -39,6 +39,9 @@ FUNDS = (  # N6
     "unemployment_insurance_fund",  # 失业保险基金 (Jiangxi)
 )
 
+# The checks before payment (L13, J4) that cite a rule of the region's own notice; the online share
+# cites the hours rules (online_share_rule, practical_online_rule).
+REVIEW_CHECKS = ("class_hours", "sessions_in_class_period", "face_checks", "certificate")
 TRAINING_KINDS = ("employment", "upgrade", "apprenticeship")  # 就业技能培训, 岗位技能提升培训, 企业新型学徒制
 _RULE_ID = re.compile(r"^[HLSJN][0-9]{1,2}$")
 _REGION = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
@@ -50,14 +53,14 @@ _FIELDS = (
     "home_practice_online", "epidemic_period", "apprenticeship_prepayment_percent",
     "subsidy_rule", "uplift_percent", "uplift_cutoff", "shortage_percent",
     "prepayment_percent", "segments", "allowance_groups", "allowance", "retention_years",
-    "face_check_failures_limit", "funds", "rule_ids",
+    "face_check_failures_limit", "review_check_rules", "funds", "rule_ids",
 )
 # Fields whose value is a number or a policy choice: each needs a rule_ids note.
 _CITED_FIELDS = (
     "valid_from", "valid_until", "class_hour_minutes", "online_share_cap_percent",
     "theory_floor_percent", "practical_online_percent", "home_practice_online", "epidemic_period",
     "apprenticeship_prepayment_percent", "uplift_percent", "shortage_percent", "prepayment_percent", "segments",
-    "allowance_groups", "allowance", "retention_years", "face_check_failures_limit", "funds",
+    "allowance_groups", "allowance", "retention_years", "face_check_failures_limit", "review_check_rules", "funds",
 )
 MAX_ALLOWANCE_DAILY_FEN = 100_000  # 1,000 yuan a day: far above any city's figure, a bound on typing errors
 MAX_ALLOWANCE_DAYS = 366
@@ -135,6 +138,7 @@ class RegionProfile:
     allowance: Allowance | None  # None: the region has not opted in and pays no allowance (N4)
     retention_years: int | None
     face_check_failures_limit: int  # L6/L13: failed random face checks a voucher may have and still be paid
+    review_check_rules: Mapping[str, str]  # by REVIEW_CHECKS: the region's own rule each check before payment cites
     funds: tuple[str, ...]
     rule_ids: Mapping[str, str]  # field name -> note citing rule IDs
 
@@ -187,6 +191,7 @@ class RegionProfile:
             },
             "retention_years": self.retention_years,
             "face_check_failures_limit": self.face_check_failures_limit,
+            "review_check_rules": dict(self.review_check_rules),
             "funds": list(self.funds),
             "rule_ids": dict(self.rule_ids),
         }
@@ -279,6 +284,7 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
     practical = raw["practical_online_percent"]
     _exact_keys(where, practical, OCCUPATION_TYPES, "practical_online_percent")
     _exact_keys(where, raw["practical_online_rule"], OCCUPATION_TYPES, "practical_online_rule")
+    _exact_keys(where, raw["review_check_rules"], REVIEW_CHECKS, "review_check_rules")
     segments = None
     if raw["segments"] is not None:
         _exact_keys(where, raw["segments"], ("online_ceiling_percent", "offline_percent", "offline_by"), "segments")
@@ -347,6 +353,8 @@ def parse_profile(raw: Any, where: str) -> RegionProfile:
         allowance=allowance,
         retention_years=retention_years,
         face_check_failures_limit=_int(where, raw, "face_check_failures_limit", 0, 1000),
+        review_check_rules=MappingProxyType({name: _text(where, raw["review_check_rules"], name, _RULE_ID)
+                                             for name in REVIEW_CHECKS}),
         funds=_names(where, raw, "funds", FUNDS),
         rule_ids=MappingProxyType(dict(rule_ids)),
     )

@@ -303,3 +303,40 @@ def quote(
         eligible=eligible,
         refusals=refusals,
     )
+
+
+ALLOWANCE_FUND = "employment_subsidy_fund"  # N4: 所需资金从就业补助资金中列支
+
+
+@dataclass(frozen=True)
+class AllowanceQuote:
+    """N4, S3: the living allowance for `days` days of online training, paid to the
+    trainee from the employment subsidy fund, or the rule that refuses it."""
+
+    days: int
+    fen: int
+    refusal: Refusal | None
+
+    def payments(self) -> list[Payment]:
+        return [Payment("allowance", self.fen, "trainee")] if self.refusal is None else []
+
+
+def allowance_quote(profile: RegionProfile, *, days: int, groups: tuple[str, ...], online_minutes: int
+                    ) -> AllowanceQuote:
+    """What `pay_allowance` would pay for `days` named days with online learning in them (N4, S3)."""
+    _whole("days", days, 1, 366)
+    allowance = profile.allowance
+
+    def refused(reason: str) -> AllowanceQuote:
+        return AllowanceQuote(days, 0, Refusal("N4", reason))
+
+    if allowance is None:
+        return refused(f"{profile.region} has not opted in to the living allowance and pays none")
+    if not set(groups) & set(profile.allowance_groups):
+        return refused(f"the living allowance in {profile.region} is for: {', '.join(profile.allowance_groups)}")
+    if online_minutes <= 0:
+        return refused("the allowance is for those who take online training (对参加线上培训的); no online minutes")
+    if days > allowance.max_days:
+        return refused(f"{days} days exceed the region's {allowance.max_days} days")
+    return AllowanceQuote(days, allowance.daily_fen * days, None)
+

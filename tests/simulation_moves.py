@@ -264,7 +264,7 @@ def plan_allowance(model: Model, target: uuid.UUID, number: int) -> Plan:
     body = {"amount_fen": amount_fen, "fund": "employment_subsidy_fund", "from_day": from_day.isoformat(),
             "to_day": to_day.isoformat()}
     training_ends = date.fromisoformat(voucher.assessed_on) if voucher.assessed_on else model.today
-    ready = (voucher.is_live and starts_from(voucher, "pay_allowance") and allowance is not None
+    ready = (starts_from(voucher, "pay_allowance") and allowance is not None
              and bool(set(profile.allowance_groups) & set(model.party(voucher.trainee).allowance_groups))
              and date.fromisoformat(voucher.enrolled_on) <= from_day and to_day <= training_ends
              and any(from_day.isoformat() <= day <= to_day.isoformat() for day in voucher.online_days)

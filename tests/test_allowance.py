@@ -80,6 +80,27 @@ def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: Wor
             hengyang.allowance_body(voucher, days=4, amount_fen=10_000_000))
 
 
+def test_n4_a_trainee_who_failed_the_assessment_is_paid_for_the_online_days_before_it(hengyang: World) -> None:
+    """"对参加线上培训的…在培训期间给予一定的生活费补贴": the allowance is for taking online training, not for
+    passing; after a failed assessment the days up to it are paid, the day after it is not, and a revoked
+    voucher takes none."""
+    voucher = eligible_voucher(hengyang)
+    hengyang.complete_hours(voucher)
+    hengyang.do(hengyang.assessor, "assess", voucher, {"passed": False})
+    assessed_on = date.fromisoformat(hengyang.ledger.get(voucher).assessed_on)
+    hengyang.clock.advance(days=3)
+    day_after = (assessed_on + timedelta(days=1)).isoformat()
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+            hengyang.allowance_body(voucher, days=1, from_day=day_after))
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
+    assert hengyang.ledger.get(voucher).status == "failed"
+    revoked = eligible_voucher(hengyang)
+    hengyang.do(hengyang.bureau, "revoke_voucher", revoked, {"reason": "issued in error"})
+    error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", revoked,
+                    hengyang.allowance_body(revoked, days=4))
+    assert "is revoked" in str(error)
+
+
 def test_n4_at_most_the_regions_maximum_days(hengyang: World) -> None:
     voucher = eligible_voucher(hengyang, online_days=1)
     max_days = hengyang.profile.allowance.max_days
@@ -94,7 +115,9 @@ def test_n4_only_from_the_employment_subsidy_fund(hengyang: World) -> None:
     """所需资金从就业补助资金中列支."""
     voucher = eligible_voucher(hengyang)
     body = {**hengyang.allowance_body(voucher, days=4), "fund": "skills_upgrading_account"}
-    refused(hengyang, None, hengyang.finance, "pay_allowance", voucher, body, error=BadInput)
+    refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, body)
+    refused(hengyang, None, hengyang.finance, "pay_allowance", voucher, {**body, "fund": "no such fund"},
+            error=BadInput)
 
 
 def test_n4_a_region_that_has_not_opted_in_pays_none(world: World) -> None:

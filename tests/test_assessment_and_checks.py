@@ -12,6 +12,7 @@ from api.client import ApiProblem
 from ledger.aggregates.voucher import Voucher
 from ledger.checks import learning_record_checks
 from ledger.errors import RoleNotAllowed
+from ledger.rules import profile_for
 from tests.test_rules_enforced import refused
 from tests.world import World
 
@@ -95,7 +96,7 @@ def test_l13_the_review_records_each_check_and_approves_a_clean_record(world: Wo
     world.do(world.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
     reviewed = world.ledger.stored_events(voucher)[-1]
     assert [(check["name"], check["rule"], check["passed"]) for check in reviewed.facts["checks"]] == [
-        ("class_hours", "H1", True), ("online_share", "L1", True), ("sessions_in_class_period", "L13", True),
+        ("class_hours", "L1", True), ("online_share", "L1", True), ("sessions_in_class_period", "L13", True),
         ("face_checks", "L6", True), ("certificate", "L14", True)]
 
 
@@ -140,6 +141,33 @@ def test_l13_checks_are_a_pure_function_of_the_voucher_and_its_profile(world: Wo
     assert not {check.name: check for check in learning_record_checks(voucher, world.profile)}["class_hours"].passed
 
 
+def test_j4_j3_the_review_checks_online_hours_against_theory_and_practical(jiangxi: World) -> None:
+    """J4: "逐一核验补贴申领对象的线上学习电子化凭证"; J3: "线上完成全部理论知识学习，线下完成全部实操训练课时"
+    -- the check before payment applies the hours rules to the filed split, not only a cap of the total,
+    so a skill record done wholly online fails it (citing J3) although Jiangxi's total cap is 100%."""
+    voucher: Voucher = jiangxi.ledger.get(jiangxi.trained_voucher())
+    theory_minutes = voucher.theory_class_hours * jiangxi.profile.class_hour_minutes
+    voucher.online_minutes = theory_minutes  # all theory online (J3)
+    online = {check.name: check for check in learning_record_checks(voucher, jiangxi.profile)}["online_share"]
+    assert online.passed, online.detail
+    voucher.online_minutes = theory_minutes + jiangxi.profile.class_hour_minutes  # one practical hour online
+    online = {check.name: check for check in learning_record_checks(voucher, jiangxi.profile)}["online_share"]
+    assert not online.passed and online.rule == "J3", online
+
+
+def test_each_check_before_payment_cites_the_regions_own_rule() -> None:
+    """L13 = J4: the same checks everywhere, each citing the rule of the region's own notice."""
+    cited = {region: dict(profile_for(region).review_check_rules)
+             for region in ("liaoning", "jiangxi", "hunan-hengyang", "shandong")}
+    assert cited["liaoning"] == {"class_hours": "L1", "sessions_in_class_period": "L13", "face_checks": "L6",
+                                 "certificate": "L14"}
+    assert cited["jiangxi"] == {"class_hours": "J3", "sessions_in_class_period": "J4", "face_checks": "J4",
+                                "certificate": "J3"}
+    for region, rules in cited.items():
+        prefix = {"liaoning": "L", "jiangxi": "J", "hunan-hengyang": "H", "shandong": "S"}[region]
+        assert all(rule.startswith(prefix) for rule in rules.values()), (region, rules)
+
+
 def test_l13_the_voucher_read_shows_the_checks_the_review_recorded(world: World) -> None:
     from tests.http_support import http_client, party
 
@@ -172,7 +200,7 @@ def test_j4_jiangxi_reviews_check_each_claimants_record_before_approval(ledger) 
     jiangxi = World(ledger, "jiangxi")
     limit = jiangxi.profile.face_check_failures_limit
     past_limit = trained_with_face_failures(jiangxi, limit + 1)
-    refused(jiangxi, "L6", jiangxi.bureau, "review_redemption", past_limit, {"approved": True, "reason": "ok"})
+    refused(jiangxi, "J4", jiangxi.bureau, "review_redemption", past_limit, {"approved": True, "reason": "ok"})
     jiangxi.do(jiangxi.bureau, "review_redemption", past_limit, {"approved": False, "reason": "face checks"})
     at_limit = trained_with_face_failures(jiangxi, limit)
     jiangxi.do(jiangxi.bureau, "review_redemption", at_limit, {"approved": True, "reason": "checked"})

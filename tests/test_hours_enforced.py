@@ -66,13 +66,14 @@ def test_h1_practical_courses_for_home_practice_may_be_wholly_online(hengyang: W
     assert hengyang.ledger.get(voucher).status == "certified"
 
 
-def test_h1_assessment_needs_the_full_class_hours_online_and_offline(world: World) -> None:
-    """H1: 总学时不变 -- assessment follows the full class hours, online and offline together."""
+def test_h1_l1_assessment_needs_the_full_class_hours_online_and_offline(world: World) -> None:
+    """H1: 总学时不变; L1 (001 六): 线上完成全部理论课时培训，线下完成全部实操课时培训 -- assessment
+    follows the full class hours, online and offline together; in Liaoning the refusal cites L1."""
     voucher = enrolled(world)
     world.online(voucher, 12 * 45)
     world.offline(voucher, 12 * 45 - 1)
     body = {"passed": True, "certificate_number": "AS-1", "certificate_kind": "training_qualified"}
-    refused(world, "H1", world.assessor, "assess", voucher, body)
+    refused(world, "L1", world.assessor, "assess", voucher, body)
     world.offline(voucher, 1)
     world.do(world.assessor, "assess", voucher, body)
 

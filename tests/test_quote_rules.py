@@ -133,3 +133,48 @@ def test_hours_refusal_accepts_exactly_the_allowed_whole_online_hours(region, ki
     if allowed < hours.total_class_hours:
         refusal = hours_refusal(profile, hours, (allowed + 1) * 45, stage="session")
         assert refusal is not None and refusal.rule in {"H1", "L1", "S1", "J2", "J3", "N3"}
+
+
+def catalogue_quote(*args: str) -> dict:
+    return vledger_json("quote", "--region", "hunan-hengyang", "--filed-on", "2020-04-01", "--occupation",
+                        "6-31-01-03", "--level", "4", *args)
+
+
+def test_h2_quote_takes_the_standard_from_the_catalogue_and_refuses_one_fen_above_it() -> None:
+    """H2: 《湖南省职业技能培训补贴标准目录(2019-2021年)》…规定的各类职业技能培训补贴标准普遍提高50% --
+    with --occupation and --level the standard is the catalogue's; a typed one fen above it is refused,
+    one at it is quoted as the catalogue's own."""
+    catalogued = catalogue_quote()
+    assert catalogued["eligible"] is True and catalogued["steps"][0]["fen"] == 150_000
+    at_limit = catalogue_quote("--standard-yuan", "1500")
+    assert at_limit["total_fen"] == catalogued["total_fen"]
+    above = catalogue_quote("--standard-yuan", "1500.01")
+    assert above["eligible"] is False and above["total_fen"] == 0 and above["payments"] == []
+    assert above["refusals"][0]["rule"] == "H2" and "above 150000 fen" in above["refusals"][0]["reason"]
+    assert vledger("quote", "--region", "hunan-hengyang", "--filed-on", "2020-04-01", "--occupation", "电工",
+                   "--level", "4").returncode == 2
+
+
+def test_n4_quote_shows_the_living_allowance_as_the_trainees_payment() -> None:
+    """N4: "对参加线上培训的…在培训期间给予一定的生活费补贴" -- the quote names the trainee as payee for
+    the region's daily amount x days, up to its maximum days; one day more, no online training, a group
+    the region does not pay, or a region that has not opted in is refused by N4 (the subsidy unchanged)."""
+    daily_fen = profile_for("hunan-hengyang").allowance.daily_fen
+    max_days = profile_for("hunan-hengyang").allowance.max_days
+    online = ("--online-minutes", "900", "--total-class-hours", "100", "--theory-class-hours", "40")
+    paid = catalogue_quote(*online, "--allowance-days", str(max_days), "--allowance-group", "registered_poor")
+    assert paid["payments"][-1] == {"stage": "allowance", "fen": daily_fen * max_days, "payee": "trainee"}
+    assert paid["allowance"]["refusal"] is None and paid["allowance"]["fund"] == "employment_subsidy_fund"
+    refusals = [
+        catalogue_quote(*online, "--allowance-days", str(max_days + 1), "--allowance-group", "registered_poor"),
+        catalogue_quote("--allowance-days", "3", "--allowance-group", "registered_poor"),
+        catalogue_quote(*online, "--allowance-days", "3"),
+    ]
+    for refused in refusals:
+        assert refused["allowance"]["refusal"]["rule"] == "N4" and refused["allowance"]["fen"] == 0
+        assert all(payment["payee"] != "trainee" for payment in refused["payments"])
+        assert refused["eligible"] is True  # the training subsidy is quoted all the same
+    liaoning = cli_quote("liaoning", "--allowance-days", "3", "--allowance-group", "registered_poor",
+                         *hours(100, 40, 90), filed_on="2023-03-01")
+    refusal = liaoning["allowance"]["refusal"]
+    assert refusal["rule"] == "N4" and "not opted in" in refusal["reason"]

@@ -124,11 +124,12 @@ def test_n3_redemption_without_a_certificate_is_refused(world: World) -> None:
             {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
 
 
-def test_h1_assessment_before_the_full_class_hours_is_refused(world: World) -> None:
+def test_l1_assessment_before_the_full_class_hours_is_refused(world: World) -> None:
+    """L1 (001 六): 线下完成全部实操课时培训 -- one minute short of the filed hours is refused in Liaoning."""
     voucher, _ = world.enrolled_voucher()
     world.clock.advance(days=3)
     world.offline(voucher, 24 * 45 - 1)
-    refused(world, "H1", world.assessor, "assess", voucher,
+    refused(world, "L1", world.assessor, "assess", voucher,
             {"passed": True, "certificate_number": "C-1", "certificate_kind": "skill_level"})
     world.offline(voucher, 1)
     world.do(world.assessor, "assess", voucher,

@@ -2,7 +2,7 @@
 四(二)): "对参加线上培训的…在培训期间给予一定的生活费补贴…所需资金从就业补助资金中列支".
 Only for a trainee of an eligible group who takes online training; each
 payment names the days it covers, inside the training period (enrolment to
-assessment, or to today while training goes on), with online learning recorded
+assessment, passed or failed, or to today while training goes on), with online learning recorded
 in those days; no day is paid twice; at most the region's daily amount for
 each day and the region's maximum days; only from the employment subsidy fund;
 a region that has not opted in pays none."""
@@ -12,16 +12,14 @@ from __future__ import annotations
 from datetime import date
 
 from ledger.aggregates.party import Party
+from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.errors import BadInput, RuleViolation
 from ledger.lifecycle import require_transition
-from ledger.rules import profile_for
+from ledger.rules import FUNDS, profile_for
 from ledger.steps import require, step
 from ledger.steps.payments import MAX_AMOUNT_FEN
-from ledger.steps.vouchers import live_voucher
-
-ALLOWANCE_FUND = "employment_subsidy_fund"  # N4: 所需资金从就业补助资金中列支
-
+from ledger.subsidy import ALLOWANCE_FUND
 
 def paid_days_overlap(paid: list[list[str]], from_day: date, to_day: date) -> list[str] | None:
     """The first range already paid that shares a day with [from_day, to_day]."""
@@ -34,8 +32,8 @@ def paid_days_overlap(paid: list[list[str]], from_day: date, to_day: date) -> li
 @step("pay_allowance", roles=("finance",))
 def pay_allowance(command: Command) -> None:
     """Pay a living allowance for named days of online training to a trainee in an eligible group (N4, S3)."""
-    voucher = live_voucher(command, usable=False)
-    require_transition(voucher, "pay_allowance")
+    voucher = command.get(Voucher, command.target, "voucher")
+    require_transition(voucher, "pay_allowance")  # live until paid, or failed: the lifecycle table says which
     profile = profile_for(voucher.region, voucher.profile_version)
     allowance = profile.allowance
     require(allowance is not None, RuleViolation,
@@ -47,7 +45,10 @@ def pay_allowance(command: Command) -> None:
     body = command.body
     from_day, to_day = body.day("from_day"), body.day("to_day")
     amount_fen = body.integer("amount_fen", minimum=1, maximum=MAX_AMOUNT_FEN)
-    fund = body.choice("fund", (ALLOWANCE_FUND,))
+    fund = body.choice("fund", FUNDS)
+    require(fund == ALLOWANCE_FUND, RuleViolation,
+            f"the living allowance is paid from the employment subsidy fund ({ALLOWANCE_FUND}), not {fund} "
+            "(所需资金从就业补助资金中列支)", "N4")
     require(from_day <= to_day, BadInput, "from_day must not be after to_day")
     days = (to_day - from_day).days + 1
     training_ends = date.fromisoformat(voucher.assessed_on) if voucher.assessed_on else command.today

@@ -12,10 +12,10 @@ from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.indexes import CertificateNumber, SubsidyClaim, TraineeVouchers
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
+from ledger.checks import hours_of
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
-from ledger.hours import ClassHours
 from ledger.lifecycle import require_transition
 from ledger.occupations import read_occupation_and_level
 from ledger.rules import profile_for
@@ -41,12 +41,6 @@ def live_voucher(command: Command, *, usable: bool = True) -> Voucher:
         require(command.today <= date.fromisoformat(voucher.valid_until), RuleViolation,
                 f"voucher {voucher.id} expired on {voucher.valid_until}", "L7")
     return voucher
-
-
-def hours_of(voucher: Voucher) -> ClassHours:
-    """The class hours the voucher was enrolled with (from its filing)."""
-    return ClassHours(voucher.occupation_type, voucher.theory_class_hours, voucher.practical_class_hours,
-                      voucher.home_practice)
 
 
 def subsidy_quote(command: Command, voucher: Voucher, filing: ClassFiling, **facts: Any) -> Quote:
