@@ -23,6 +23,7 @@ from ledger.transparency.checkpoints import Checkpoint, latest_checkpoint
 from ledger.transparency.witnessed import add_checkpoint_request, keep_cosignatures, last_witnessed_size
 
 MAX_ATTEMPTS = 4
+MAX_ANSWER_BYTES = 65_536  # ample for 100 cosignature lines
 TIMEOUT_SECONDS = 30.0
 INTERVAL_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 300.0
@@ -59,7 +60,9 @@ def push_checkpoint(ledger, url: str, witness_vkeys: Sequence[str], checkpoint: 
             if response.status_code != 200:
                 raise Conflict(f"the witness at {url} refused checkpoint {checkpoint.tree_size} "
                                f"({response.status_code}): {_detail(response)}")
-            names = keep_cosignatures(ledger, checkpoint, url, response.text, list(witness_vkeys))
+            if len(response.content) > MAX_ANSWER_BYTES:
+                raise Conflict(f"the witness at {url} answered more than {MAX_ANSWER_BYTES} bytes of cosignatures")
+            names = keep_cosignatures(ledger, checkpoint, url, response.text, list(dict.fromkeys(witness_vkeys)))
             return Pushed(url, checkpoint.tree_size, names)
     finally:
         if owned:
