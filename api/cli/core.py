@@ -22,8 +22,8 @@ console = Console(stderr=True)
 @app.command()
 def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-missing",
          help="Do nothing when the ledger already exists."),
-         origin: str = typer.Option(DEFAULT_ORIGIN, "--origin", help="The log's name in its checkpoints: a "
-                                    "schema-less URL such as vledger.example.gov.cn/liaoning (c2sp.org/tlog-checkpoint)."),
+         origin: str = typer.Option(DEFAULT_ORIGIN, "--origin", help="The log's name in its checkpoints: a schema-less "
+                                    "URL such as vledger.example.gov.cn/liaoning (c2sp.org/tlog-checkpoint)."),
          json_output: bool = JsonOption) -> None:
     """Create a ledger: schema, trust root, ledger key, region profiles."""
     if origin_problem(origin) is not None:

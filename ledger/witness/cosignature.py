@@ -39,7 +39,8 @@ def key_id(name: str, public_key_raw: bytes) -> bytes:
         raise ValueError(f"cosigner name {name!r} is empty or holds a space, plus sign or control character")
     if not isinstance(public_key_raw, bytes) or len(public_key_raw) != PUBLIC_KEY_SIZE_BYTES:
         raise ValueError(f"an Ed25519 public key is {PUBLIC_KEY_SIZE_BYTES} raw bytes")
-    return hashlib.sha256(name.encode("utf-8") + b"\n" + COSIGNATURE_V1_TYPE + public_key_raw).digest()[:KEY_ID_SIZE_BYTES]
+    digest = hashlib.sha256(name.encode("utf-8") + b"\n" + COSIGNATURE_V1_TYPE + public_key_raw).digest()
+    return digest[:KEY_ID_SIZE_BYTES]
 
 
 def verifier_key(name: str, public_key_raw: bytes) -> str:

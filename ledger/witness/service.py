@@ -30,7 +30,7 @@ _OLD_SIZE_LINE = re.compile(r"old (0|[1-9][0-9]{0,18})")
 
 @dataclass
 class WitnessRefusal(Exception):
-    status: int  # 400 malformed, 403 bad or missing log signature, 404 unknown log, 409 stale old size, 422 inconsistent
+    status: int  # 400 malformed, 403 bad or no log signature, 404 unknown log, 409 stale old size, 422 inconsistent
     detail: str
     witness_size: int | None = None  # for 409: the size of the witness's latest checkpoint of the log
 
