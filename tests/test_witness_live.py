@@ -23,8 +23,8 @@ from tests.world import World
 
 
 class WitnessProcess:
-    def __init__(self, key: Path, log_vkey: str, state: Path) -> None:
-        self.base = f"http://127.0.0.1:{free_port()}"
+    def __init__(self, key: Path, log_vkey: str, state: Path, port: int | None = None) -> None:
+        self.base = f"http://127.0.0.1:{port or free_port()}"
         self.process = subprocess.Popen([VLEDGER, "witness", "serve", "--key", str(key), "--log-vkey", log_vkey,
                                          "--state", str(state), "--host", "127.0.0.1",
                                          "--port", self.base.rsplit(":", 1)[1]],
@@ -107,3 +107,35 @@ def test_checkpoint_witness_pushes_once_and_an_unreachable_witness_exits_nonzero
     finally:
         witness.stop()
     assert os.listdir(tmp_path / "state")
+
+
+def test_serve_logs_a_witness_that_is_down_and_retries_until_it_cosigns(world: World, tmp_path: Path) -> None:
+    witness_vkey = vledger("witness", "new-key", "--name", WITNESS_NAME, "--out",
+                           str(tmp_path / "witness.json")).stdout.strip()
+    port = free_port()
+    server = Server(world, ("--witness", f"http://127.0.0.1:{port}", "--witness-vkey", witness_vkey))
+    server.env.update({"VLEDGER_CHECKPOINT_EVERY_EVENTS": "1", "VLEDGER_CHECKPOINT_EVERY_SECONDS": "1"})
+    server.start()
+    witness = None
+    try:
+        deadline = time.monotonic() + 60
+        while httpx.get(server.base + "/v1/checkpoints/latest", timeout=30).status_code != 200:
+            assert time.monotonic() < deadline, "the server recorded no checkpoint"
+            time.sleep(0.2)
+        logged = b""
+        os.set_blocking(server.process.stderr.fileno(), False)
+        while b"cannot be reached" not in logged:  # the push failed and was logged, the server serves on
+            assert time.monotonic() < deadline, logged.decode(errors="replace")
+            logged += server.process.stderr.read() or b""
+            time.sleep(0.2)
+        os.set_blocking(server.process.stderr.fileno(), True)
+        world.issue(world.trainee())  # writes go on while the witness is down
+        witness = WitnessProcess(tmp_path / "witness.json", log_identity(world.ledger).vkey(), tmp_path / "state",
+                                 port)
+        latest = cosigned_latest(server, world.ledger.max_notification_id())
+        independent_cosignature_check(latest["note"], WITNESS_NAME, witness_vkey)
+    finally:
+        errors = server.stop()
+        if witness is not None:
+            witness.stop()
+    assert "Traceback" not in errors, errors
