@@ -9,7 +9,8 @@ from pathlib import Path
 from ledger.application import ROOT_ID, VoucherLedger
 from ledger.config import masked_url
 from ledger.envelope import DEFAULT_ORIGIN, sign_command
-from ledger.errors import Conflict
+from ledger.errors import BadInput, Conflict
+from ledger.note import origin_problem
 from ledger.personal import PersonalData
 from ledger.schema import upgrade
 from ledger.signing import SigningKey
@@ -29,6 +30,8 @@ def ledger_key(keys: Path) -> SigningKey:
 
 def initialise(ledger: VoucherLedger, origin: str = DEFAULT_ORIGIN) -> dict:
     """Writes the keys and records genesis; refuses an initialised ledger."""
+    if origin_problem(origin) is not None:
+        raise BadInput(f"--origin: {origin_problem(origin)}")
     if ledger.is_initialised():
         raise Conflict(f"the ledger at {masked_url(ledger.database_url)} is already initialised")
     upgrade(ledger.engine)  # a new ledger starts at the newest schema version (ledger/schema.py)

@@ -62,6 +62,20 @@ def is_valid_key_name(name: str) -> bool:
     )
 
 
+def origin_problem(origin: str, max_characters: int = 200) -> str | None:
+    """Why ``origin`` cannot name a log, or None. c2sp.org/tlog-checkpoint: the
+    origin is non-empty and SHOULD be a schema-less URL with neither Unicode
+    spaces nor plus signs (e.g. ``vledger.example.gov.cn/liaoning``); the log
+    signs under it as its key name, so it must also be a valid key name."""
+    if not isinstance(origin, str) or not 1 <= len(origin) <= max_characters:
+        return f"an origin is 1 to {max_characters} characters"
+    if not is_valid_key_name(origin):
+        return f"origin {origin!r} holds a space, plus sign or control character"
+    if "://" in origin or origin.startswith("/"):
+        return f"origin {origin!r} must be a schema-less URL such as vledger.example.gov.cn/liaoning"
+    return None
+
+
 def key_hash(name: str, public_key_raw: bytes) -> bytes:
     """The 4-byte key hash (key ID) of an Ed25519 note key:
     SHA-256(name || 0x0A || 0x01 || public key)[:4] (c2sp.org/signed-note)."""

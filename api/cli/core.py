@@ -8,7 +8,9 @@ from rich.table import Table
 
 from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
-from ledger.envelope import parse_uuid
+from ledger.envelope import DEFAULT_ORIGIN, parse_uuid
+from ledger.errors import BadInput
+from ledger.note import origin_problem
 from ledger.config import masked_url
 from ledger.genesis import initialise
 from ledger.history import voucher_history
@@ -19,8 +21,13 @@ console = Console(stderr=True)
 
 @app.command()
 def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-missing",
-         help="Do nothing when the ledger already exists."), json_output: bool = JsonOption) -> None:
+         help="Do nothing when the ledger already exists."),
+         origin: str = typer.Option(DEFAULT_ORIGIN, "--origin", help="The log's name in its checkpoints: a schema-less "
+                                    "URL such as vledger.example.gov.cn/liaoning (c2sp.org/tlog-checkpoint)."),
+         json_output: bool = JsonOption) -> None:
     """Create a ledger: schema, trust root, ledger key, region profiles."""
+    if origin_problem(origin) is not None:
+        raise BadInput(f"--origin: {origin_problem(origin)}")
     ledger = open_ledger(db, must_exist=False)
     if ledger.is_initialised():
         upgraded = upgrade(ledger.engine)
@@ -30,7 +37,7 @@ def init(db: str = DatabaseOption, if_missing: bool = typer.Option(False, "--if-
         if if_missing:
             typer.echo(f"ledger already initialised at {masked_url(ledger.database_url)}")
             return
-    result = initialise(ledger)
+    result = initialise(ledger, origin)
     if json_output:
         print_json(result)
         return

@@ -1,6 +1,7 @@
-"""`vledger serve [--host 127.0.0.1] [--port 8000] [--log-level info] [--log-format text|json]`:
-the HTTP API with uvicorn, with read deadlines and a connection cap (api/cli/server_limits.py);
-logging is set up in api/logs.py."""
+"""`vledger serve [--host 127.0.0.1] [--port 8000] [--log-level info] [--log-format text|json]
+[--witness URL --witness-vkey VKEY]...`:
+the HTTP API with uvicorn, with read deadlines and a connection cap (api/cli/server_limits.py), pushing each
+new checkpoint to the witnesses named (api/witness_push.py); logging is set up in api/logs.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from api.cli.options import DatabaseOption, open_ledger
 from api.cli.server_limits import BodyTimeoutOption, HeaderTimeoutOption, MaxConnectionsOption, ServerLimits
 from api.logs import FORMATS, LEVELS, configure_logging
 from ledger.config import masked_url
+from ledger.transparency.witnessed import check_witness_vkeys
 
 
 @app.command()
@@ -23,6 +25,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                                              "one line per refused command."),
           log_format: str = typer.Option("text", "--log-format", envvar="VLEDGER_LOG_FORMAT",
                                          help="text, or json (one JSON object per line)."),
+          witness: list[str] = typer.Option([], "--witness", help="A witness URL (c2sp.org/tlog-witness); each new "
+                                            "checkpoint is pushed to it in the background. Repeatable."),
+          witness_vkey: list[str] = typer.Option([], "--witness-vkey", help="A witness's cosignature/v1 verifier "
+                                                 "key (`vledger witness vkey`); repeatable."),
           db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption,
           body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs, metrics at /metrics)."""
@@ -30,10 +36,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
 
     from api.cli.server_limits import protocol_with_limits
     from api.http.app import create_app
+    from api.witness_push import WitnessPusher
     from ledger.errors import BadInput
 
     if log_level.lower() not in LEVELS or log_format not in FORMATS:
         raise BadInput(f"--log-level is one of {', '.join(LEVELS)} and --log-format one of {', '.join(FORMATS)}")
+    if witness and not witness_vkey:
+        raise BadInput("--witness needs the witness's verifier key: give --witness-vkey (`vledger witness vkey`)")
+    check_witness_vkeys(witness_vkey)
     configure_logging(log_level.lower(), log_format)
     ledger = open_ledger(db)
     limits = ServerLimits(header_timeout, body_timeout, max_connections)
@@ -42,5 +52,12 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                f"(docs: http://{shown_host}:{port}/docs); {limits.describe()}; Ctrl-C stops")
     logging.getLogger("vledger.http").info("serving %s at %s:%s", masked_url(ledger.database_url), host, port,
                                            extra={"database": masked_url(ledger.database_url)})
-    uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_config=None,
-                log_level=log_level.lower(), access_log=False, http=protocol_with_limits(limits))
+    pusher = WitnessPusher(ledger, witness, witness_vkey) if witness else None
+    if pusher:
+        pusher.start()
+    try:
+        uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_config=None,
+                    log_level=log_level.lower(), access_log=False, http=protocol_with_limits(limits))
+    finally:
+        if pusher:
+            pusher.stop()

@@ -27,6 +27,7 @@ from ledger.transparency.draw import draw as draw_targets
 from ledger.transparency.export import export_ledger, read_checkpoints, read_events, read_keys
 from ledger.transparency.proofs import consistency_proof, inclusion_proof
 from ledger.transparency.tree_store import stored_leaves
+from ledger.transparency.witnessed import check_witness_vkeys, witnessed_note
 from ledger.verify import Report, verify_log
 from projections import compare_views, failures
 
@@ -64,10 +65,17 @@ def checkpoint(ctx: typer.Context,
                latest: bool = typer.Option(False, "--latest", help="Print the latest checkpoint; record none."),
                note: bool = typer.Option(False, "--note", help="As a C2SP tlog-checkpoint signed note."),
                vkey: bool = typer.Option(False, "--vkey", help="Print the ledger's note verifier key."),
+               witness: list[str] = typer.Option([], "--witness", help="A witness URL (c2sp.org/tlog-witness) to "
+                                                 "push the checkpoint to once; repeatable."),
+               witness_vkey: list[str] = typer.Option([], "--witness-vkey", help="A witness's cosignature/v1 "
+                                                      "verifier key (`vledger witness vkey`); repeatable."),
                db: str = DatabaseOption, json_output: bool = JsonOption) -> None:
     """Record a signed checkpoint of every event so far (or print the latest with --latest)."""
     if ctx.invoked_subcommand is not None:
         return
+    if witness and not witness_vkey:
+        raise BadInput("--witness needs the witness's verifier key: give --witness-vkey (`vledger witness vkey`)")
+    check_witness_vkeys(witness_vkey)
     ledger = open_ledger(db)
     identity = log_identity(ledger)
     if vkey:
@@ -76,13 +84,28 @@ def checkpoint(ctx: typer.Context,
     found = latest_checkpoint(ledger) if latest else record_checkpoint(ledger)
     if found is None:
         raise NotFound("no checkpoint has been recorded yet; run `vledger checkpoint`")
+    if witness:
+        _push_to_witnesses(ledger, found, witness, witness_vkey, json_output)
+        return
     if note:
-        typer.echo(found.note(identity.ledger_public_key), nl=False)
+        typer.echo(witnessed_note(ledger, found), nl=False)
     elif json_output:
         print_json(found.to_json())
     else:
         typer.echo(f"checkpoint {found.tree_size} events, root {found.root_hash}, at {found.timestamp}; "
                    f"cosigned by {', '.join(c['name'] for c in found.cosignatures) or 'no witness yet'}")
+
+
+def _push_to_witnesses(ledger, found: Checkpoint, urls: list[str], witness_vkeys: list[str],
+                       json_output: bool) -> None:
+    from api.witness_push import push_checkpoint
+
+    pushed = [push_checkpoint(ledger, url, witness_vkeys, found) for url in urls]
+    if json_output:
+        print_json([{"url": p.url, "tree_size": p.tree_size, "cosigned_by": p.cosigned_by} for p in pushed])
+        return
+    for one in pushed:
+        typer.echo(f"checkpoint {one.tree_size} cosigned by {', '.join(one.cosigned_by)} (witness at {one.url})")
 
 
 @checkpoint_app.command("cosign")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ledger.signing import key_id_of, unb64
 from ledger.transparency.checkpoints import all_checkpoints, log_identity
+from ledger.transparency.witnessed import witness_cosignatures
 from projections.audit import AUDIT
 from projections.vouchers import VOUCHERS
 
@@ -19,7 +20,9 @@ FORTNIGHT_DAYS = 14
 
 
 def checkpoints(ledger) -> list[dict[str, Any]]:
-    """The latest checkpoints, newest first, each with its signers."""
+    """The latest checkpoints, newest first, each with its signers: the
+    ledger, the registered parties that cosigned, and the C2SP witnesses
+    whose cosignature/v1 verifies."""
     identity = log_identity(ledger)
     ledger_key_id = key_id_of(unb64(identity.ledger_public_key, what="ledger public key"))
     shown = []
@@ -27,6 +30,8 @@ def checkpoints(ledger) -> list[dict[str, Any]]:
         signers = [{"name": checkpoint.origin, "role": "ledger", "key_id": ledger_key_id}]
         signers += [{"name": c["name"], "role": c["role"], "party": c["party"], "key_id": c["key_id"]}
                     for c in checkpoint.cosignatures]
+        signers += [{"name": c["name"], "role": "witness", "party": c["name"], "key_id": c["vkey"].split("+")[1]}
+                    for c in witness_cosignatures(ledger, checkpoint.tree_size) if c["verifies"]]
         shown.append({**checkpoint.to_json(), "signers": signers})
     return shown
 

@@ -10,6 +10,7 @@ from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
 from ledger.credit_code import require_credit_code
 from ledger.errors import BadInput, Conflict, InvalidSignature, NotFound, RoleNotAllowed, RuleViolation
+from ledger.note import origin_problem
 from ledger.personal import check_personal, commitment
 from ledger.retention import retained_until
 from ledger.rules import ALLOWANCE_GROUPS, REGIONS
@@ -37,6 +38,7 @@ def genesis(command: Command) -> None:
     ledger_public_key = command.body.text("ledger_public_key", max_length=64)
     public_key_from_b64(ledger_public_key)
     origin = command.body.text("origin", max_length=200)
+    require(origin_problem(origin) is None, BadInput, f"genesis: {origin_problem(origin)}")
     require(command.envelope["key_id"] == key_id and command.actor_id == str(ROOT_ID), BadInput,
             "genesis is signed by the trust root key it registers")
     require(verify_signature(public_key, canonical_json(command.envelope), command.signature),

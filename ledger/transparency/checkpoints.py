@@ -260,6 +260,16 @@ def all_checkpoints(ledger) -> list[Checkpoint]:
     return [_from_row(origin, row) for row in rows]
 
 
+def checkpoints_from(ledger, from_size: int, limit: int) -> list[Checkpoint]:
+    """Up to ``limit`` stored checkpoints of at least ``from_size`` events, smallest first."""
+    create_tables(ledger.engine)
+    origin = log_identity(ledger).origin
+    with ledger.engine.connect() as connection:
+        rows = connection.execute(select(checkpoints_table).where(checkpoints_table.c.tree_size >= from_size)
+                                  .order_by(checkpoints_table.c.tree_size).limit(limit)).all()
+    return [_from_row(origin, row) for row in rows]
+
+
 def cosign_latest(ledger, witness_key: SigningKey) -> Checkpoint:
     """A witness (finance, an inspector) checks the latest checkpoint and adds
     its cosignature: the ledger's signature must verify, its root must be the

@@ -1,5 +1,6 @@
 """Public transparency endpoints (J1): the latest signed checkpoint (JSON and
-C2SP signed note) and RFC 9162 inclusion and consistency proofs, served by the
+C2SP signed note, with the witnesses' cosignature/v1 lines), the checkpoint
+history (`GET /v1/checkpoints?from=SIZE`, paged) and RFC 9162 inclusion and consistency proofs, served by the
 tamper-evidence functions in `ledger/transparency/`."""
 
 from __future__ import annotations
@@ -12,11 +13,19 @@ from pydantic import BaseModel
 from api.http.deps import LedgerDep
 from api.http.problems import documented
 from ledger.errors import NotFound
-from ledger.transparency import checkpoints, proofs
+from api.http.pagination import DEFAULT_PAGE_ITEMS, LimitQuery
+from ledger.transparency import checkpoints, proofs, witnessed
 
 router = APIRouter(tags=["transparency"])
 PROOF_PROBLEMS = documented(400, 404, 422, 500)
 MAX_SEQUENCE = 2**62
+
+
+class WitnessCosignature(BaseModel):
+    name: str
+    vkey: str  # the witness's cosignature/v1 verifier key
+    timestamp: int  # POSIX seconds, as the witness signed it
+    line: str  # the note signature line, also appended to `note`
 
 
 class CheckpointView(BaseModel):
@@ -29,6 +38,12 @@ class CheckpointView(BaseModel):
     cosignatures: list[dict[str, Any]]
     note: str
     vkey: str
+    witnesses: list[WitnessCosignature] = []
+
+
+class CheckpointPage(BaseModel):
+    items: list[CheckpointView]
+    next_from: int | None  # pass as `from` for the next page; null on the last page
 
 
 class InclusionProof(BaseModel):
@@ -54,8 +69,25 @@ def latest_checkpoint(ledger: LedgerDep) -> dict[str, Any]:
     latest = checkpoints.latest_checkpoint(ledger)
     if latest is None:
         raise NotFound("no checkpoint has been recorded yet; run `vledger checkpoint`")
-    identity = checkpoints.log_identity(ledger)
-    return {**latest.to_json(), "note": latest.note(identity.ledger_public_key), "vkey": identity.vkey()}
+    return _view(ledger, latest, checkpoints.log_identity(ledger).vkey())
+
+
+@router.get("/v1/checkpoints", response_model=CheckpointPage, responses=documented(400, 422, 500),
+            summary="Every signed checkpoint of at least `from` events, smallest first, with witness cosignatures")
+def checkpoint_history(ledger: LedgerDep,
+                       from_size: Annotated[int, Query(alias="from", ge=0, le=MAX_SEQUENCE,
+                                                       description="the smallest tree size to list")] = 0,
+                       limit: LimitQuery = DEFAULT_PAGE_ITEMS) -> dict[str, Any]:
+    found = checkpoints.checkpoints_from(ledger, from_size, limit + 1)
+    vkey = checkpoints.log_identity(ledger).vkey() if found else ""
+    items = [_view(ledger, checkpoint, vkey) for checkpoint in found[:limit]]
+    return {"items": items, "next_from": found[limit].tree_size if len(found) > limit else None}
+
+
+def _view(ledger, checkpoint: checkpoints.Checkpoint, vkey: str) -> dict[str, Any]:
+    witnesses = [c for c in witnessed.witness_cosignatures(ledger, checkpoint.tree_size) if c["verifies"]]
+    return {**checkpoint.to_json(), "note": witnessed.witnessed_note(ledger, checkpoint), "vkey": vkey,
+            "witnesses": [{key: c[key] for key in ("name", "vkey", "timestamp", "line")} for c in witnesses]}
 
 
 @router.get("/v1/proofs/inclusion", response_model=InclusionProof, responses=PROOF_PROBLEMS,
