@@ -119,3 +119,16 @@ def test_h6_evidence_hashes_are_64_lowercase_hex_digits(world: World, sha256) ->
         world.do(world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": sha256}]})
     assert world.log_snapshot() == before
     world.do(world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+
+
+def test_the_verification_report_as_json_names_what_was_checked(world: World, tmp_path: Path) -> None:
+    """`vledger verify --json` prints this object; an inspector's script reads its fields by name."""
+    world.issue(world.trainee())
+    report = verify_copy(Insider(world.ledger.database_url, tmp_path), world).to_json()
+    assert set(report) == {"intact", "events_checked", "aggregates", "keys", "checkpoints_checked",
+                           "latest_checkpoint", "saved_checkpoint", "processes", "seconds", "events_per_second",
+                           "first_problem"}
+    events = sum(1 for _ in world.ledger.notifications())
+    assert report["intact"] is True and report["first_problem"] is None and report["events_checked"] == events
+    assert report["processes"] == 1 and report["keys"] >= 1 and report["aggregates"] >= 1
+    assert report["seconds"] > 0 and report["events_per_second"] > 0
