@@ -30,6 +30,7 @@ def eligible_voucher(world: World, online_days: int = 3, groups: tuple[str, ...]
 
 
 def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- 4 days at the daily amount pass, one fen more is refused."""
     voucher = eligible_voucher(hengyang)
     daily_fen = hengyang.profile.allowance.daily_fen
     error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
@@ -41,6 +42,7 @@ def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengya
 
 
 def test_n4_no_day_is_paid_twice(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- each day of training is paid once."""
     voucher = eligible_voucher(hengyang)
     hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
     refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=5))
@@ -81,6 +83,7 @@ def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: Wor
 
 
 def test_n4_at_most_the_regions_maximum_days(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- at most the profile's maximum days (60 pass, 61 refused)."""
     voucher = eligible_voucher(hengyang, online_days=1)
     max_days = hengyang.profile.allowance.max_days
     hengyang.clock.advance(days=max_days + 5)
