@@ -15,9 +15,9 @@ from tests.test_rules_enforced import refused
 from tests.world import World
 
 
-def eligible_voucher(world: World, online_days: int = 3):
+def eligible_voucher(world: World, online_days: int = 3, groups: tuple[str, ...] = ("registered_poor",)):
     """Enrolled, with online learning on `online_days` consecutive days from day 3 after enrolment."""
-    trainee = world.trainee(allowance_groups=["registered_poor"])
+    trainee = world.trainee(allowance_groups=list(groups))
     filing = world.approved_filing()
     voucher = world.issue(trainee)
     world.claim_and_choose(trainee, voucher)
@@ -30,6 +30,7 @@ def eligible_voucher(world: World, online_days: int = 3):
 
 
 def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- 4 days at the daily amount pass, one fen more is refused."""
     voucher = eligible_voucher(hengyang)
     daily_fen = hengyang.profile.allowance.daily_fen
     error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
@@ -41,6 +42,7 @@ def test_n4_an_allowance_names_its_days_and_pays_at_most_the_daily_amount(hengya
 
 
 def test_n4_no_day_is_paid_twice(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- each day of training is paid once."""
     voucher = eligible_voucher(hengyang)
     hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
     refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=5))
@@ -102,6 +104,7 @@ def test_n4_a_trainee_who_failed_the_assessment_is_paid_for_the_online_days_befo
 
 
 def test_n4_at_most_the_regions_maximum_days(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼" -- at most the profile's maximum days (60 pass, 61 refused)."""
     voucher = eligible_voucher(hengyang, online_days=1)
     max_days = hengyang.profile.allowance.max_days
     hengyang.clock.advance(days=max_days + 5)
@@ -150,3 +153,95 @@ def test_n4_property_no_sequence_of_payments_exceeds_the_daily_amount_times_days
     covered = [day for first, last in state.allowance_days
                for day in range(date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal() + 1)]
     assert len(covered) == len(set(covered)) == state.allowance_days_paid, "a day paid twice"
+
+
+# -- Shandong (S3, seed 002 三(二)) and Jiangxi (seed 003 四(二)) ---------------------------------
+# Their refusals cite N4 today; a Shandong refusal may come to cite S3, so Shandong asserts either.
+
+SHANDONG_RULES = {"N4", "S3"}
+JIANGXI_RULES = {"N4"}
+NOTICE_GROUPS = {  # the groups each notice names, in the ledger's words
+    "shandong": {"registered_poor", "employment_difficulty", "zero_employment_family", "two_after_rural",
+                 "urban_minimum_living"},
+    "jiangxi": {"registered_poor", "employment_difficulty", "two_after_rural", "urban_minimum_living"},
+}
+
+
+def daily_amount_at_the_limit_and_one_fen_past(world: World, rules: set[str]) -> None:
+    voucher = eligible_voucher(world)
+    daily_fen = world.profile.allowance.daily_fen
+    refused(world, rules, world.finance, "pay_allowance", voucher,
+            world.allowance_body(voucher, days=4, amount_fen=4 * daily_fen + 1))
+    world.do(world.finance, "pay_allowance", voucher, world.allowance_body(voucher, days=4))
+    state = world.ledger.get(voucher)
+    assert (state.allowance_fen, state.allowance_days_paid) == (4 * daily_fen, 4)
+
+
+def maximum_days_at_the_limit_and_one_day_past(world: World, rules: set[str]) -> None:
+    """One payment of max_days + 1 is refused, max_days is paid, then one more day (with online
+    learning in it) is refused."""
+    voucher = eligible_voucher(world, online_days=1)
+    max_days = world.profile.allowance.max_days
+    world.clock.advance(days=max_days + 5)
+    world.online(voucher, 30)
+    refused(world, rules, world.finance, "pay_allowance", voucher, world.allowance_body(voucher, days=max_days + 1))
+    world.do(world.finance, "pay_allowance", voucher, world.allowance_body(voucher, days=max_days))
+    today = world.clock.now.date().isoformat()
+    error = refused(world, rules, world.finance, "pay_allowance", voucher,
+                    world.allowance_body(voucher, days=1, from_day=today))
+    assert f"{max_days} days are paid already" in str(error)
+    assert world.ledger.get(voucher).allowance_days_paid == max_days
+
+
+def groups_paid(world: World, rules: set[str]) -> set[str]:
+    """Each group alone: the groups whose trainee is paid; the others are refused."""
+    paid = set()
+    for group in ("registered_poor", "employment_difficulty", "zero_employment_family", "two_after_rural",
+                  "urban_minimum_living"):
+        voucher = eligible_voucher(world, groups=(group,))
+        body = world.allowance_body(voucher, days=4)
+        if group in NOTICE_GROUPS[world.region]:
+            world.do(world.finance, "pay_allowance", voucher, body)
+            paid.add(group)
+        else:
+            refused(world, rules, world.finance, "pay_allowance", voucher, body)
+    return paid
+
+
+def test_s3_shandong_pays_at_most_the_daily_amount_for_each_day(shandong: World) -> None:
+    """S3, 002 三(二): "各市可根据实际，对参加线上培训的…在培训期间给予一定的生活费补贴（不含交通费补贴），
+    所需资金从就业补助资金中列支" -- 4 days at the daily amount pass, one fen more is refused."""
+    daily_amount_at_the_limit_and_one_fen_past(shandong, SHANDONG_RULES)
+
+
+def test_s3_shandong_pays_at_most_the_maximum_days(shandong: World) -> None:
+    """S3, 002 三(二): "在培训期间给予一定的生活费补贴" -- the profile's maximum days pass, one day more is refused."""
+    maximum_days_at_the_limit_and_one_day_past(shandong, SHANDONG_RULES)
+
+
+def test_s3_shandong_pays_the_five_groups_of_its_notice(shandong: World) -> None:
+    """S3, 002 三(二): "对参加线上培训的建档立卡贫困劳动力、就业困难人员、零就业家庭成员、“两后生”中农村学员和
+    城市低保家庭学员…给予一定的生活费补贴" -- all five groups, a zero-employment family among them."""
+    assert groups_paid(shandong, SHANDONG_RULES) == NOTICE_GROUPS["shandong"]
+    no_group = eligible_voucher(shandong, groups=())
+    refused(shandong, SHANDONG_RULES, shandong.finance, "pay_allowance", no_group,
+            shandong.allowance_body(no_group, days=4))
+
+
+def test_jiangxi_allowance_pays_at_most_the_daily_amount_for_each_day(jiangxi: World) -> None:
+    """003 四(二): "对参加线上培训的…在培训期间按规定享受生活费补贴，所需资金从就业补助资金中列支"
+    -- 4 days at the daily amount pass, one fen more is refused."""
+    daily_amount_at_the_limit_and_one_fen_past(jiangxi, JIANGXI_RULES)
+
+
+def test_jiangxi_allowance_pays_at_most_the_maximum_days(jiangxi: World) -> None:
+    """003 四(二): "在培训期间按规定享受生活费补贴" -- the profile's maximum days pass, one day more is refused."""
+    maximum_days_at_the_limit_and_one_day_past(jiangxi, JIANGXI_RULES)
+
+
+def test_jiangxi_allowance_pays_its_own_four_groups_and_no_zero_employment_family(jiangxi: World) -> None:
+    """003 四(二): "对参加线上培训的城乡贫困劳动力、登记失业人员中的就业困难人员、城乡未继续升学的应届初高中
+    毕业生中的农村学员和城市低保家庭学员" -- four groups; 零就业家庭成员, whom Shandong pays
+    (test_s3_shandong_pays_the_five_groups_of_its_notice), is not among them and is refused."""
+    assert groups_paid(jiangxi, JIANGXI_RULES) == NOTICE_GROUPS["jiangxi"]
+
