@@ -22,8 +22,8 @@ from projections.events import LoggedEvent
 from projections.store import Store, ViewTable
 from projections.views import TABLES, apply
 
-BATCH = 20_000
-RESIDENT_ROWS = 200_000
+BATCH = 10_000
+RESIDENT_ROWS = 100_000
 STREAM_ROWS = 5_000
 
 
