@@ -77,3 +77,4 @@ def test_j1_a_broken_link_is_named_when_the_aggregates_head_was_spilled_to_disk(
     assert not report.intact
     assert f"event #{paid.id} " in str(report.first_problem)
     assert "does not link to the aggregate's last event" in str(report.first_problem)
+
