@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from eventsourcing.persistence import Notification
+
 from ledger.envelope import iso, parse_time
 from ledger.errors import BadInput, NotFound
 from projections.events import LoggedEvent, decode

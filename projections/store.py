@@ -14,7 +14,6 @@ from typing import Any, Hashable, Iterable
 from operator import itemgetter
 
 import orjson
-
 from sqlalchemy import JSON, Connection, MetaData, Table, and_, bindparam, select
 
 METADATA = MetaData()
