@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 from collections import OrderedDict
 
-RECENT = 50_000  # heads kept in memory
+RECENT = 20_000  # heads kept in memory
 SPILL = 5_000  # evicted heads written to the scratch table together
 
 Head = tuple[int, str]  # (version, event hash in hex)
@@ -75,7 +75,7 @@ class ChainHeads:
         database = sqlite3.connect(os.path.join(self._folder.name, "heads.db"))
         database.execute("PRAGMA journal_mode = OFF")  # scratch: nothing to recover after a crash
         database.execute("PRAGMA synchronous = OFF")
-        database.execute("PRAGMA cache_size = -8192")  # 8 MiB of pages
+        database.execute("PRAGMA cache_size = -2048")  # 2 MiB of pages
         database.execute("CREATE TABLE heads (aggregate TEXT PRIMARY KEY, version INTEGER NOT NULL, "
                          "hash BLOB NOT NULL) WITHOUT ROWID")
         self._database = database
