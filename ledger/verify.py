@@ -35,8 +35,9 @@ attacker could write to the database.
 
 Checks 1, 3's signature and 5's bytes need only the event and a public key,
 so they run on several processes (ledger/verify_content.py); everything that depends on order
-runs once, in order (`ChainVerifier`). Memory holds one head per aggregate
-and the keys, never the events.
+runs once, in order (`ChainVerifier`). Memory holds the keys and a bounded
+number of chain heads (ledger/chain_heads.py: the rest in a scratch table),
+never the events.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ledger.aggregates.indexes import Receipt
 from ledger.chain import GENESIS_PREVIOUS_HASH
+from ledger.chain_heads import ChainHeads
 from ledger.merkle import EMPTY_ROOT, leaf_hash
 from ledger.stored_form import checkpoint_form_problem
 from ledger.transparency.checkpoints import WITNESS_ROLES, Checkpoint, cosignature_problem, signature_problem
@@ -87,7 +89,7 @@ class ChainVerifier:
     saved_checkpoint: Checkpoint | None = None
     partial_log: bool = False  # a bundle: chosen events only, so commands lack their receipts
     stored_leaves: Iterator[tuple[int, int, bytes]] | None = None  # the tree store's (index, id, hash), in order
-    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    heads: ChainHeads = field(default_factory=ChainHeads)
     keys: dict[tuple[str, str], KeyState] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
     erased: set[str] = field(default_factory=set)
@@ -135,7 +137,7 @@ class ChainVerifier:
             self._learn(aggregate_id, event_type, facts)
         except (KeyError, TypeError) as error:  # a key event missing its facts is altered, never a crash
             return self._fail(position, notification, f"its key facts cannot be read: {error!r} (altered)")
-        self.heads[aggregate_id] = (notification.originator_version, claimed_hash)
+        self.heads.set(aggregate_id, notification.originator_version, claimed_hash)
         self.frontier.append(leaf)
         check_signature = self._group["first"]
         self._group["first"] = False
@@ -173,7 +175,7 @@ class ChainVerifier:
 
     # 2. chain links
     def _link_problem(self, notification, aggregate_id: str, seal: dict[str, Any]) -> str | None:
-        version, previous = self.heads.get(aggregate_id, (0, GENESIS_PREVIOUS_HASH))
+        version, previous = self.heads.get(aggregate_id) or (0, GENESIS_PREVIOUS_HASH)
         if notification.originator_version != version + 1:
             return (f"version {notification.originator_version} follows {version} "
                     "(an event of this aggregate is missing, duplicated or reordered)")
@@ -373,6 +375,7 @@ def verify_log(notifications: Iterable[StoredNotification], checkpoints: Iterabl
         events_checked = first.position - (0 if first.aggregate_id == "checkpoint" else 1)
     else:
         first = _first_cosignature_problem(verifier, [*checkpoints, *([saved_checkpoint] if saved_checkpoint else [])])
+    verifier.heads.close()
     return Report(first, events_checked, len(verifier.heads), len(verifier.keys), verifier.checkpoints_checked,
                   _summary(verifier, checkpoints[-1] if checkpoints else None),
                   _summary(verifier, saved_checkpoint), max(processes, 1), time.perf_counter() - started)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Notification
 
 SEAL_MARK = b'"seal":{"recorded_at":"'
@@ -42,7 +43,7 @@ def decode_row(sequence: int, originator_id: Any, version: int, topic: str, stat
     if isinstance(originator_id, bytes) and len(originator_id) == 16:
         hexed = originator_id.hex()
         originator_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
-    record = json.loads(bytes(state).decode())
+    record = orjson.loads(state)  # bytes or memoryview: decoded once, in C
     return _event(sequence, str(originator_id), version, topic, record["facts"], record["seal"])
 
 

@@ -1,6 +1,6 @@
 """Time travel and checking: the views replayed purely in memory from the log,
-and a comparison of the stored views with a fresh replay (views are checked,
-not trusted)."""
+and a comparison of the stored views with a fresh replay in a scratch
+database (projections/scratch.py; views are checked, not trusted)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from eventsourcing.persistence import Notification
-from sqlalchemy import select
 
 from ledger.envelope import iso, parse_time
 from ledger.errors import BadInput, NotFound
 from projections.events import LoggedEvent, decode
 from projections.log import events as log_events, last_recorded_by
+from projections.scratch import ScratchViews, differing_rows, ordered_rows
 from projections.store import Store
 from projections.views import TABLES, apply
 
 MAX_DIFFERENCES = 1000
-COMPARE_BATCH = 20_000
 
 
 def replay(events: Iterable[LoggedEvent | Notification], *, until: int | None = None,
@@ -73,7 +72,7 @@ class Difference:
 
 def compare_views(source: Any, *, progress: Callable[[int], None] | None = None,
                   limit: int = MAX_DIFFERENCES) -> list[Difference]:
-    """Replays the log in memory up to the stored views' position and returns
+    """Replays the log up to the stored views' position and returns
     every row where a stored view differs from the replay (at most `limit`);
     then replays the rest of the log, so an event no view can apply raises
     `ViewFailed` here too. Read-only: it never writes the views."""
@@ -91,60 +90,20 @@ def compare_views(source: Any, *, progress: Callable[[int], None] | None = None,
 
 def _compare_at(ledger: Any, position: int, progress: Callable[[int], None] | None,
                 limit: int) -> list[Difference]:
+    """The log up to `position` replayed into a scratch database, every view
+    compared with it in key order (both sides streamed), then the rest of
+    the log replayed there too: memory stays bounded however long the log."""
     differences: list[Difference] = []
-    store = Store(TABLES, complete=True)
-    streamed = [view for view in TABLES.values() if view.append_only and not view.group]
-    batch: list[LoggedEvent] = []
-    with ledger.engine.connect() as connection:
-        def compare_streamed(first: int, last: int) -> None:
-            for view in streamed:
-                column = view.table.c[view.key[0]]
-                stored = connection.execute(select(view.table).where(column >= first, column <= last))
-                _differ(view, {view.key_of(row): dict(row) for row in stored.mappings()}, store.rows[view.name],
-                        differences, limit)
-                store.rows[view.name].clear()
-                store.dirty[view.name].clear()
-
-        for event in log_events(ledger, stop=position) if position else ():
-            batch.append(event)
-            if len(batch) == COMPARE_BATCH:
-                _apply_batch(batch, store, progress)
-                compare_streamed(batch[0].sequence, batch[-1].sequence)
-                batch = []
-        if batch:
-            _apply_batch(batch, store, progress)
-            compare_streamed(batch[0].sequence, batch[-1].sequence)
-        for view in streamed:  # rows stored beyond the position
-            column = view.table.c[view.key[0]]
-            extra = connection.execute(select(view.table).where(column > position)).mappings()
-            _differ(view, {view.key_of(row): dict(row) for row in extra}, {}, differences, limit)
-        for view in TABLES.values():
-            if view in streamed:
-                continue
-            stored = {view.key_of(row): dict(row) for row in connection.execute(select(view.table)).mappings()}
-            _differ(view, stored, store.rows[view.name], differences, limit)
-    for count, event in enumerate(log_events(ledger, start=position + 1), 1):  # not yet in the views: each
-        apply(event, store)  # must apply; raises ViewFailed naming the view and the event
-        if count % COMPARE_BATCH == 0:
-            for view in streamed:  # append-only rows are never read again: keep memory flat
-                store.rows[view.name].clear()
-                store.dirty[view.name].clear()
+    with ScratchViews() as scratch:
+        scratch.replay(log_events(ledger, stop=position) if position else (), progress)
+        with ledger.engine.connect() as connection:
+            for view in TABLES.values():
+                for key, stored, replayed in differing_rows(view, ordered_rows(connection, view), scratch.rows(view)):
+                    if len(differences) >= limit:
+                        break
+                    differences.append(Difference(view.name, view.key_text(key), stored, replayed))
+        scratch.replay(log_events(ledger, start=position + 1))  # not yet in the views: each must apply
     return differences
-
-
-def _apply_batch(batch: list[LoggedEvent], store: Store, progress: Callable[[int], None] | None) -> None:
-    for event in batch:
-        apply(event, store)
-    if progress:
-        progress(len(batch))
-
-
-def _differ(view: Any, stored: dict, replayed: dict, differences: list[Difference], limit: int) -> None:
-    for key in sorted(set(stored) | set(replayed), key=str):
-        if len(differences) >= limit:
-            return
-        if stored.get(key) != replayed.get(key):
-            differences.append(Difference(view.name, view.key_text(key), stored.get(key), replayed.get(key)))
 
 
 def replay_summary(store: Store, sequence: int, *, voucher: str | None = None,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable
 
-import json
 from operator import itemgetter
 
+import orjson
 from sqlalchemy import JSON, Connection, MetaData, Table, and_, bindparam, select
 
 METADATA = MetaData()
@@ -172,9 +172,13 @@ def insert_rows(connection: Connection, view: ViewTable, rows: list[dict[str, An
     as_json = [isinstance(column.type, JSON) for column in view.table.columns]
     values = ", ".join(f"CAST({mark} AS JSON)" if postgres and is_json else mark for is_json in as_json)
     statement = f"INSERT INTO {view.name} ({', '.join(names)}) VALUES ({values})"
-    if any(as_json):
-        params = [tuple(json.dumps(row[name]) if is_json else row[name] for name, is_json in zip(names, as_json))
-                  for row in rows]
-    else:
-        params = list(map(itemgetter(*names), rows))
+    params = list(map(itemgetter(*names), rows))
+    json_columns = [index for index, is_json in enumerate(as_json) if is_json]
+    if json_columns:
+        dumps, option = orjson.dumps, orjson.OPT_NON_STR_KEYS
+        for position, values in enumerate(params):
+            values = list(values)
+            for index in json_columns:
+                values[index] = dumps(values[index], option=option).decode()
+            params[position] = tuple(values)
     connection.exec_driver_sql(statement, params)

@@ -45,6 +45,9 @@ def targets(report: dict[str, Any]) -> dict[str, Any]:
         "voucher_history_p99_ms": (_number(largest.get("voucher_history", {}), "p99_ms"), "<", 20),
         "verifier_memory_growth_largest_vs_smallest": (
             _ratio(memory[-1], memory[0]) if len(memory) > 1 else None, "<=", 1.25),
+        "vledger_verify_peak_rss_mib": (
+            _number(verification.get("vledger_verify", {}), "peak_rss_kib") and
+            round(verification["vledger_verify"]["peak_rss_kib"] / 1024), "<=", 300),
     }
     checked = {}
     for name, (measured, operator, limit) in found.items():
