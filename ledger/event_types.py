@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import json
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -46,6 +46,7 @@ def stable_topic(name: str) -> str:
     return STABLE_PREFIX + name
 
 
+@lru_cache(maxsize=None)  # only known topics are cached (an unknown one raises): a bounded set
 def type_name(topic: str) -> str:
     """The stable name (`Voucher.Issued`) of the type a stored topic names,
     whether the stable topic or a historical module path."""

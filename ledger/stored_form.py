@@ -40,7 +40,8 @@ from typing import Any
 
 import ledger.aggregates  # noqa: F401 - every aggregate defined: every stable topic known, in a fresh process too
 from ledger.aggregates.chained import library_timestamp
-from ledger.event_types import UnknownEventType, stored_version, type_name, schema_version as latest_version
+from ledger.event_types import UnknownEventType, stored_version, type_name
+from ledger.event_types import schema_version as latest_version
 
 CREATED_FIELDS = ("timestamp", "originator_topic", "facts", "seal")
 LATER_FIELDS = ("timestamp", "facts", "seal")

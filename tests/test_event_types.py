@@ -104,6 +104,14 @@ def test_an_event_from_a_newer_schema_is_named_not_misread() -> None:
         upcast("TestGauge.Read", 3, {"reading_milli": 1})
 
 
+def test_an_aggregate_without_a_stable_topic_cannot_be_defined() -> None:
+    with pytest.raises(TypeError, match='TOPIC = "vledger:Nameless"'):
+        class Nameless(Chained):
+            @event("Happened")
+            def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+                self.link(seal)
+
+
 def test_upcasters_come_in_order() -> None:
     with pytest.raises(ValueError, match="from version 2, not 3"):
         upcaster("TestGauge.Read", 3)(lambda facts: facts)

@@ -60,6 +60,12 @@ class Chained(Aggregate, metaclass=NamedEvents):
 
     last_event_hash = GENESIS_PREVIOUS_HASH
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if not cls.__dict__.get("TOPIC"):  # else its events would be stored under module paths
+            raise TypeError(f"{cls.__qualname__} must declare its stable topic, e.g. "
+                            f'TOPIC = "{STABLE_PREFIX}{cls.__name__}" (docs/decisions/0046)')
+        super().__init_subclass__(**kwargs)
+
     @classmethod
     def _create(cls, event_class, *, id=None, **kwargs):  # noqa: A002 - the library's parameter name
         return super()._create(event_class, id=id, **_sealed_time(kwargs))
