@@ -22,11 +22,17 @@ from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.voucher import Voucher
 from ledger.application import VoucherLedger
 from ledger.chain import GENESIS_PREVIOUS_HASH, event_hash, hashed_record, seal
+from ledger.envelope import sign_command
 from ledger.event_types import (HISTORICAL_TOPICS, UnknownEventType, sealed_type, schema_version, type_name,
                                 upcast, upcaster)
+from ledger.genesis import trust_root_key
+from ledger.schema import upgrade
+from ledger.signing import SigningKey
+from ledger.transparency.checkpoints import log_identity
 from ledger.transparency.export import stored_state
 from ledger.verify_content import content_problem
 from projections.events import decode, decode_row, from_domain_event
+from tests.cli import vledger
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -188,3 +194,40 @@ def test_an_enrolment_recorded_before_class_hours_by_kind_is_read_at_v2(tmp_path
                                  topic=row[3], state=bytes(row[4])))
     assert viewed.type == "Voucher.Enrolled" and viewed.facts["theory_class_hours"] == total
     assert viewed.facts["training_kind"] == "employment" and viewed.facts["practical_class_hours"] == 0
+
+
+def test_an_old_ledger_records_new_events_under_stable_names_and_still_verifies(tmp_path: Path) -> None:
+    """ledger-v0.db (module-path topics) upgraded, then a new command: its
+    events carry stable names after the old ones, and the mixed log verifies;
+    a new event put back under a module path after a stable one does not.
+    (Moving the switch itself, e.g. re-topicking the first new event, is the
+    residue named in docs/decisions/0046: nothing read differs.)"""
+    shutil.copy(FIXTURES / "ledger-v0.db", tmp_path / "ledger.db")
+    shutil.copytree(FIXTURES / "ledger-v0-keys", tmp_path / "keys")
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    ledger = VoucherLedger(url, keys=tmp_path / "keys")
+    try:
+        upgrade(ledger.engine)
+        party = uuid4()
+        bureau = SigningKey.generate(actor=str(party), role="bureau")
+        ledger.submit(sign_command(trust_root_key(tmp_path / "keys"), "register_party", party,
+                                   {"role": "bureau", "public_key": bureau.public_key_b64, "region": "liaoning",
+                                    "name": "新区人社局"}, signed_at=ledger.clock(),
+                                   ledger=log_identity(ledger).origin))
+        topics = [notification.topic for notification in ledger.notifications()]
+    finally:
+        ledger.close()
+    assert topics[-3:] == ["ledger.aggregates.indexes:Receipt.Recorded", "vledger:Party.Registered",
+                           "vledger:Receipt.Recorded"]
+    env = {"VLEDGER_KEYS": str(tmp_path / "keys")}
+    verified = vledger("verify", "--processes", "1", "--json", db=url, env=env)
+    assert verified.returncode == 0, verified.stderr
+    with sqlite3.connect(tmp_path / "ledger.db") as connection:
+        connection.execute(  # the last event, as a careful insider would: its originator topic too
+            "update vledger_events set topic = 'ledger.aggregates.indexes:Receipt.Recorded', state = cast(replace("
+            "state, 'vledger:Receipt', 'ledger.aggregates.indexes:Receipt') as blob) "
+            "where topic = 'vledger:Receipt.Recorded'")
+    altered = vledger("verify", "--processes", "1", "--json", db=url, env=env)
+    assert altered.returncode == 1
+    assert "is a module path, stored after events began to carry stable names" in json.loads(
+        altered.stdout)["first_problem"]
