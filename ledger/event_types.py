@@ -148,10 +148,6 @@ def name_event_class(event_class: type, name: str) -> None:
         setattr(event_class, f"upcast_v{version}_v{version + 1}", staticmethod(partial(_upcast_state, name, version)))
 
 
-def name_aggregate(aggregate_name: str) -> None:
-    _STABLE_NAMES.add(aggregate_name)
-
-
 def _upcast_state(name: str, version: int, state: dict[str, Any]) -> None:
     """The library's upcast of one stored state, in place, by one version."""
     state["facts"] = _UPCASTERS[name][version - 1](state["facts"])

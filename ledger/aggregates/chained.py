@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from ledger.chain import GENESIS_PREVIOUS_HASH
-from ledger.event_types import STABLE_PREFIX, name_aggregate, name_event_class
+from ledger.event_types import STABLE_PREFIX, name_event_class
 
 NAMESPACE = uuid.UUID("6f1c1d8e-5b0e-4f43-9a55-0c7a5e1d2b10")
 
@@ -49,7 +49,6 @@ class NamedEvents(type(Aggregate)):
             event_topic = event_topic or f"{aggregate_topic}.{name}"
         event_class = super()._define_event_class(name, bases, apply_method, event_topic)
         if aggregate_topic and name != "Event":
-            name_aggregate(aggregate_topic[len(STABLE_PREFIX):])
             name_event_class(event_class, event_topic[len(STABLE_PREFIX):])
         return event_class
 
