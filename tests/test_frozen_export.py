@@ -12,6 +12,9 @@ from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
 
 from ledger.application import VoucherLedger
 from ledger.schema import upgrade
@@ -71,14 +74,18 @@ def test_a_tampered_event_of_the_frozen_export_fails_verification(tmp_path: Path
 def test_the_frozen_export_loaded_into_a_database_rebuilds_views_equal_to_a_fresh_replay(
         database_url: str, tmp_path: Path) -> None:
     """The stored rows exactly as exported, written by the event library's own
-    recorder (as the ledger of that day had them): the views rebuild, and
-    `vledger verify` finds the log intact and the views equal to a fresh replay."""
+    recorder (as the ledger of that day had them): the public key log lists
+    every key of the old topics, the views rebuild, and `vledger verify` finds
+    the log intact and the views equal to a fresh replay."""
     ledger = VoucherLedger(database_url, keys=tmp_path / "keys")
     try:
         upgrade(ledger.engine)
         ledger.recorder.insert_events([StoredEvent(UUID(row.originator_id), row.originator_version, row.topic,
                                                    row.state) for row in read_events(unpacked(tmp_path))])
         assert [n.topic for n in ledger.notifications()][:1] == ["ledger.aggregates.party:Party.Registered"]
+        key_log = TestClient(create_app(ledger=ledger)).get("/v1/keys", params={"limit": 100}).json()
+        exported_keys = json.loads((FROZEN / "keys.json").read_text())["party_keys"]
+        assert [item["key_id"] for item in key_log["items"]] == [key["key_id"] for key in exported_keys]
     finally:
         ledger.close()
     rebuilt = vledger("rebuild", db=database_url)
