@@ -20,7 +20,7 @@ from ledger.body import Body
 from ledger.chain import GENESIS_PREVIOUS_HASH, hashed_record, seal
 from ledger.envelope import iso
 from ledger.errors import NotFound
-from ledger.event_types import sealed_type, type_name
+from ledger.event_types import hashed_type
 
 if TYPE_CHECKING:
     from ledger.application import VoucherLedger
@@ -29,9 +29,9 @@ AggregateType = TypeVar("AggregateType", bound=Chained)
 
 
 def sealed_event_type(event_class: type) -> str:
-    """The event type the hashed record names: its stable name, with its
-    schema version from version 2 (`Voucher.Enrolled/v2`, ledger/event_types.py)."""
-    return sealed_type(type_name(event_class.TOPIC), event_class.class_version)
+    """The event type the hashed record names: its stable topic, with its
+    schema version from version 2 (`vledger:Voucher.Enrolled/v2`, ledger/event_types.py)."""
+    return hashed_type(event_class.TOPIC, event_class.class_version)
 
 
 @dataclass

@@ -11,9 +11,11 @@
   those of N + 1; the chain is the only place an old shape is read. The event
   library upcasts through the classes' `upcast_vN_vN+1` methods, which call
   this chain; the views' decoder and the verifier call `upcast` directly.
-- **Sealed.** The hashed record names the event type as `<name>` at version
-  1 and `<name>/v<N>` after, so a version is sealed with the event and every
-  hash recorded before versions existed stays valid. The stored state holds
+- **Sealed.** The hashed record names the event type by its stable topic,
+  `vledger:<name>` at version 1 and `vledger:<name>/v<N>` after, so both the
+  naming and the version are sealed with the event; events stored under a
+  module path before issue 16 keep the `<name>` they were hashed with, so
+  every hash recorded before stays valid (`hashed_type`). The stored state holds
   the version as the library writes it (`class_version`, only when above 1).
 """
 
@@ -125,15 +127,17 @@ def read_facts(topic: str, state: dict[str, Any]) -> Facts:
     return upcast(type_name(topic), stored_version(state), state["facts"])
 
 
-def sealed_type(name: str, version: int) -> str:
-    """The event type as the hashed record names it: `Voucher.Enrolled`, or
-    `Voucher.Enrolled/v2` from version 2."""
-    return name if version == 1 else f"{name}/v{version}"
-
-
-def sealed_type_of(topic: str, state: dict[str, Any]) -> str:
-    """The hashed event type of a stored event (its topic and stored state)."""
-    return sealed_type(type_name(topic), stored_version(state))
+def hashed_type(topic: str, version: int) -> str:
+    """The event type as the hashed record names it, for the event stored
+    under `topic` at schema `version`: the one function every writer and
+    checker of an event hash calls. An event stored under a stable name seals
+    that name (`vledger:Voucher.Issued`, `vledger:Voucher.Enrolled/v2` from
+    version 2); an event stored under a module path before issue 16 keeps the
+    class part it was hashed with (`Voucher.Issued`). So which kind of topic an
+    event carries is sealed, and every hash recorded before stays valid."""
+    name = type_name(topic)
+    sealed = name if is_historical(topic) else stable_topic(name)
+    return sealed if version == 1 else f"{sealed}/v{version}"
 
 
 # --- the event library's side: topics, versions and upcast methods on the classes ---

@@ -2,8 +2,10 @@
 
 An event's hash (ledger/chain.py) covers what the ledger decided: aggregate
 id and version, event type, `recorded_at`, previous hash, envelope,
-signature, facts. The row the event library stores holds a little more: the
-module part of its topic, the library's own `timestamp` and, on an
+signature, facts; its event type names the whole topic (the stable name,
+or for an event stored before issue 16 the class part of the one module path
+frozen for it, ledger/event_types.py `hashed_type`). The row the event
+library stores holds a little more: the library's own `timestamp` and, on an
 aggregate's first event, `originator_topic`; and the state is JSON text whose
 spacing, key order and escapes the hash does not see. This module checks
 those bytes, so that a change to any byte of a stored event fails

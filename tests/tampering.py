@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from ledger.chain import event_hash, hashed_record
 from ledger.envelope import sign_command
-from ledger.event_types import sealed_type_of
+from ledger.event_types import hashed_type, stored_version
 from ledger.signing import SigningKey
 from ledger.transparency.export import stored_state as stored_bytes  # what a careful forger writes
 
@@ -134,6 +134,6 @@ def _uuid(value: Any):
 def record_of(row: Any, state: dict[str, Any]) -> dict[str, Any]:
     seal = state["seal"]
     return hashed_record(aggregate_id=str(_uuid(row.originator_id)), aggregate_version=row.originator_version,
-                         event_type=sealed_type_of(row.topic, state), recorded_at=seal["recorded_at"],
+                         event_type=hashed_type(row.topic, stored_version(state)), recorded_at=seal["recorded_at"],
                          previous_hash=seal["previous_hash"], envelope=seal["envelope"],
                          signature=seal["signature"], facts=state["facts"])

@@ -23,7 +23,7 @@ from ledger.aggregates.voucher import Voucher
 from ledger.application import VoucherLedger
 from ledger.chain import GENESIS_PREVIOUS_HASH, event_hash, hashed_record, seal
 from ledger.envelope import sign_command
-from ledger.event_types import (HISTORICAL_TOPICS, UnknownEventType, sealed_type, schema_version, type_name,
+from ledger.event_types import (HISTORICAL_TOPICS, UnknownEventType, hashed_type, schema_version, type_name,
                                 upcast, upcaster)
 from ledger.genesis import trust_root_key
 from ledger.schema import upgrade
@@ -62,7 +62,7 @@ def _stored_gauge(facts: dict[str, Any], version: int) -> tuple[UUID, bytes]:
     envelope = {"command_id": str(uuid4()), "actor": str(uuid4()), "key_id": "k", "signed_at": recorded_at,
                 "command": "read_gauge", "target": str(gauge), "body": {}}
     record = hashed_record(aggregate_id=str(gauge), aggregate_version=1,
-                           event_type=sealed_type("TestGauge.Read", version), recorded_at=recorded_at,
+                           event_type=hashed_type("vledger:TestGauge.Read", version), recorded_at=recorded_at,
                            previous_hash=GENESIS_PREVIOUS_HASH, envelope=envelope, signature="c2lnbmVk",
                            facts=facts)
     state: dict[str, Any] = {"timestamp": {"_type_": "datetime_iso", "_data_": "2026-12-05T08:00:00+00:00"},
@@ -161,7 +161,7 @@ def test_new_events_are_stored_under_stable_names_and_seal_their_version(world) 
     state = json.loads(enrolled.state)
     assert state["class_version"] == 2 == Voucher.Enrolled.class_version
     record = hashed_record(aggregate_id=str(enrolled.originator_id), aggregate_version=enrolled.originator_version,
-                           event_type="Voucher.Enrolled/v2", recorded_at=state["seal"]["recorded_at"],
+                           event_type="vledger:Voucher.Enrolled/v2", recorded_at=state["seal"]["recorded_at"],
                            previous_hash=state["seal"]["previous_hash"], envelope=state["seal"]["envelope"],
                            signature=state["seal"]["signature"], facts=state["facts"])
     assert event_hash(record) == state["seal"]["event_hash"]
