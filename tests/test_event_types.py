@@ -199,9 +199,8 @@ def test_an_enrolment_recorded_before_class_hours_by_kind_is_read_at_v2(tmp_path
 def test_an_old_ledger_records_new_events_under_stable_names_and_still_verifies(tmp_path: Path) -> None:
     """ledger-v0.db (module-path topics) upgraded, then a new command: its
     events carry stable names after the old ones, and the mixed log verifies;
-    a new event put back under a module path after a stable one does not.
-    (Moving the switch itself, e.g. re-topicking the first new event, is the
-    residue named in docs/decisions/0046: nothing read differs.)"""
+    a new event put back under a module path after a stable one does not
+    (moving the switch itself: tests/test_topic_switch.py)."""
     shutil.copy(FIXTURES / "ledger-v0.db", tmp_path / "ledger.db")
     shutil.copytree(FIXTURES / "ledger-v0-keys", tmp_path / "keys")
     url = f"sqlite:///{tmp_path / 'ledger.db'}"

@@ -24,6 +24,7 @@ from ledger.transparency.checkpoints import Checkpoint, all_checkpoints, cosign_
 from ledger.transparency.tree_store import stored_leaves
 from ledger.verify import verify_log
 from tests.cli import vledger
+from tests.test_topic_switch import other_kind, upgraded_v0_with_a_new_command
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ledger-before-issue-13"
 EVENT_COLUMNS = ("id", "originator_id", "originator_version", "topic", "state")
@@ -106,11 +107,27 @@ def test_j1_one_changed_digit_of_a_library_timestamp_fails_verify_checkpoint(dem
     assert "event #40" in result.stderr and "library timestamp is not its sealed recorded_at" in result.stderr
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=st.sampled_from(["vledger_events", "vledger_checkpoints"]), data=st.data())
-def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(demo_ledger, tmp_path_factory,
+@pytest.fixture(scope="module")
+def mixed_ledger(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """ledger-v0.db (module-path topics) upgraded, one new command (stable
+    names) and a checkpoint after it: topics of both kinds, and the switch."""
+    folder = tmp_path_factory.mktemp("mixed")
+    upgraded_v0_with_a_new_command(f"sqlite:///{folder / 'mixed.db'}", folder / "keys", checkpoint=True)
+    ledger = VoucherLedger(f"sqlite:///{folder / 'mixed.db'}", keys=folder / "keys")
+    saved = all_checkpoints(ledger)[-1].to_json()
+    ledger.close()
+    return folder / "mixed.db", folder / "keys", saved
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(["demo", "mixed"]), table=st.sampled_from(["vledger_events", "vledger_checkpoints"]),
+       data=st.data())
+def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(demo_ledger, mixed_ledger,
+                                                                             tmp_path_factory, which: str,
                                                                              table: str, data) -> None:
-    database, keys, saved = demo_ledger
+    """On a demo ledger (stable names) and on an old one upgraded (module
+    paths, then stable names from its first new command)."""
+    database, keys, saved = demo_ledger if which == "demo" else mixed_ledger
     copy = copy_database(database, tmp_path_factory.mktemp("altered") / "copy.db")
     columns = EVENT_COLUMNS if table == "vledger_events" else CHECKPOINT_COLUMNS
     key_column = columns[0]
@@ -136,6 +153,29 @@ def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(de
     except TamperDetected:
         return  # refused while reading, as `vledger verify` exits 1
     assert not report.intact, f"{table}.{column} of {row_key}, {how} byte {position} ({new_byte}): verify passed"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_j1_any_event_stored_under_its_topic_of_the_other_kind_fails_verify(mixed_ledger, tmp_path_factory,
+                                                                            data) -> None:
+    """A whole topic swapped for its type's topic of the other kind (module
+    path ↔ stable name), anywhere in a mixed log, its originator topic too
+    (docs/decisions/0048): the kind is sealed in the hashed event type."""
+    database, keys, saved = mixed_ledger
+    copy = copy_database(database, tmp_path_factory.mktemp("retopic") / "copy.db")
+    with sqlite3.connect(copy) as connection:
+        rows = connection.execute("select id, topic, state from vledger_events order by id").fetchall()
+        swappable = [row for row in rows if other_kind(row[1]) != row[1]]
+        row_id, topic, state = data.draw(st.sampled_from(swappable), label="event")
+        changed = json.loads(state)
+        if "originator_topic" in changed and data.draw(st.booleans(), label="originator topic too"):
+            changed["originator_topic"] = other_kind(topic).rsplit(".", 1)[0]
+        connection.execute("update vledger_events set topic = ?, state = ? where id = ?",
+                           (other_kind(topic), json.dumps(changed, separators=(",", ":"), ensure_ascii=False)
+                            .encode("utf-8"), row_id))
+    report = verify_copy(copy, keys, saved)
+    assert not report.intact and str(report.first_problem).startswith(f"event #{row_id} "), report.first_problem
 
 
 def test_j1_a_ledger_recorded_before_issue_13_still_verifies(tmp_path: Path) -> None:

@@ -57,9 +57,10 @@ def upgraded_v0_with_a_new_command(database_url: str, keys: Path, checkpoint: bo
 
 
 def other_kind(topic: str) -> str:
-    """The same event type's topic of the other kind: stable ↔ module path."""
+    """The same event type's topic of the other kind: stable ↔ module path
+    (the topic itself for a type defined after issue 16, which has no module path)."""
     stable, *module_paths = topics_of(type_name(topic))
-    return module_paths[0] if topic == stable else stable
+    return (module_paths[0] if module_paths else topic) if topic == stable else stable
 
 
 def retopic(insider: Insider, row_id: int) -> str:
