@@ -20,11 +20,18 @@ from ledger.body import Body
 from ledger.chain import GENESIS_PREVIOUS_HASH, hashed_record, seal
 from ledger.envelope import iso
 from ledger.errors import NotFound
+from ledger.event_types import hashed_type
 
 if TYPE_CHECKING:
     from ledger.application import VoucherLedger
 
 AggregateType = TypeVar("AggregateType", bound=Chained)
+
+
+def sealed_event_type(event_class: type) -> str:
+    """The event type the hashed record names: its stable topic, with its
+    schema version from version 2 (`vledger:Voucher.Enrolled/v2`, ledger/event_types.py)."""
+    return hashed_type(event_class.TOPIC, event_class.class_version)
 
 
 @dataclass
@@ -87,7 +94,7 @@ class Command:
         record = hashed_record(
             aggregate_id=str(aggregate_id),
             aggregate_version=version,
-            event_type=f"{cls.__name__}.{event_name}",
+            event_type=sealed_event_type(getattr(cls, event_name)),
             recorded_at=self.recorded_at,
             previous_hash=previous_hash,
             envelope=self.envelope,

@@ -2,8 +2,10 @@
 
 An event's hash (ledger/chain.py) covers what the ledger decided: aggregate
 id and version, event type, `recorded_at`, previous hash, envelope,
-signature, facts. The row the event library stores holds a little more: the
-module part of its topic, the library's own `timestamp` and, on an
+signature, facts; its event type names the whole topic (the stable name,
+or for an event stored before issue 16 the class part of the one module path
+frozen for it, ledger/event_types.py `hashed_type`). The row the event
+library stores holds a little more: the library's own `timestamp` and, on an
 aggregate's first event, `originator_topic`; and the state is JSON text whose
 spacing, key order and escapes the hash does not see. This module checks
 those bytes, so that a change to any byte of a stored event fails
@@ -12,7 +14,12 @@ those bytes, so that a change to any byte of a stored event fails
 - the state is byte for byte what the library's JSON encoder (compact, keys
   in the event's attribute order, no ASCII escaping) writes for the fields it
   holds, and it holds exactly the fields the library writes;
-- topics name the module that defines the aggregate class;
+- topics are the stable name of a type this ledger defines
+  (`vledger:Voucher.Issued`), or the module path it was stored under before
+  issue 16 (ledger/historical_topics.json; which of the two is in
+  `ChainVerifier`'s order check), and a first event's `originator_topic` is
+  its aggregate's topic of the same kind; a schema version above 1 is the
+  library's `class_version` field, last (docs/decisions/0046);
 - the library `timestamp` is a canonical UTC ISO time, and for events whose
   envelope names its ledger (every event recorded since issue 13) it is the
   sealed `recorded_at` itself. Events recorded before (envelopes without
@@ -29,13 +36,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import importlib
 import json
-import pkgutil
 from datetime import datetime
 from typing import Any
 
-from ledger.aggregates.chained import Chained, library_timestamp
+import ledger.aggregates  # noqa: F401 - every aggregate defined: every stable topic known, in a fresh process too
+from ledger.aggregates.chained import library_timestamp
+from ledger.event_types import UnknownEventType, stored_version, type_name
+from ledger.event_types import schema_version as latest_version
 
 CREATED_FIELDS = ("timestamp", "originator_topic", "facts", "seal")
 LATER_FIELDS = ("timestamp", "facts", "seal")
@@ -43,37 +51,25 @@ COSIGNATURE_FIELDS = ("name", "party", "role", "key_id", "public_key", "signatur
 _library_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-def _aggregate_modules() -> dict[str, str]:
-    """Class name → module of every aggregate class the ledger records."""
-    import ledger.aggregates
-
-    for module in pkgutil.iter_modules(ledger.aggregates.__path__):  # every aggregate module: every subclass known
-        importlib.import_module(f"ledger.aggregates.{module.name}")
-
-    modules: dict[str, str] = {}
-    pending = list(Chained.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        modules[cls.__name__] = cls.__module__
-        pending.extend(cls.__subclasses__())
-    return modules
-
-
-AGGREGATE_MODULES = _aggregate_modules()
-
-
 def event_form_problem(topic: str, version: int, state: bytes, stored: dict[str, Any]) -> str | None:
     """Why the stored row of an event is not what its sealed content
     produces, or None. `stored` is `json.loads(state)`."""
     if _library_json(stored).encode("utf-8") != state:
         return "its stored bytes are not what its content encodes to (altered outside the hash)"
+    try:
+        name, schema_version = type_name(topic), stored_version(stored)
+    except UnknownEventType as error:
+        return f"{error} (altered, or recorded by a newer vledger)"
+    if schema_version > latest_version(name):
+        return (f"{name} at schema version {schema_version}: this vledger reads versions 1 to "
+                f"{latest_version(name)}; verify with the vledger that recorded it, or a newer one")
     expected_fields = CREATED_FIELDS if version == 1 else LATER_FIELDS
+    if schema_version > 1:
+        expected_fields = (*expected_fields, "class_version")
     if tuple(stored) != expected_fields:
         return f"its stored record holds {', '.join(stored)}, not {', '.join(expected_fields)} (altered)"
-    module, _, event_type = topic.partition(":")
-    aggregate = event_type.split(".", 1)[0]
-    if AGGREGATE_MODULES.get(aggregate) != module:
-        return f"its topic {topic!r} does not name the module of {aggregate} (altered)"
+    module = topic.partition(":")[0]
+    aggregate = name.split(".", 1)[0]
     if version == 1 and stored["originator_topic"] != f"{module}:{aggregate}":
         return f"its originator_topic {stored['originator_topic']!r} is not {module}:{aggregate} (altered)"
     return _timestamp_problem(stored["timestamp"], stored["seal"])

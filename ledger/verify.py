@@ -21,7 +21,14 @@ For every event, in global order:
 5. its stored bytes (ledger/stored_form.py, docs/decisions/0022): the row is
    byte for byte what its sealed content encodes to, its library timestamp
    is its sealed `recorded_at`, and the tree store's leaf at its position
-   names its notification id and hash.
+   names its notification id and hash; its topic is a stable type name, or a
+   module path of the log before issue 16, accepted only before the first
+   stable one (docs/decisions/0046).
+
+Hashes are computed over the facts as stored; what the sequential pass reads
+of them (keys, roles) is upcast to this code's schema version first
+(ledger/event_types.py), so old events verify byte for byte and are read in
+today's shape.
 
 And for the log as a whole: the RFC 9162 Merkle root over the event hashes,
 recomputed while streaming (`Frontier`, O(log n) memory), equals the root of
@@ -50,6 +57,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 from ledger.aggregates.indexes import Receipt
 from ledger.chain import GENESIS_PREVIOUS_HASH
 from ledger.chain_heads import ChainHeads
+from ledger.event_types import is_historical, stored_version, type_name, upcast
 from ledger.merkle import EMPTY_ROOT, leaf_hash
 from ledger.stored_form import checkpoint_form_problem
 from ledger.transparency.checkpoints import WITNESS_ROLES, Checkpoint, cosignature_problem, signature_problem
@@ -97,6 +105,7 @@ class ChainVerifier:
     origin: str = ""
     ledger_public_key: str = ""
     envelopes_name_ledger: bool = False
+    stable_topics: bool = False  # an event stored under a stable name was read (issue 16)
     first_problem: Problem | None = None
     checkpoints_checked: int = 0
 
@@ -119,8 +128,9 @@ class ChainVerifier:
         aggregate_id = str(notification.originator_id)
         try:
             stored = json.loads(notification.state)
-            facts, seal = stored["facts"], stored["seal"]
-            event_type = notification.topic.split(":", 1)[1]
+            seal = stored["seal"]
+            event_type = type_name(notification.topic)
+            facts = upcast(event_type, stored_version(stored), stored["facts"])  # read at this code's version
             claimed_hash = seal["event_hash"]
             envelope, signature = seal["envelope"], seal["signature"]
             leaf = leaf_hash(bytes.fromhex(claimed_hash))
@@ -128,6 +138,7 @@ class ChainVerifier:
         except Exception as error:  # noqa: BLE001 - anything unreadable is tampering
             return self._fail(position, notification, f"the stored event cannot be read: {error!r}")
         message = (self._leaf_problem(position, notification.id, claimed_hash)
+                   or self._topic_problem(notification.topic)
                    or self._link_problem(notification, aggregate_id, seal)
                    or self._command_problem(position, aggregate_id, event_type, notification, envelope, signature,
                                             facts))
@@ -171,6 +182,17 @@ class ChainVerifier:
                 or bytes(leaf_event_hash).hex() != claimed_hash:
             return (f"the Merkle tree's leaf {index} records event #{leaf_notification_id}, not this one at position "
                     f"{position}: an event was renumbered, or the tree store altered")
+        return None
+
+    def _topic_problem(self, topic: str) -> str | None:
+        """Module-path topics are the format before issue 16: accepted only
+        until the first event stored under a stable name, since the ledger
+        has stored every event under its stable name ever since."""
+        if not is_historical(topic):
+            self.stable_topics = True
+        elif self.stable_topics:
+            return (f"its topic {topic!r} is a module path, stored after events began to carry stable names "
+                    "(altered)")
         return None
 
     # 2. chain links

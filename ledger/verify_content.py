@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from ledger.chain import event_hash, record_from_stored
+from ledger.event_types import hashed_type, stored_version
 from ledger.signing import canonical_json, verify_signature
 from ledger.stored_form import event_form_problem
 
@@ -36,11 +37,15 @@ Job = tuple[int, int, str, int, str, bytes, str]
 
 def content_problem(job: Job) -> str | None:
     """Checks 1 and 3 of one event: its own hash, and its signature with the
-    public key chosen by the sequential pass."""
+    public key chosen by the sequential pass. The hash is over the facts as
+    stored, at the schema version they were recorded at (the version and the
+    kind of topic are sealed in the event type, ledger/event_types.py);
+    nothing here is upcast."""
     _position, _notification_id, aggregate_id, version, topic, state, public_key = job
     try:
         stored = json.loads(state)
-        record = record_from_stored(aggregate_id, version, topic.split(":", 1)[1], stored["facts"], stored["seal"])
+        event_type = hashed_type(topic, stored_version(stored))
+        record = record_from_stored(aggregate_id, version, event_type, stored["facts"], stored["seal"])
         own_hash = event_hash(record)
     except Exception as error:  # anything unreadable is tampering, named, never a crash
         return f"the stored event cannot be read: {error!r}"

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from ledger.chain import event_hash, hashed_record
 from ledger.envelope import sign_command
+from ledger.event_types import hashed_type, stored_version
 from ledger.signing import SigningKey
 from ledger.transparency.export import stored_state as stored_bytes  # what a careful forger writes
 
@@ -91,7 +92,7 @@ class Insider:
 
         envelope, signature = signed["envelope"], signed["signature"]
         recorded_at = json.loads(self.rows()[-1].state)["seal"]["recorded_at"]
-        receipt = (receipt_id or Receipt.id_for(envelope["command_id"]), "ledger.aggregates.indexes:Receipt.Recorded",
+        receipt = (receipt_id or Receipt.id_for(envelope["command_id"]), "vledger:Receipt.Recorded",
                    {"result": {"command_id": envelope["command_id"]}, "envelope_hash": "0" * 64})
         return [self._append(_uuid(aggregate_id), topic, facts, envelope, signature, recorded_at)
                 for aggregate_id, topic, facts in (*events, receipt)]
@@ -133,6 +134,6 @@ def _uuid(value: Any):
 def record_of(row: Any, state: dict[str, Any]) -> dict[str, Any]:
     seal = state["seal"]
     return hashed_record(aggregate_id=str(_uuid(row.originator_id)), aggregate_version=row.originator_version,
-                         event_type=row.topic.split(":", 1)[1], recorded_at=seal["recorded_at"],
+                         event_type=hashed_type(row.topic, stored_version(state)), recorded_at=seal["recorded_at"],
                          previous_hash=seal["previous_hash"], envelope=seal["envelope"],
                          signature=seal["signature"], facts=state["facts"])

@@ -107,7 +107,7 @@ def test_verify_refuses_an_event_whose_envelope_names_another_ledger(world: Worl
     signed = sign_command(world.bureau, "revoke_voucher", voucher, {"reason": "x"}, signed_at=world.clock.now,
                           ledger="somewhere.else/log")
     insider = Insider(world.ledger.database_url, tmp_path)
-    insider.append_command(signed, [(voucher, "ledger.aggregates.voucher:Voucher.Revoked", {"reason": "x"})])
+    insider.append_command(signed, [(voucher, "vledger:Voucher.Revoked", {"reason": "x"})])
     copy = VoucherLedger(insider.url, keys=world.ledger.keys_dir)
     report = verify_log(copy.notifications())
     copy.close()
@@ -160,7 +160,7 @@ def test_verify_refuses_an_earlier_format_envelope_after_envelopes_began_to_name
     envelope["target"] = str(voucher)
     signed = {"envelope": envelope, "signature": world.bureau.sign(canonical_json(envelope))}
     insider = Insider(world.ledger.database_url, tmp_path)
-    insider.append_command(signed, [(voucher, "ledger.aggregates.voucher:Voucher.Revoked", {"reason": "x"})])
+    insider.append_command(signed, [(voucher, "vledger:Voucher.Revoked", {"reason": "x"})])
     copy = VoucherLedger(insider.url, keys=world.ledger.keys_dir)
     report = verify_log(copy.notifications())
     copy.close()

@@ -24,6 +24,7 @@ from ledger.transparency.checkpoints import Checkpoint, all_checkpoints, cosign_
 from ledger.transparency.tree_store import stored_leaves
 from ledger.verify import verify_log
 from tests.cli import vledger
+from tests.test_topic_switch import other_kind, upgraded_v0_with_a_new_command
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ledger-before-issue-13"
 EVENT_COLUMNS = ("id", "originator_id", "originator_version", "topic", "state")
@@ -106,11 +107,27 @@ def test_j1_one_changed_digit_of_a_library_timestamp_fails_verify_checkpoint(dem
     assert "event #40" in result.stderr and "library timestamp is not its sealed recorded_at" in result.stderr
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=st.sampled_from(["vledger_events", "vledger_checkpoints"]), data=st.data())
-def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(demo_ledger, tmp_path_factory,
+@pytest.fixture(scope="module")
+def mixed_ledger(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """ledger-v0.db (module-path topics) upgraded, one new command (stable
+    names) and a checkpoint after it: topics of both kinds, and the switch."""
+    folder = tmp_path_factory.mktemp("mixed")
+    upgraded_v0_with_a_new_command(f"sqlite:///{folder / 'mixed.db'}", folder / "keys", checkpoint=True)
+    ledger = VoucherLedger(f"sqlite:///{folder / 'mixed.db'}", keys=folder / "keys")
+    saved = all_checkpoints(ledger)[-1].to_json()
+    ledger.close()
+    return folder / "mixed.db", folder / "keys", saved
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(["demo", "mixed"]), table=st.sampled_from(["vledger_events", "vledger_checkpoints"]),
+       data=st.data())
+def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(demo_ledger, mixed_ledger,
+                                                                             tmp_path_factory, which: str,
                                                                              table: str, data) -> None:
-    database, keys, saved = demo_ledger
+    """On a demo ledger (stable names) and on an old one upgraded (module
+    paths, then stable names from its first new command)."""
+    database, keys, saved = demo_ledger if which == "demo" else mixed_ledger
     copy = copy_database(database, tmp_path_factory.mktemp("altered") / "copy.db")
     columns = EVENT_COLUMNS if table == "vledger_events" else CHECKPOINT_COLUMNS
     key_column = columns[0]
@@ -136,6 +153,29 @@ def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(de
     except TamperDetected:
         return  # refused while reading, as `vledger verify` exits 1
     assert not report.intact, f"{table}.{column} of {row_key}, {how} byte {position} ({new_byte}): verify passed"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_j1_any_event_stored_under_its_topic_of_the_other_kind_fails_verify(mixed_ledger, tmp_path_factory,
+                                                                            data) -> None:
+    """A whole topic swapped for its type's topic of the other kind (module
+    path ↔ stable name), anywhere in a mixed log, its originator topic too
+    (docs/decisions/0048): the kind is sealed in the hashed event type."""
+    database, keys, saved = mixed_ledger
+    copy = copy_database(database, tmp_path_factory.mktemp("retopic") / "copy.db")
+    with sqlite3.connect(copy) as connection:
+        rows = connection.execute("select id, topic, state from vledger_events order by id").fetchall()
+        swappable = [row for row in rows if other_kind(row[1]) != row[1]]
+        row_id, topic, state = data.draw(st.sampled_from(swappable), label="event")
+        changed = json.loads(state)
+        if "originator_topic" in changed and data.draw(st.booleans(), label="originator topic too"):
+            changed["originator_topic"] = other_kind(topic).rsplit(".", 1)[0]
+        connection.execute("update vledger_events set topic = ?, state = ? where id = ?",
+                           (other_kind(topic), json.dumps(changed, separators=(",", ":"), ensure_ascii=False)
+                            .encode("utf-8"), row_id))
+    report = verify_copy(copy, keys, saved)
+    assert not report.intact and str(report.first_problem).startswith(f"event #{row_id} "), report.first_problem
 
 
 def test_j1_a_ledger_recorded_before_issue_13_still_verifies(tmp_path: Path) -> None:
@@ -178,8 +218,12 @@ def non_canonical_base64(signature: str) -> str:
     (("state", respaced), "stored bytes are not what its content encodes to"),
     (("state", with_field), "its stored record holds timestamp, originator_topic, facts, seal, note"),
     (("state", escaped), "stored bytes are not what its content encodes to"),
-    ("update vledger_events set topic = replace(topic, 'ledger.aggregates.voucher:', 'ledger.aggregates.party:') "
-     "where topic like '%:Voucher.Claimed'", "does not name the module"),
+    ("update vledger_events set topic = 'ledger.aggregates.party:Voucher.Claimed' "
+     "where topic like '%:Voucher.Claimed'", "names no event type of this ledger"),
+    ("update vledger_events set topic = 'ledger.aggregates.voucher:Voucher.Claimed' "
+     "where topic like '%:Voucher.Claimed'", "is a module path, stored after events began to carry stable names"),
+    ("update vledger_events set state = cast(replace(state, '\"class_version\":2', '\"class_version\":1') as blob) "
+     "where topic like '%:Voucher.Enrolled'", "not a schema version above 1"),
     ("update vledger_checkpoints set cosignatures = replace(cosignatures, '\", \"', '\",\"')",
      "cosignatures are not stored as the ledger writes them"),
     (("signature", non_canonical_base64), "not canonical base64"),
@@ -206,11 +250,11 @@ def test_j1_bytes_outside_the_hash_are_checked_by_verify(demo_ledger, tmp_path: 
 
 
 
-def test_every_aggregate_module_is_known_to_the_stored_form_check() -> None:
-    """A topic names the module of its aggregate; every module under ledger/aggregates
-    that defines one (the epidemic period's too) is in the check's table, even when
-    the check is the first thing a fresh process imports (`vledger verify`), else an
-    honest `EpidemicPeriod.Ended` reads as altered."""
+def test_every_aggregate_names_its_events_stably_even_in_a_fresh_process() -> None:
+    """Every aggregate under ledger/aggregates (the epidemic period's too)
+    declares a stable topic, and a fresh process that imports only the
+    stored-form check (`vledger verify`'s workers) knows every stable name,
+    else an honest `EpidemicPeriod.Ended` reads as altered (issue 16)."""
     import importlib
     import pkgutil
     import subprocess
@@ -222,9 +266,11 @@ def test_every_aggregate_module_is_known_to_the_stored_form_check() -> None:
     defined = {}
     for module_info in pkgutil.iter_modules(ledger.aggregates.__path__):
         module = importlib.import_module(f"ledger.aggregates.{module_info.name}")
-        defined.update({name: module.__name__ for name, value in vars(module).items()
+        defined.update({name: value.__dict__.get("TOPIC") for name, value in vars(module).items()
                         if isinstance(value, type) and issubclass(value, Chained) and value is not Chained
                         and value.__module__ == module.__name__})
-    fresh = subprocess.run([sys.executable, "-c", "import json; from ledger.stored_form import AGGREGATE_MODULES; "
-                            "print(json.dumps(AGGREGATE_MODULES))"], capture_output=True, text=True, check=True)
-    assert "EpidemicPeriod" in defined and defined.items() <= json.loads(fresh.stdout).items()
+    assert "EpidemicPeriod" in defined and all(topic == f"vledger:{name}" for name, topic in defined.items())
+    fresh = subprocess.run([sys.executable, "-c", "from ledger.stored_form import type_name; "
+                            "print(type_name('vledger:EpidemicPeriod.Ended'))"], capture_output=True, text=True,
+                           check=True)
+    assert fresh.stdout.strip() == "EpidemicPeriod.Ended"

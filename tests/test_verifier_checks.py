@@ -22,7 +22,7 @@ from ledger.verify import Report, verify_log
 from tests.tampering import Insider
 from tests.world import World
 
-CLAIMED = "ledger.aggregates.voucher:Voucher.Claimed"
+CLAIMED = "vledger:Voucher.Claimed"
 
 
 def verify_copy(insider: Insider, world: World, saved=None) -> Report:
@@ -91,7 +91,7 @@ def test_j1_a_second_genesis_later_in_the_log_is_refused(world: World, tmp_path:
     facts = {"role": "root", "name": "trust root", "region": "", "registered_by": usurper.actor,
              "key_id": usurper.key_id, **body}
     insider = Insider(world.ledger.database_url, tmp_path)
-    insider.append_command(signed, [(usurper.actor, "ledger.aggregates.party:Party.Registered", facts)])
+    insider.append_command(signed, [(usurper.actor, "vledger:Party.Registered", facts)])
     assert "a genesis that is not the first event of the log" in str(verify_copy(insider, world).first_problem)
 
 

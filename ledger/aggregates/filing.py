@@ -12,6 +12,8 @@ from ledger.aggregates.chained import Chained
 
 
 class ClassFiling(Chained):
+    TOPIC = "vledger:ClassFiling"
+
     @event("Filed")
     def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.institution: str = facts["institution"]
@@ -22,10 +24,10 @@ class ClassFiling(Chained):
         self.occupation_type: str = facts["occupation_type"]
         self.total_class_hours: int = facts["total_class_hours"]
         # Filings recorded before issue 12 carry no split: all their hours count as theory.
-        self.theory_class_hours: int = facts.get("theory_class_hours", facts["total_class_hours"])
-        self.practical_class_hours: int = facts.get("practical_class_hours", 0)
-        self.home_practice: bool = facts.get("home_practice", False)
-        self.training_kind: str = facts.get("training_kind", "employment")
+        self.theory_class_hours: int = facts["theory_class_hours"]  # version 2 always names them (event_types)
+        self.practical_class_hours: int = facts["practical_class_hours"]
+        self.home_practice: bool = facts["home_practice"]
+        self.training_kind: str = facts["training_kind"]
         self.starts_on: str = facts["starts_on"]
         self.ends_on: str = facts["ends_on"]
         self.filed_on: str = facts["filed_on"]

@@ -13,6 +13,7 @@ from ledger.aggregates.chained import Chained, derived_id
 
 class Receipt(Chained):
     """One per command_id: the same envelope twice records once (idempotency)."""
+    TOPIC = "vledger:Receipt"
 
     @staticmethod
     def id_for(command_id: str):
@@ -27,6 +28,7 @@ class Receipt(Chained):
 
 class SubsidyClaim(Chained):
     """One live voucher per trainee x occupation x level (S2, one subsidy each)."""
+    TOPIC = "vledger:SubsidyClaim"
 
     @staticmethod
     def id_for(trainee: str, occupation: str, level: str):
@@ -50,6 +52,7 @@ class SubsidyClaim(Chained):
 
 class CertificateNumber(Chained):
     """One certificate number, one voucher (fraud rule: a certificate on two vouchers)."""
+    TOPIC = "vledger:CertificateNumber"
 
     @staticmethod
     def id_for(number: str):
@@ -63,6 +66,7 @@ class CertificateNumber(Chained):
 
 class NationalIdentity(Chained):
     """One registration per person (L10 every subsidised person is in the system, once)."""
+    TOPIC = "vledger:NationalIdentity"
 
     @staticmethod
     def id_for(national_id_hash: str):
@@ -77,6 +81,7 @@ class NationalIdentity(Chained):
 class CreditCode(Chained):
     """One organisation per unified social credit code: the parties it is
     registered as (one per role) and its lifetime ban (L12: "终身不再获得入围资格")."""
+    TOPIC = "vledger:CreditCode"
 
     @staticmethod
     def id_for(code: str):
@@ -102,6 +107,7 @@ class CreditCode(Chained):
 class TraineeVouchers(Chained):
     """The vouchers issued to one trainee, so that erasure can find the records
     it must keep (L6: "线上培训数据资料保存不少于5年")."""
+    TOPIC = "vledger:TraineeVouchers"
 
     @staticmethod
     def id_for(trainee: str):

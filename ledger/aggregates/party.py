@@ -17,6 +17,8 @@ INSTITUTION_KINDS = ("social_training", "high_skill_base", "enterprise", "projec
 
 
 class Party(Chained):
+    TOPIC = "vledger:Party"
+
     @event("Registered")
     def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.role: str = facts["role"]

@@ -15,6 +15,7 @@ from ledger.aggregates.chained import Chained, derived_id
 
 class EpidemicPeriod(Chained):
     """H5: 需待我市疫情解除后 -- the day the region's epidemic period ended."""
+    TOPIC = "vledger:EpidemicPeriod"
 
     @staticmethod
     def id_for(region: str) -> UUID:
@@ -30,6 +31,7 @@ class EpidemicPeriod(Chained):
 
 class SegmentedSubsidy(Chained):
     """S2: 设区的市可制定具体实施细则 -- a city (its bureau) pays online and offline segments."""
+    TOPIC = "vledger:SegmentedSubsidy"
 
     @staticmethod
     def id_for(bureau: str) -> UUID:

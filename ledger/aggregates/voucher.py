@@ -22,6 +22,8 @@ MAX_ONLINE_DAYS_KEPT = 400  # bounded: the days with online learning an allowanc
 
 
 class Voucher(Chained):
+    TOPIC = "vledger:Voucher"
+
     @event("Issued")
     def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.trainee: str = facts["trainee"]
@@ -98,10 +100,10 @@ class Voucher(Chained):
         self.platform = facts.get("platform")
         self.occupation_type = facts["occupation_type"]
         self.total_class_hours = facts["total_class_hours"]
-        self.theory_class_hours = facts.get("theory_class_hours", facts["total_class_hours"])
-        self.practical_class_hours = facts.get("practical_class_hours", 0)
-        self.home_practice = facts.get("home_practice", False)
-        self.training_kind = facts.get("training_kind", "employment")
+        self.theory_class_hours = facts["theory_class_hours"]  # version 2 always names them (ledger/event_types.py)
+        self.practical_class_hours = facts["practical_class_hours"]
+        self.home_practice = facts["home_practice"]
+        self.training_kind = facts["training_kind"]
         self.subsidy_fen = facts["subsidy"]["total_fen"]
         self.payments = facts["subsidy"]["payments"]
         self.link(seal)

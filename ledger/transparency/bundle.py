@@ -22,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.errors import BadInput, NotFound, TamperDetected
+from ledger.event_types import read_facts
 from ledger.merkle import leaf_hash, verify_inclusion
 from ledger.transparency.checkpoints import (
     Checkpoint, latest_checkpoint, log_identity, record_checkpoint, signature_problem)
@@ -47,7 +48,7 @@ def make_bundle(ledger, voucher_id: UUID) -> dict[str, Any]:
         checkpoint = record_checkpoint(ledger)
     stop = ledger.max_notification_id()
     rows = {row.id: row for row in voucher_rows}
-    trainee = json.loads(voucher_rows[0].state)["facts"].get("trainee")
+    trainee = read_facts(voucher_rows[0].topic, json.loads(voucher_rows[0].state)).get("trainee")
     parties_to_add = {str(ROOT_ID), *([trainee] if trainee else []),
                       *(c["party"] for c in checkpoint.cosignatures)}
     parties_done: set[str] = set()

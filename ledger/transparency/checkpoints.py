@@ -26,6 +26,7 @@ from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound, TamperDetected
+from ledger.event_types import read_facts
 from ledger.note import SIGNATURE_LINE_PREFIX, checkpoint_body, key_hash, verifier_key
 from ledger.signing import SigningKey, canonical_json, key_id_of, unb64, verify_signature
 from ledger.stored_form import cosignatures_text
@@ -154,7 +155,7 @@ def log_identity(ledger) -> LogIdentity:
     if not stored:
         raise NotFound("the ledger has no genesis event; run `vledger init` first")
     try:
-        facts = json.loads(stored[0].state)["facts"]
+        facts = read_facts(stored[0].topic, json.loads(stored[0].state))
         return LogIdentity(facts["origin"], facts["ledger_public_key"], facts["public_key"])
     except (ValueError, KeyError, TypeError) as error:
         raise TamperDetected(f"the genesis event cannot be read: {error!r} (altered)") from None

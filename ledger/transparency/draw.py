@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from ledger.errors import BadInput, TamperDetected
+from ledger.event_types import read_facts
 from ledger.transparency.checkpoints import Checkpoint, log_identity, signature_problem
 from ledger.transparency.log_reads import events_of_type
 from ledger.transparency.tree_store import ensure_tree, leaves_table
@@ -70,7 +71,7 @@ def _population(ledger, tree_size: int, region: str | None, kind: str) -> list[s
     event_type, role = KINDS[kind]
     members = []
     for row in events_of_type(ledger, event_type, stop):
-        facts = json.loads(row.state)["facts"]
+        facts = read_facts(row.topic, json.loads(row.state))
         if (role is None or facts.get("role") == role) and (region is None or facts.get("region") == region):
             members.append(str(row.originator_id))
     return members

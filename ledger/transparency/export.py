@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ledger.errors import BadInput
+from ledger.event_types import read_facts
 from ledger.transparency.checkpoints import Checkpoint, all_checkpoints, log_identity
 
 EVENTS_FILE = "events.jsonl"
@@ -51,7 +52,7 @@ def export_ledger(ledger, out: Path, progress: Callable[[int], None] | None = No
                                "originator_version": notification.originator_version, "topic": notification.topic})
             handle.write(head[:-1] + ', "state": ' + state_text + "}\n")
             if notification.topic.endswith((":Party.Registered", ":Party.KeyRotated")):
-                facts = json.loads(state_text)["facts"]
+                facts = read_facts(notification.topic, json.loads(state_text))
                 keys.append({"party": str(notification.originator_id), "role": facts.get("role", ""),
                              "key_id": facts["key_id"], "public_key": facts["public_key"],
                              "notification_id": notification.id})

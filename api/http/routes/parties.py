@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -19,10 +18,12 @@ from api.http.views import PartyView, party_view
 from api.http.writes import add_write_route
 from ledger.aggregates.party import Party
 from ledger.application import ROOT_ID
+from ledger.event_types import topics_of
 
 router = APIRouter(tags=["parties"])
-KEY_EVENTS = {get_topic(Party.Registered): "registered", get_topic(Party.KeyRotated): "rotated",
-              get_topic(Party.KeyRevoked): "revoked"}
+KEY_EVENTS = {topic: change for name, change in (("Party.Registered", "registered"), ("Party.KeyRotated", "rotated"),
+                                                 ("Party.KeyRevoked", "revoked"))
+              for topic in topics_of(name)}  # stable names, and the module paths of events before issue 16
 
 for route in WRITE_ROUTES:
     if route.tag == "parties":
