@@ -61,6 +61,6 @@ class ViewFailed(LedgerError):
         self.view, self.sequence, self.event_type, self.error = view, sequence, event_type, error
 
 
-class ReadOnlyLedger(Conflict):
+class ReadOnlyLedger(LedgerError):
     """A write reached a ledger opened read-only (a read replica): send it to
     the primary. Nothing was recorded."""
