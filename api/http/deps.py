@@ -21,7 +21,9 @@ from ledger.signing import verify_signature
 
 def get_ledger(request: Request) -> VoucherLedger:
     read_side = getattr(request.app.state, "read_side", None)
-    return read_side.ledger_for(request) if read_side else request.app.state.ledger
+    if read_side is not None and read_side.replica is not None:
+        return read_side.ledger_for(request)
+    return request.app.state.ledger
 
 
 def get_primary(request: Request) -> VoucherLedger:
