@@ -24,6 +24,7 @@ from ledger.errors import BadInput
 from ledger.signing import SigningKey
 
 TIMEOUT_SECONDS = 30.0
+POSITION_HEADER = "Vledger-Position"  # a write reply's log position (api/http/read_side.py)
 
 
 class ApiProblem(Exception):
@@ -52,6 +53,7 @@ class LedgerClient:
         self.clock = clock
         self._ledger = ledger
         self.http = http or httpx.Client(base_url=base_url, timeout=TIMEOUT_SECONDS)
+        self.position = 0  # the log position of this client's last write; its reads ask for it (read-your-writes)
 
     @classmethod
     def from_key_file(cls, base_url: str, path: Path | str, **options: Any) -> "LedgerClient":
@@ -84,6 +86,9 @@ class LedgerClient:
         if personal is not None:
             payload["personal"] = personal
         response = self.http.post(route.url(envelope["target"], envelope["body"]), json=payload)
+        position = response.headers.get(POSITION_HEADER, "")
+        if position.isascii() and position.isdigit():
+            self.position = max(self.position, int(position))
         return Reply(response.status_code, _json_or_problem(response),
                      response.headers.get("Idempotent-Replay") == "true")
 
@@ -96,6 +101,8 @@ class LedgerClient:
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, signed: bool = True) -> dict[str, Any]:
         request = self.http.build_request("GET", path, params=params)
+        if self.position:
+            request.headers[POSITION_HEADER] = str(self.position)
         if signed:
             request.headers["Authorization"] = authorization_header(
                 self.key, "GET", request.url.raw_path.decode("ascii"), self.clock())

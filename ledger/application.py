@@ -22,11 +22,11 @@ from ledger.aggregates.indexes import Receipt
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
-from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir
+from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir, read_only_url
 from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
-from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, RoleNotAllowed,
-                           TamperDetected)
+from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, ReadOnlyLedger,
+                           RoleNotAllowed, TamperDetected)
 from ledger.money import require_sound
 from ledger.outcomes import CommandOutcome, Listener, step_named, tell
 from ledger.personal import PersonalData
@@ -49,13 +49,18 @@ class VoucherLedger(Application):
     name = APPLICATION_NAME
 
     def __init__(self, database_url: str, *, keys: Path | None = None,
-                 clock: Callable[[], datetime] = utc_now, signed_at_window: timedelta | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, signed_at_window: timedelta | None = None,
+                 read_only: bool = False) -> None:
+        """`read_only` opens a read replica (docs/decisions/0056): no tables are
+        created, every write is refused (ReadOnlyLedger), and on PostgreSQL
+        every transaction is read-only in the database as well."""
         env = {
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
-            "SQLALCHEMY_URL": database_url,
-            "CREATE_TABLE": "y",
+            "SQLALCHEMY_URL": read_only_url(database_url) if read_only else database_url,
+            "CREATE_TABLE": "n" if read_only else "y",
         }
         super().__init__(env)
+        self.read_only = read_only
         self.database_url = database_url
         self.clock = clock
         self.signed_at_window = signed_at_window or configured_signed_at_window()
@@ -63,7 +68,8 @@ class VoucherLedger(Application):
         self.keys_dir = keys or keys_dir(database_url)
         self.steps = load_all_steps()
         self.personal_data = PersonalData(self.engine, self.keys_dir / "matching.key")
-        self.personal_data.create_tables()
+        if not read_only:
+            self.personal_data.create_tables()
         self.outcome_listeners: list[Listener] = []
 
     @property
@@ -76,6 +82,7 @@ class VoucherLedger(Application):
         """Checks and records one signed command; the same `command_id` twice
         records once and returns the first result. Each outcome is told to
         `outcome_listeners`, and a refusal is logged with its rule."""
+        self._refuse_if_read_only()
         started = time.perf_counter()
         step = step_named(signed, self.steps)
         try:
@@ -87,6 +94,14 @@ class VoucherLedger(Application):
         tell(self.outcome_listeners, CommandOutcome(step, "duplicate" if outcome.duplicate else "recorded", None,
                                                     None, time.perf_counter() - started))
         return outcome
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        self._refuse_if_read_only()
+        return super().save(*objs, **kwargs)
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyLedger("this ledger is opened read-only (a read replica); send writes to the primary")
 
     def _submit_or_conflict(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
         try:

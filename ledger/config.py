@@ -62,3 +62,14 @@ def signed_at_window() -> timedelta:
         raise BadInput(f"{SIGNED_AT_WINDOW_SETTING} must be whole seconds from 1 to "
                        f"{int(MAX_SIGNED_AT_WINDOW.total_seconds())}, not {text!r}")
     return timedelta(seconds=int(text))
+
+
+def read_only_url(url: str) -> str:
+    """The URL of a read replica as the ledger opens it: on PostgreSQL every
+    transaction starts read-only (`default_transaction_read_only`), so even a
+    replica URL that names the primary by mistake cannot be written through."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    options = " ".join(filter(None, [parsed.query.get("options", ""), "-c default_transaction_read_only=on"]))
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)

@@ -59,3 +59,8 @@ class ViewFailed(LedgerError):
     def __init__(self, view: str, sequence: int, event_type: str, error: str) -> None:
         super().__init__(f"view {view} cannot apply event {sequence} ({event_type}): {error}")
         self.view, self.sequence, self.event_type, self.error = view, sequence, event_type, error
+
+
+class ReadOnlyLedger(LedgerError):
+    """A write reached a ledger opened read-only (a read replica): send it to
+    the primary. Nothing was recorded."""

@@ -5,8 +5,10 @@
 #     scripts/postgres-for-tests.sh .venv/bin/python -m pytest -q
 #
 # The command sees VLEDGER_TEST_POSTGRES=postgresql+psycopg://... (what
-# tests/conftest.py reads). The cluster listens on 127.0.0.1 only, on a free
-# port, with a random password; its data lives in a temporary folder. It runs
+# tests/conftest.py reads) and VLEDGER_TEST_POSTGRES_REPLICA, a hot standby of
+# it made with `pg_basebackup -R` that streams its WAL (the read-replica tests,
+# docs/decisions/0057). Both listen on 127.0.0.1 only, on free ports, with a
+# random password; their data lives in one temporary folder. The primary runs
 # with fsync off: it is thrown away, and the tests kill vledger processes, never
 # the database server. PostgreSQL is installed from Debian packages when missing
 # (CI runs as root on a clean Debian machine, with no standard input).
@@ -67,8 +69,13 @@ else
 fi
 
 STARTED=0
+REPLICA_STARTED=0
 cleanup() {
     local status=$?
+    if [ "$REPLICA_STARTED" = 1 ]; then
+        as_server "$BINDIR/pg_ctl" -D "$WORKDIR/replica" -m immediate -w stop >/dev/null 2>&1 || true
+        log "stopped the replica on 127.0.0.1:$REPLICA_PORT"
+    fi
     if [ "$STARTED" = 1 ]; then
         as_server "$BINDIR/pg_ctl" -D "$WORKDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
         log "stopped the cluster on 127.0.0.1:$PORT"
@@ -95,5 +102,23 @@ log "started PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 12
 
 PGPASSWORD="$PASSWORD" "$BINDIR/createdb" --host=127.0.0.1 --port="$PORT" --username="$USER_NAME" "$DATABASE"
 
+# The replica: a base backup of the primary over its replication connection
+# (127.0.0.1, the same user; the password in a passfile only the server user
+# reads, never on a command line), started as a hot standby that follows it.
+REPLICA_PORT="$(free_port)"
+echo "127.0.0.1:$PORT:*:$USER_NAME:$PASSWORD" >"$WORKDIR/pgpass"
+chmod 600 "$WORKDIR/pgpass"
+[ "$(id -u)" = 0 ] && chown postgres "$WORKDIR/pgpass"
+as_server env PGPASSFILE="$WORKDIR/pgpass" "$BINDIR/pg_basebackup" --host=127.0.0.1 --port="$PORT" \
+    --username="$USER_NAME" --pgdata="$WORKDIR/replica" --write-recovery-conf --wal-method=stream \
+    --checkpoint=fast --no-sync >"$WORKDIR/basebackup.log" 2>&1 \
+    || { cat "$WORKDIR/basebackup.log" >&2; exit 1; }
+as_server "$BINDIR/pg_ctl" -D "$WORKDIR/replica" -l "$WORKDIR/replica.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -c unix_socket_directories='$WORKDIR' -c max_connections=200 -c hot_standby=on -c max_standby_streaming_delay=1s -c fsync=off" \
+    >/dev/null || { cat "$WORKDIR/replica.log" >&2; exit 1; }
+REPLICA_STARTED=1
+log "started its streaming replica on 127.0.0.1:$REPLICA_PORT"
+
 export VLEDGER_TEST_POSTGRES="postgresql+psycopg://$USER_NAME:$PASSWORD@127.0.0.1:$PORT/$DATABASE"
+export VLEDGER_TEST_POSTGRES_REPLICA="postgresql+psycopg://$USER_NAME:$PASSWORD@127.0.0.1:$REPLICA_PORT/$DATABASE"
 "$@"

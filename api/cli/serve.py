@@ -30,7 +30,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           witness_vkey: list[str] = typer.Option([], "--witness-vkey", help="A witness's cosignature/v1 verifier "
                                                  "key (`vledger witness vkey`); repeatable."),
           db: str = DatabaseOption, header_timeout: float = HeaderTimeoutOption,
-          body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption) -> None:
+          body_timeout: float = BodyTimeoutOption, max_connections: int = MaxConnectionsOption,
+          read_db: str = typer.Option(None, "--read-db", envvar="VLEDGER_READ_DB", show_default=False,
+                                      help="A streaming replica's URL: reads are served there, writes on --db "
+                                           "(read-your-writes with the Vledger-Position header).")) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs, metrics at /metrics)."""
     import uvicorn
 
@@ -50,13 +53,16 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"vledger serving {masked_url(ledger.database_url)} at http://{shown_host}:{port} "
                f"(docs: http://{shown_host}:{port}/docs); {limits.describe()}; Ctrl-C stops")
+    if read_db:
+        typer.echo(f"reads served from the replica at {masked_url(read_db)}")
     logging.getLogger("vledger.http").info("serving %s at %s:%s", masked_url(ledger.database_url), host, port,
                                            extra={"database": masked_url(ledger.database_url)})
     pusher = WitnessPusher(ledger, witness, witness_vkey) if witness else None
     if pusher:
         pusher.start()
     try:
-        uvicorn.run(create_app(ledger=ledger, follow_projections=True), host=host, port=port, log_config=None,
+        application = create_app(ledger=ledger, follow_projections=True, read_database_url=read_db)
+        uvicorn.run(application, host=host, port=port, log_config=None,
                     log_level=log_level.lower(), access_log=False, http=protocol_with_limits(limits))
     finally:
         if pusher:

@@ -17,6 +17,7 @@ from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
 from api.http.metrics import install_metrics
 from api.http.metrics import router as metrics_router
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
+from api.http.read_side import ReadSide, ReadSideHeaders
 from ledger.application import VoucherLedger
 from ledger.errors import LedgerError, TamperDetected
 
@@ -45,15 +46,18 @@ fields are refused. Lists are paginated with an opaque `cursor`.
 
 
 def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None = None,
-               follow_projections: bool = False) -> FastAPI:
+               follow_projections: bool = False, read_database_url: str | None = None) -> FastAPI:
     """The API over the ledger at `database_url` (or an already open `ledger`);
-    `follow_projections` keeps the views caught up while the app runs."""
+    `follow_projections` keeps the views caught up while the app runs; reads
+    go to the replica at `read_database_url` or VLEDGER_READ_DB if set."""
     from api.http.routes import all_routers
 
     if ledger is None:
         from ledger.config import database_url as resolve
 
         ledger = VoucherLedger(resolve(database_url))
+    read_side = ReadSide.open(ledger, read_database_url)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         follower = ProjectionFollower(ledger) if follow_projections else None
@@ -62,12 +66,15 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
         yield
         if follower:
             follower.stop()
+        read_side.close()
 
     app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
                   openapi_tags=[{"name": name} for name in
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
+    app.state.read_side = read_side
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)
+    app.add_middleware(ReadSideHeaders, read_side=read_side)
     app.add_middleware(AccessLog, metrics=install_metrics(app))
     for router in all_routers():
         app.include_router(router)

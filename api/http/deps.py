@@ -1,5 +1,7 @@
-"""Dependencies of the routes: the ledger, and the caller proven by a signed
-read request (api/http/read_auth.py)."""
+"""Dependencies of the routes: the ledger (for a read, the read side's choice
+of primary or replica, api/http/read_side.py), the primary, and the caller
+proven by a signed read request (api/http/read_auth.py), always checked on
+the primary: a revoked key is refused at once and each nonce spent there."""
 
 from __future__ import annotations
 
@@ -18,10 +20,18 @@ from ledger.signing import verify_signature
 
 
 def get_ledger(request: Request) -> VoucherLedger:
+    read_side = getattr(request.app.state, "read_side", None)
+    if read_side is not None and read_side.replica is not None:
+        return read_side.ledger_for(request)
+    return request.app.state.ledger
+
+
+def get_primary(request: Request) -> VoucherLedger:
     return request.app.state.ledger
 
 
 LedgerDep = Annotated[VoucherLedger, Depends(get_ledger)]
+PrimaryDep = Annotated[VoucherLedger, Depends(get_primary)]
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ def path_and_query(request: Request) -> str:
     return (path + (b"?" + query if query else b"")).decode("latin-1")
 
 
-def get_caller(request: Request, ledger: LedgerDep,
+def get_caller(request: Request, ledger: PrimaryDep,
                authorization: Annotated[str | None, Header(
                    description='Signature keyId="<key id>",actor="<party id>",created="<unix seconds>",'
                                'nonce="<16-64 random characters, new each request>",'

@@ -19,6 +19,7 @@ from ledger.errors import (
     KeyNotValid,
     LedgerError,
     NotFound,
+    ReadOnlyLedger,
     RoleNotAllowed,
     RuleViolation,
     TamperDetected,
@@ -49,6 +50,7 @@ DOMAIN_PROBLEMS: dict[type[LedgerError], ProblemKind] = {
     RoleNotAllowed: ProblemKind(403, "role-not-allowed", "This role may not take this step"),
     RuleViolation: ProblemKind(422, "rule-violation", "A rule refuses this step"),
     Conflict: ProblemKind(409, "conflict", "Conflict: retry or stop"),
+    ReadOnlyLedger: ProblemKind(503, "read-only", "This database is a read replica; writes go to the primary"),
     TamperDetected: ProblemKind(500, "tamper-detected", "The ledger failed verification"),
     ViewFailed: ProblemKind(503, "view-failed", "A view cannot apply an accepted event; reads wait for the fix"),
 }

@@ -13,7 +13,8 @@ names its event's notification id and hash (`stored_leaves`): the id is not
 hashed, so this is what shows a renumbered event.
 
 Each process keeps its own in-memory `MerkleTree` per ledger, loaded once from
-the table (32-byte hashes) and then extended incrementally.
+the table (32-byte hashes) and then extended incrementally. A read-only
+ledger (a read replica) holds the leaves the primary stored and appends none.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def ensure_tree(ledger) -> LogTree:
         state = _trees.setdefault(ledger, LogTree())
         for _attempt in range(MAX_RACE_RETRIES):
             _load_stored_leaves(ledger, state)
+            if getattr(ledger, "read_only", False):
+                return state
             try:
                 _append_new_events(ledger, state)
                 return state

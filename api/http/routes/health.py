@@ -2,7 +2,10 @@
 view failed on an event, and the read side is caught up within a bound). What
 went wrong in words (a database error's text) goes to the log, and to a caller
 only when it signs the request as a registered party (issue 17); anonymous
-callers get the status and a generic sentence."""
+callers get the status and a generic sentence. With a read replica
+(api/http/read_side.py) the body adds `replica`: its status for anyone, its
+lag for a signed reader; a lagging replica leaves the server ready, since
+reads that need what it lacks go to the primary."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.http.deps import LedgerDep, get_caller
+from api.http.deps import PrimaryDep, get_caller
 from api.http.problems import HttpProblem
 from ledger.errors import LedgerError
 from projections import failures, position
@@ -34,6 +37,7 @@ class Readiness(BaseModel):
     projections: dict[str, Any] | None = None
     failed_views: list[dict[str, Any]] | None = None
     detail: str | None = None
+    replica: dict[str, Any] | None = None
 
 
 @router.get("/healthz", response_model=Health, summary="The process is up")
@@ -43,7 +47,7 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "not ready"}},
             summary="The database answers and the projections are caught up")
-def readyz(request: Request, ledger: LedgerDep) -> Any:
+def readyz(request: Request, ledger: PrimaryDep) -> Any:
     """A signed read (`Authorization: Signature ...`, as for /v1 reads) also gets the error's text."""
     authorization = request.headers.get("authorization")
     try:
@@ -77,6 +81,9 @@ def readyz(request: Request, ledger: LedgerDep) -> Any:
     lagging = {name: lag for name, lag in projections.items() if lag > MAX_PROJECTION_LAG_EVENTS}
     body = {"status": "ready" if not lagging else "lagging", "database": "reachable", "events": events,
             "projections": projections}
+    read_side = getattr(request.app.state, "read_side", None)
+    if read_side is not None and read_side.replica is not None:
+        body["replica"] = read_side.replica_report(detailed=_signed_reader(request, ledger, authorization))
     if lagging:
         body["detail"] = f"projections behind by more than {MAX_PROJECTION_LAG_EVENTS} events: {sorted(lagging)}"
         return JSONResponse(body, status_code=503)
