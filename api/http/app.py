@@ -32,10 +32,12 @@ The training-voucher ledger over HTTP (DESIGN.md, outside contracts).
 endpoint. The same `command_id` again returns the first result (200, `Idempotent-Replay: true`) and records
 nothing. 409 means another write changed the same record first: send it again.
 
-**Reads** of vouchers and filings are signed too: `Authorization: Signature keyId="..",actor="..",created="<unix
-seconds>",nonce="<16-64 of A-Za-z0-9_->",signature=".."` over the lines `vledger-read-v2`, method, path with
-query, created, nonce, actor, key id (±5 minutes; each nonce is accepted once). An institution reads its own
-vouchers, a platform its own learning records, a bureau its region, finance payments, an inspector everything.
+**Reads** of vouchers and filings are signed too, as RFC 9421 HTTP Message Signatures (security schemes
+`readSignatureInput` and `readSignature`, sent together): `Signature-Input: vledger=("@method" "@authority" "@path"
+"@query");created=<unix seconds>;keyid="<key id>";nonce="<16-64 of A-Za-z0-9_->";alg="ed25519";tag="vledger-read"`
+and `Signature: vledger=:<base64 Ed25519>:` (±5 minutes; each nonce is accepted once; `docs/examples/` shows
+one made with Node's built-in crypto). An institution reads its own vouchers, a platform its own learning
+records, a bureau its region, finance payments, an inspector everything.
 Parties, keys, checkpoints and proofs are public.
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and, when a rule

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.utils import get_topic
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.http.deps import LedgerDep
+from api.http.key_owners import KEY_EVENTS
 from api.http.pagination import DEFAULT_PAGE_ITEMS, CursorQuery, LimitQuery, decode_cursor, page
 from api.http.paths import WRITE_ROUTES
 from api.http.paths_params import PartyIdPath
@@ -21,8 +21,6 @@ from ledger.aggregates.party import Party
 from ledger.application import ROOT_ID
 
 router = APIRouter(tags=["parties"])
-KEY_EVENTS = {get_topic(Party.Registered): "registered", get_topic(Party.KeyRotated): "rotated",
-              get_topic(Party.KeyRevoked): "revoked"}
 
 for route in WRITE_ROUTES:
     if route.tag == "parties":
