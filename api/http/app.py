@@ -16,7 +16,9 @@ from api.http.follower import ProjectionFollower
 from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
 from api.http.metrics import install_metrics
 from api.http.metrics import router as metrics_router
+from api.http.operation_ids import operation_id
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
+from api.http.writes import route_mismatch
 from ledger.application import VoucherLedger
 from ledger.errors import LedgerError, TamperDetected
 
@@ -66,6 +68,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
             follower.stop()
 
     app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
+                  generate_unique_id_function=operation_id,
                   openapi_tags=[{"name": name} for name in
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
@@ -94,6 +97,9 @@ def _add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, error: RequestValidationError):
+        mismatch = route_mismatch(request.url.path, list(error.errors()))
+        if mismatch:
+            return problem_response(EDGE_PROBLEMS["route-mismatch"], mismatch)
         errors = [_field_error(item) for item in error.errors()[:20]]
         if any(item["type"] == "json_invalid" for item in errors):
             return problem_response(EDGE_PROBLEMS["malformed-body"],

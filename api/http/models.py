@@ -27,7 +27,9 @@ EXAMPLE_SIGNATURE = "q6Ek0cC1bq0p3a1j2X9y8Zr3oQ1qQv7m0r2Zk1sJ8u9P4xA5dC6bV7nM8lK
 
 
 class Envelope(BaseModel):
-    """What the party signed: canonical JSON (RFC 8785) of these eight fields, Ed25519."""
+    """What the party signed: canonical JSON (RFC 8785) of these eight fields, Ed25519.
+    Each write route takes a subclass whose `command` and `body` are its step's
+    (api/http/route_models.py)."""
 
     model_config = STRICT
     command_id: str = Field(max_length=36, description="UUID; the idempotency key")
