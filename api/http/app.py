@@ -16,6 +16,7 @@ from api.http.follower import ProjectionFollower
 from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
 from api.http.metrics import install_metrics
 from api.http.metrics import router as metrics_router
+from api.http.openapi_doc import install as install_openapi_additions
 from api.http.operation_ids import operation_id
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
 from api.http.writes import route_mismatch
@@ -81,6 +82,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
 
     app.include_router(pages_router)
     _add_problem_handlers(app)
+    install_openapi_additions(app)
     return app
 
 
