@@ -6,6 +6,7 @@ from RFC 9421 section 2.5, and malformed inputs are refused by name."""
 from __future__ import annotations
 
 import base64
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -14,7 +15,10 @@ from http_message_signatures import HTTPMessageVerifier, MappingKeyResolver, alg
 
 from api.http.read_auth import _Lines, _Message, parse_signature, signature_headers, verify_signature_headers
 from ledger.errors import BadInput, InvalidSignature
+from ledger.credit_code import make_credit_code
 from ledger.signing import SigningKey
+from tests.http_support import http_client, problem_of, read_headers
+from tests.world import World
 
 RFC_KEY_SEED = "n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU="  # RFC 9421 B.1.4 test-key-ed25519
 NOW = datetime(2026, 12, 5, 6, 0, tzinfo=timezone.utc)
@@ -81,3 +85,28 @@ def test_malformed_signature_input_is_bad_input_naming_what(change, says: str) -
     with pytest.raises(BadInput) as caught:
         parse_signature(lowered)
     assert says in str(caught.value)
+
+
+def test_the_server_finds_the_reader_from_its_key_id_and_follows_rotations(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    http = http_client(world)
+    path = f"/v1/vouchers/{voucher}"
+    assert http.get(path, headers=read_headers(world.institution, path, world.clock.now)).status_code == 200
+    new_key = SigningKey.generate(actor=world.institution.actor, role="institution")
+    world.do(world.bureau, "rotate_key", world.institution.actor, {"public_key": new_key.public_key_b64})
+    assert http.get(path, headers=read_headers(new_key, path, world.clock.now)).json()["id"] == str(voucher)
+    old = problem_of(http.get(path, headers=read_headers(world.institution, path, world.clock.now)), 401,
+                     "key-not-valid")
+    assert world.institution.key_id in old["detail"]
+
+
+def test_a_key_id_held_by_two_parties_says_nobody_and_is_refused(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    http = http_client(world)
+    path = f"/v1/vouchers/{voucher}"
+    world.do(world.bureau, "register_party", uuid.uuid4(), {
+        "role": "platform", "public_key": world.institution.public_key_b64, "name": "lookalike",
+        "credit_code": make_credit_code(424242)})
+    problem = problem_of(http.get(path, headers=read_headers(world.institution, path, world.clock.now)), 401,
+                         "key-not-valid")
+    assert "more than one party" in problem["detail"]
