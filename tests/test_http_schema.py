@@ -6,8 +6,8 @@ Reads are signed (docs/decisions/0006) with the keys of a ledger that has
 parties and vouchers in every state, each generated read by one of them in
 turn, and a generated id is often swapped for a real one, so that signed calls
 get past authentication into the access rules and the domain's validation.
-A request whose generated case carries its own Authorization header is sent
-as generated (that header is what is under test)."""
+A request whose generated case carries its own Signature-Input or Signature
+header is sent as generated (that header is what is under test)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ class SignedRead(requests.auth.AuthBase):
         self.key, self.world = key, world
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if request.method == "GET" and "Signature-Input" not in request.headers:
+        if request.method == "GET" and "Signature-Input" not in request.headers and "Signature" not in request.headers:
             request.headers.update(signature_headers(self.key, "GET", request.url, self.world.clock.now))
         return request
 
@@ -80,7 +80,7 @@ class DemoLedger:
 
     def prepare(self, case: Any) -> SignedRead:
         """Every other case: a generated id swapped for a real one and, in a
-        case valid by the schema, a generated Authorization header (optional)
+        case valid by the schema, generated signature headers (optional)
         dropped so that the read is signed. The key to sign with."""
         if next(self.turn) % 2 == 0:
             for where in (case.path_parameters, case.query):
@@ -88,14 +88,14 @@ class DemoLedger:
                     if name in ID_NAMES and _is_uuid(value):
                         where[name] = self.ids[ID_NAMES[name]][0]
             if case.headers and _headers_valid(case):
-                for name in [name for name in case.headers if name.lower() == "authorization"]:
+                for name in [name for name in case.headers if name.lower() in ("signature-input", "signature")]:
                     del case.headers[name]
         return SignedRead(next(self.keys), self.world)
 
 
 def _headers_valid(case: Any) -> bool:
     """Whether the case's headers were generated valid by the schema (then the
-    optional Authorization may go without making an invalid request valid)."""
+    optional signature headers may go without making an invalid request valid)."""
     if case.meta is None:
         return False
     header = case.meta.components.get(ParameterLocation.HEADER)

@@ -33,7 +33,7 @@ def text(max_length: int, description: str = "") -> object:
 
 
 def choice(options: tuple) -> object:
-    return Literal[tuple(options)]  # type: ignore[valid-type]
+    return Literal[tuple(options)]
 
 
 def whole(minimum: int, maximum: int, description: str = "") -> object:
@@ -53,11 +53,16 @@ CreditCode = Annotated[str, Field(pattern=f"^[{CHARSET}]{{18}}$",
                                   description="unified social credit code, 18 characters with its check digit")]
 Occupation = Annotated[str, Field(pattern=CODE_PATTERN.pattern, description="catalogued occupation code, e.g. "
                                                                             "6-31-01-03")]
-Level = Annotated[int, Field(ge=min(LEVELS), le=max(LEVELS), description="1 (一级/高级技师) to 5 (五级/初级工)")]
+Level = Annotated[int, Field(ge=min(LEVELS), le=max(LEVELS),
+                             description="1 (一级/高级技师) to 5 (五级/初级工)")]
 Fen = Annotated[int, whole(1, MAX_AMOUNT_FEN, "amount in fen (1/100 yuan)")]
 Fund = choice(FUNDS)
 ClassHours = Annotated[int, whole(0, MAX_CLASS_HOURS)]
 Count = Annotated[int, whole(0, 1000)]
+Region = choice(REGIONS)
+InstitutionKind = choice(INSTITUTION_KINDS)
+AllowanceGroups = Annotated[list[choice(ALLOWANCE_GROUPS)], Field(max_length=len(ALLOWANCE_GROUPS))]
+CertificateKind = choice(CERTIFICATE_KINDS)
 Items = Annotated[list[Annotated[str, text(200)]], Field(min_length=1, max_length=50)]
 
 
@@ -66,16 +71,16 @@ class StepBody(BaseModel):
 
 
 class RegisterPartyBody(StepBody):
-    role: choice(ROOT_REGISTERS + BUREAU_REGISTERS)  # type: ignore[valid-type]
+    role: choice(ROOT_REGISTERS + BUREAU_REGISTERS)
     public_key: PublicKey
-    region: Optional[choice(REGIONS)] = Field(None, description="the root registering a bureau names its region")  # type: ignore[valid-type]
+    region: Optional[Region] = Field(None, description="the root registering a bureau names its region")
     name: Optional[Annotated[str, text(200)]] = Field(None, description="every role but a trainee")
-    kind: Optional[choice(INSTITUTION_KINDS)] = Field(None, description="an institution's kind (L3)")  # type: ignore[valid-type]
+    kind: Optional[InstitutionKind] = Field(None, description="an institution's kind (L3)")
     credit_code: Optional[CreditCode] = Field(None, description="institutions, platforms and assessors (L12)")
     personal_sha256: Optional[Sha256] = Field(None, description="a trainee: SHA-256 of the canonical personal "
                                                                 "data sent beside the envelope")
-    allowance_groups: Optional[Annotated[list[choice(ALLOWANCE_GROUPS)], Field(max_length=len(ALLOWANCE_GROUPS))]] = (  # type: ignore[valid-type]
-        Field(None, description="a trainee's groups for the living allowance (N4), each once"))
+    allowance_groups: Optional[AllowanceGroups] = Field(
+        None, description="a trainee's groups for the living allowance (N4), each once")
     employer_credit_code: Optional[CreditCode] = Field(None, description="a trainee's employer (S4)")
 
 
@@ -103,13 +108,13 @@ class EmptyBody(StepBody):
 class FileClassBody(StepBody):
     occupation: Occupation
     level: Level
-    occupation_type: choice(OCCUPATION_TYPES)  # type: ignore[valid-type]
+    occupation_type: choice(OCCUPATION_TYPES)
     theory_class_hours: ClassHours
     practical_class_hours: ClassHours
     total_class_hours: Optional[Annotated[int, whole(1, MAX_CLASS_HOURS)]] = Field(
         None, description="if given, theory + practical")
     home_practice: Optional[bool] = None
-    training_kind: choice(TRAINING_KINDS)  # type: ignore[valid-type]
+    training_kind: choice(TRAINING_KINDS)
     courses: Items
     teachers: Items
     planned_online_minutes: Annotated[int, whole(0, MAX_CLASS_HOURS * 60)]
@@ -166,19 +171,19 @@ class OfflineTrainingBody(StepBody):
 class AssessBody(StepBody):
     passed: bool
     certificate_number: Optional[Annotated[str, text(64)]] = Field(None, description="required when passed")
-    certificate_kind: Optional[choice(CERTIFICATE_KINDS)] = Field(None, description="required when passed (L14)")  # type: ignore[valid-type]
+    certificate_kind: Optional[CertificateKind] = Field(None, description="required when passed (L14)")
 
 
 class PaymentBody(StepBody):
     amount_fen: Fen
-    fund: Fund = Field(description="one of the voucher's region's funds (N6)")  # type: ignore[valid-type]
+    fund: Fund = Field(description="one of the voucher's region's funds (N6)")
 
 
 class AllowanceBody(StepBody):
     from_day: Day
     to_day: Day
     amount_fen: Fen
-    fund: Literal[ALLOWANCE_FUND]  # type: ignore[valid-type]
+    fund: Literal[ALLOWANCE_FUND]
 
 
 class ClawBackBody(StepBody):
@@ -189,7 +194,7 @@ class ClawBackBody(StepBody):
 
 class EvidenceItem(BaseModel):
     model_config = BODY
-    kind: choice(EVIDENCE_KINDS)  # type: ignore[valid-type]
+    kind: choice(EVIDENCE_KINDS)
     sha256: Sha256
 
 
