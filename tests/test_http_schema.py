@@ -78,10 +78,11 @@ class DemoLedger:
                                      world.finance, self.trainee])
         self.turn = itertools.count()
 
-    def prepare(self, case: Any) -> SignedRead:
+    def prepare(self, case: Any) -> SignedRead | None:
         """Every other case: a generated id swapped for a real one and, in a
-        case valid by the schema, generated signature headers (optional)
-        dropped so that the read is signed. The key to sign with."""
+        case valid by the schema, generated signature headers dropped so that
+        the read is signed. The key to sign with; none when the case's headers
+        are invalid by the schema (e.g. the required signature left out)."""
         if next(self.turn) % 2 == 0:
             for where in (case.path_parameters, case.query):
                 for name, value in list((where or {}).items()):
@@ -90,7 +91,7 @@ class DemoLedger:
             if case.headers and _headers_valid(case):
                 for name in [name for name in case.headers if name.lower() in ("signature-input", "signature")]:
                     del case.headers[name]
-        return SignedRead(next(self.keys), self.world)
+        return SignedRead(next(self.keys), self.world) if _headers_valid(case) else None
 
 
 def _headers_valid(case: Any) -> bool:

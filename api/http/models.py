@@ -44,13 +44,6 @@ class Envelope(BaseModel):
     body: dict[str, Any] = Field(description="the step's fields; unknown fields are refused")
 
 
-class SignedCommand(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"envelope": EXAMPLE_ENVELOPE, "signature": EXAMPLE_SIGNATURE}]})
-    envelope: Envelope
-    signature: str = Field(max_length=100, description="base64 Ed25519 signature of the canonical envelope")
-
-
 class Personal(BaseModel):
     """A trainee's name and national ID, sent beside the envelope; the log keeps
     only a keyed hash and ciphertext (N1, L5)."""
@@ -59,10 +52,6 @@ class Personal(BaseModel):
     name: str = Field(max_length=100)
     national_id: str = Field(max_length=18)
     nonce: str = Field(max_length=64)
-
-
-class RegistrationCommand(SignedCommand):
-    personal: Personal | None = Field(default=None, description="only for a trainee registration")
 
 
 class WriteResult(BaseModel):

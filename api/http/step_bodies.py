@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.http.models import KEY_ID_PATTERN, UUID_PATTERN
 from ledger.aggregates.party import INSTITUTION_KINDS
 from ledger.credit_code import CHARSET
 from ledger.envelope import MAX_INTEGER
@@ -40,8 +41,7 @@ def whole(minimum: int, maximum: int, description: str = "") -> object:
     return Field(ge=minimum, le=maximum, description=description or None)
 
 
-Uuid = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-                            description="lowercase hyphenated UUID")]
+Uuid = Annotated[str, Field(pattern=UUID_PATTERN, description="lowercase hyphenated UUID")]
 Day = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD, years 2000-2100")]
 Moment = Annotated[str, Field(max_length=40, description="ISO 8601 time with a timezone, e.g. 2023-03-01T08:00:00Z")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 in 64 lowercase hex digits")]
@@ -89,7 +89,7 @@ class RotateKeyBody(StepBody):
 
 
 class RevokeKeyBody(StepBody):
-    key_id: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$", description="the key id in the path")]
+    key_id: Annotated[str, Field(pattern=KEY_ID_PATTERN, description="the key id in the path")]
     reason: Reason
 
 
