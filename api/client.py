@@ -1,6 +1,6 @@
 """A small client for the parties: it loads a key file, builds and signs
 envelopes (`ledger.envelope.sign_command`), sends each step to its endpoint
-(`api/http/paths.py`) and signs read requests (`api/http/read_auth.py`).
+(`api/http/paths.py`) and signs read requests (RFC 9421, `api/http/read_auth.py`).
 
     client = LedgerClient.from_key_file("http://127.0.0.1:8000", "bureau.json")
     client.submit("issue_voucher", voucher_id, {...})
@@ -18,7 +18,7 @@ from typing import Any, Callable
 import httpx
 
 from api.http.paths import ROUTE_BY_COMMAND
-from api.http.read_auth import authorization_header
+from api.http.read_auth import ReadSigner
 from ledger.envelope import sign_command, utc_now
 from ledger.errors import BadInput
 from ledger.signing import SigningKey
@@ -100,13 +100,9 @@ class LedgerClient:
     # -- reads ---------------------------------------------------------------
 
     def get(self, path: str, params: dict[str, Any] | None = None, *, signed: bool = True) -> dict[str, Any]:
-        request = self.http.build_request("GET", path, params=params)
-        if self.position:
-            request.headers[POSITION_HEADER] = str(self.position)
-        if signed:
-            request.headers["Authorization"] = authorization_header(
-                self.key, "GET", request.url.raw_path.decode("ascii"), self.clock())
-        return _json_or_problem(self.http.send(request))
+        auth = ReadSigner(self.key, self.clock) if signed else None
+        headers = {POSITION_HEADER: str(self.position)} if self.position else None
+        return _json_or_problem(self.http.get(path, params=params, auth=auth, headers=headers))
 
     def get_all(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every item of a paginated list, following `next_cursor`."""

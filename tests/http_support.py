@@ -4,10 +4,12 @@ simulated clock), and a signing client per party."""
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
 from typing import Any
 
 from api.client import LedgerClient
 from api.http.app import create_app
+from api.http.read_auth import signature_headers
 from ledger.signing import SigningKey
 from tests.world import World
 
@@ -32,3 +34,9 @@ def problem_of(response: Any, status: int, slug: str) -> dict[str, Any]:
     assert problem["type"].endswith("/" + slug), problem
     assert problem["status"] == status and problem["title"] and problem["detail"]
     return problem
+
+
+def read_headers(key: SigningKey, path: str, now: datetime, *, nonce: str | None = None,
+                 base: str = "http://testserver") -> dict[str, str]:
+    """RFC 9421 headers of a signed GET of `path` (with its query) on `base`."""
+    return signature_headers(key, "GET", base + path, now, nonce=nonce)

@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 
 from api.http.app import create_app
-from api.http.read_auth import authorization_header
 from ledger.application import VoucherLedger
 from ledger.envelope import sign_command
 from ledger.errors import BadInput
 from ledger.genesis import initialise
 from ledger.signing import canonical_json
 from ledger.verify import verify_log
-from tests.http_support import TestClient, http_client, problem_of
+from tests.http_support import TestClient, http_client, problem_of, read_headers
 from tests.tampering import Insider
 from tests.world import World
 
@@ -119,22 +118,22 @@ def test_reads_carry_a_nonce_accepted_once(world: World) -> None:
     voucher = world.issue(world.trainee())
     http = http_client(world)
     path = f"/v1/vouchers/{voucher}"
-    header = authorization_header(world.inspector, "GET", path, world.clock.now)
-    assert http.get(path, headers={"Authorization": header}).status_code == 200
-    again = problem_of(http.get(path, headers={"Authorization": header}), 401, "invalid-signature")
+    header = read_headers(world.inspector, path, world.clock.now)
+    assert http.get(path, headers=header).status_code == 200
+    again = problem_of(http.get(path, headers=header), 401, "invalid-signature")
     assert "already used once" in again["detail"]
-    fresh = authorization_header(world.inspector, "GET", path, world.clock.now)
-    assert http.get(path, headers={"Authorization": fresh}).status_code == 200
+    fresh = read_headers(world.inspector, path, world.clock.now)
+    assert http.get(path, headers=fresh).status_code == 200
 
 
 def test_a_spent_nonce_stays_spent_for_another_server_process(world: World) -> None:
     voucher = world.issue(world.trainee())
     path = f"/v1/vouchers/{voucher}"
-    header = authorization_header(world.inspector, "GET", path, world.clock.now)
-    assert http_client(world).get(path, headers={"Authorization": header}).status_code == 200
+    header = read_headers(world.inspector, path, world.clock.now)
+    assert http_client(world).get(path, headers=header).status_code == 200
     restarted = VoucherLedger(world.ledger.database_url, keys=world.ledger.keys_dir, clock=world.clock)
     second_server = TestClient(create_app(ledger=restarted), raise_server_exceptions=False)
-    problem_of(second_server.get(path, headers={"Authorization": header}), 401, "invalid-signature")
+    problem_of(second_server.get(path, headers=header), 401, "invalid-signature")
     restarted.close()
 
 
@@ -142,13 +141,12 @@ def test_a_read_header_without_a_nonce_or_with_a_short_one_is_bad_input(world: W
     voucher = world.issue(world.trainee())
     http = http_client(world)
     path = f"/v1/vouchers/{voucher}"
-    header = authorization_header(world.inspector, "GET", path, world.clock.now)
-    without = ",".join(part for part in header.split(",") if not part.startswith("nonce="))
-    assert "missing: nonce" in problem_of(http.get(path, headers={"Authorization": without}), 400,
-                                          "bad-input")["detail"]
-    short = authorization_header(world.inspector, "GET", path, world.clock.now, nonce="abc")
-    assert "nonce must be 16 to 64" in problem_of(http.get(path, headers={"Authorization": short}), 400,
-                                                  "bad-input")["detail"]
+    header = read_headers(world.inspector, path, world.clock.now)
+    without = {**header, "Signature-Input": ";".join(part for part in header["Signature-Input"].split(";")
+                                                     if not part.startswith("nonce="))}
+    assert "missing: nonce" in problem_of(http.get(path, headers=without), 400, "bad-input")["detail"]
+    short = read_headers(world.inspector, path, world.clock.now, nonce="abc")
+    assert "nonce must be 16 to 64" in problem_of(http.get(path, headers=short), 400, "bad-input")["detail"]
 
 
 def test_verify_refuses_an_earlier_format_envelope_after_envelopes_began_to_name_the_ledger(

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from api.client import ApiProblem
-from api.http.read_auth import authorization_header
-from tests.http_support import http_client, party, problem_of
+from ledger.signing import SigningKey
+from tests.http_support import http_client, party, problem_of, read_headers
 from tests.world import World
 
 
@@ -64,14 +64,19 @@ def test_reads_without_a_valid_signature_are_refused(world: World) -> None:
     unsigned = problem_of(http.get(path), 401, "not-authenticated")
     assert "Signature" in unsigned["detail"]
     assert http.get(path).headers["WWW-Authenticate"].startswith("Signature")
-    stale = authorization_header(world.bureau, "GET", path, world.clock.now - timedelta(minutes=6))
-    problem_of(http.get(path, headers={"Authorization": stale}), 401, "invalid-signature")
-    other_path = authorization_header(world.bureau, "GET", path + "/history", world.clock.now)
-    problem_of(http.get(path, headers={"Authorization": other_path}), 401, "invalid-signature")
-    problem_of(http.get(path, headers={"Authorization": "Bearer abc"}), 400, "bad-input")
+    assert http.get(path).headers["Accept-Signature"].startswith('vledger=("@method" "@authority" "@path" "@query")')
+    stale = read_headers(world.bureau, path, world.clock.now - timedelta(minutes=6))
+    problem_of(http.get(path, headers=stale), 401, "invalid-signature")
+    other_path = read_headers(world.bureau, path + "/history", world.clock.now)
+    problem_of(http.get(path, headers=other_path), 401, "invalid-signature")
+    other_host = read_headers(world.bureau, path, world.clock.now, base="http://ledger.elsewhere.example")
+    problem_of(http.get(path, headers=other_host), 401, "invalid-signature")
+    problem_of(http.get(path, headers={"Signature-Input": "abc", "Signature": "abc"}), 400, "bad-input")
+    stranger = SigningKey.generate(actor=world.bureau.actor, role="bureau")
+    problem_of(http.get(path, headers=read_headers(stranger, path, world.clock.now)), 401, "key-not-valid")
     world.do(world.root, "revoke_key", world.bureau.actor, {"key_id": world.bureau.key_id, "reason": "lost"})
-    revoked = authorization_header(world.bureau, "GET", path, world.clock.now)
-    problem_of(http.get(path, headers={"Authorization": revoked}), 401, "key-not-valid")
+    revoked = read_headers(world.bureau, path, world.clock.now)
+    problem_of(http.get(path, headers=revoked), 401, "key-not-valid")
 
 
 def test_unknown_voucher_is_404_and_malformed_ids_are_422(world: World) -> None:

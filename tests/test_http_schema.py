@@ -6,8 +6,8 @@ Reads are signed (docs/decisions/0006) with the keys of a ledger that has
 parties and vouchers in every state, each generated read by one of them in
 turn, and a generated id is often swapped for a real one, so that signed calls
 get past authentication into the access rules and the domain's validation.
-A request whose generated case carries its own Authorization header is sent
-as generated (that header is what is under test)."""
+A request whose generated case carries its own Signature-Input or Signature
+header is sent as generated (that header is what is under test)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.http.app import create_app
-from api.http.read_auth import authorization_header
+from api.http.read_auth import signature_headers
 from ledger.signing import SigningKey
 from ledger.transparency import record_checkpoint
 from tests.world import World
@@ -53,15 +53,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 class SignedRead(requests.auth.AuthBase):
-    """Signs a GET as `vledger-read-v1` over the path and query exactly as sent."""
+    """Signs a GET as RFC 9421 over method, authority, path and query exactly as sent."""
 
     def __init__(self, key: SigningKey, world: World) -> None:
         self.key, self.world = key, world
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        if request.method == "GET" and "Authorization" not in request.headers:
-            request.headers["Authorization"] = authorization_header(self.key, "GET", request.path_url,
-                                                                    self.world.clock.now)
+        if request.method == "GET" and "Signature-Input" not in request.headers and "Signature" not in request.headers:
+            request.headers.update(signature_headers(self.key, "GET", request.url, self.world.clock.now))
         return request
 
 
@@ -79,24 +78,25 @@ class DemoLedger:
                                      world.finance, self.trainee])
         self.turn = itertools.count()
 
-    def prepare(self, case: Any) -> SignedRead:
+    def prepare(self, case: Any) -> SignedRead | None:
         """Every other case: a generated id swapped for a real one and, in a
-        case valid by the schema, a generated Authorization header (optional)
-        dropped so that the read is signed. The key to sign with."""
+        case valid by the schema, generated signature headers dropped so that
+        the read is signed. The key to sign with; none when the case's headers
+        are invalid by the schema (e.g. the required signature left out)."""
         if next(self.turn) % 2 == 0:
             for where in (case.path_parameters, case.query):
                 for name, value in list((where or {}).items()):
                     if name in ID_NAMES and _is_uuid(value):
                         where[name] = self.ids[ID_NAMES[name]][0]
             if case.headers and _headers_valid(case):
-                for name in [name for name in case.headers if name.lower() == "authorization"]:
+                for name in [name for name in case.headers if name.lower() in ("signature-input", "signature")]:
                     del case.headers[name]
-        return SignedRead(next(self.keys), self.world)
+        return SignedRead(next(self.keys), self.world) if _headers_valid(case) else None
 
 
 def _headers_valid(case: Any) -> bool:
     """Whether the case's headers were generated valid by the schema (then the
-    optional Authorization may go without making an invalid request valid)."""
+    optional signature headers may go without making an invalid request valid)."""
     if case.meta is None:
         return False
     header = case.meta.components.get(ParameterLocation.HEADER)
@@ -125,8 +125,7 @@ def test_no_generated_request_gets_a_5xx_or_a_response_outside_the_schema(case, 
 
 SIGNED_READS = [(path, operation) for path, methods in APP.openapi()["paths"].items()
                 for method, operation in methods.items()
-                if method == "get" and any(parameter["name"] == "authorization"
-                                           for parameter in operation.get("parameters", []))]
+                if method == "get" and operation.get("security")]
 
 
 @pytest.mark.parametrize("path", [path for path, _ in SIGNED_READS])
@@ -134,7 +133,7 @@ def test_schemathesis_signs_its_reads_and_a_signed_read_of_real_ids_gets_a_2xx(p
     """Every signed read route, called through schemathesis with the inspector's key on real ids, is a 2xx
     that matches the schema; unsigned, the same call is a 401 problem."""
     operation = schema[path]["GET"]
-    names = [parameter["name"] for parameter in dict(SIGNED_READS)[path]["parameters"]]
+    names = [parameter["name"] for parameter in dict(SIGNED_READS)[path].get("parameters", [])]
     path_parameters = {name: demo.ids[ID_NAMES[name]][0] for name in names if name.endswith("_id")}
     query = {"date": demo.world.clock.now.date().isoformat()} if "date" in names else {}
     case = operation.Case(path_parameters=path_parameters, query=query)

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from api.http.read_auth import authorization_header
+from api.http.read_auth import signature_headers
 from ledger.envelope import iso, utc_now
 from projections import compare_views
 from tests.log_checks import assert_exactly_acknowledged_added, assert_ledger_verifies, log_hashes
@@ -87,8 +87,8 @@ def run_client(server: Server, world: World, requests: list[tuple[str, Any]], de
             if kind in ("write", "retry", "race"):
                 outcome = send(http, what)
             elif kind == "read":
-                response = http.get(what, headers={"Authorization": authorization_header(
-                    world.institution, "GET", what, utc_now())})
+                response = http.get(what, headers=signature_headers(
+                    world.institution, "GET", server.base + what, utc_now()))
                 outcome = {"status": "read" if response.status_code == 200 else "refused",
                            "http_status": response.status_code}
             else:

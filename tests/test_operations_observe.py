@@ -115,10 +115,9 @@ def test_readyz_gives_the_views_error_text_only_to_a_signed_reader(world: World)
 
 
 def _signed_get(world: World, http, key: SigningKey | None = None) -> httpx.Response:
-    from api.http.read_auth import authorization_header
+    from tests.http_support import read_headers
 
-    header = authorization_header(key or world.inspector, "GET", "/readyz", world.clock())
-    return http.get("/readyz", headers={"Authorization": header})
+    return http.get("/readyz", headers=read_headers(key or world.inspector, "/readyz", world.clock()))
 
 
 def test_serve_writes_json_lines_with_the_access_log_and_the_refusing_rule(world: World) -> None:

@@ -22,14 +22,13 @@ from sqlalchemy.engine import make_url
 
 from api.client import LedgerClient
 from api.http.app import create_app
-from api.http.read_auth import authorization_header
 from api.http.read_side import POSITION_HEADER, SERVED_BY_HEADER
 from ledger.application import VoucherLedger
 from ledger.config import read_only_url
 from ledger.errors import ReadOnlyLedger
 from ledger.signing import SigningKey
 from projections import catch_up
-from tests.http_support import party, problem_of
+from tests.http_support import party, problem_of, read_headers
 from tests.replica_support import Replica
 from tests.world import ELECTRICIAN, World
 
@@ -75,7 +74,7 @@ def issue_over_http(world: World, client: LedgerClient) -> uuid.UUID:
 
 
 def read(world: World, http: TestClient, key: SigningKey, path: str, position: int | None = None) -> httpx.Response:
-    headers = {"Authorization": authorization_header(key, "GET", path, world.clock())}
+    headers = read_headers(key, path, world.clock())
     if position is not None:
         headers[POSITION_HEADER] = str(position)
     return http.get(path, headers=headers)

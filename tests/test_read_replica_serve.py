@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 
 from api.client import LedgerClient
-from api.http.read_auth import authorization_header
 from api.http.read_side import POSITION_HEADER, SERVED_BY_HEADER
 from ledger.envelope import utc_now
 from tests.replica_support import Replica
@@ -36,7 +35,7 @@ def test_serve_with_a_read_database_reads_from_the_replica_and_the_writer_sees_i
 
         replica.resume()
         path = f"/v1/vouchers/{voucher}"
-        headers = {"Authorization": authorization_header(world.inspector, "GET", path, utc_now())}
+        headers = read_headers(world.inspector, path, utc_now(), base=server.base)
         response = httpx.get(server.base + path, headers=headers)
         assert response.status_code == 200 and response.headers[SERVED_BY_HEADER] == "replica"
         write = httpx.post(server.base + "/v1/parties", json={})

@@ -16,8 +16,11 @@ from api.http.follower import ProjectionFollower
 from api.http.limits import BodySizeLimit, MAX_BODY_BYTES
 from api.http.metrics import install_metrics
 from api.http.metrics import router as metrics_router
+from api.http.openapi_doc import install as install_openapi_additions
+from api.http.operation_ids import operation_id
 from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
 from api.http.read_side import ReadSide, ReadSideHeaders
+from api.http.writes import route_mismatch
 from ledger.application import VoucherLedger
 from ledger.errors import LedgerError, TamperDetected
 
@@ -33,10 +36,12 @@ The training-voucher ledger over HTTP (DESIGN.md, outside contracts).
 endpoint. The same `command_id` again returns the first result (200, `Idempotent-Replay: true`) and records
 nothing. 409 means another write changed the same record first: send it again.
 
-**Reads** of vouchers and filings are signed too: `Authorization: Signature keyId="..",actor="..",created="<unix
-seconds>",nonce="<16-64 of A-Za-z0-9_->",signature=".."` over the lines `vledger-read-v2`, method, path with
-query, created, nonce, actor, key id (±5 minutes; each nonce is accepted once). An institution reads its own
-vouchers, a platform its own learning records, a bureau its region, finance payments, an inspector everything.
+**Reads** of vouchers and filings are signed too, as RFC 9421 HTTP Message Signatures (security schemes
+`readSignatureInput` and `readSignature`, sent together): `Signature-Input: vledger=("@method" "@authority" "@path"
+"@query");created=<unix seconds>;keyid="<key id>";nonce="<16-64 of A-Za-z0-9_->";alg="ed25519";tag="vledger-read"`
+and `Signature: vledger=:<base64 Ed25519>:` (±5 minutes; each nonce is accepted once; `docs/examples/` shows
+one made with Node's built-in crypto). An institution reads its own vouchers, a platform its own learning
+records, a bureau its region, finance payments, an inspector everything.
 Parties, keys, checkpoints and proofs are public.
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and, when a rule
@@ -69,6 +74,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
         read_side.close()
 
     app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
+                  generate_unique_id_function=operation_id,
                   openapi_tags=[{"name": name} for name in
                                 ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
     app.state.ledger = ledger
@@ -83,6 +89,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
 
     app.include_router(pages_router)
     _add_problem_handlers(app)
+    install_openapi_additions(app)
     return app
 
 
@@ -99,6 +106,9 @@ def _add_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, error: RequestValidationError):
+        mismatch = route_mismatch(request.url.path, list(error.errors()))
+        if mismatch:
+            return problem_response(EDGE_PROBLEMS["route-mismatch"], mismatch)
         errors = [_field_error(item) for item in error.errors()[:20]]
         if any(item["type"] == "json_invalid" for item in errors):
             return problem_response(EDGE_PROBLEMS["malformed-body"],

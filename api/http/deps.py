@@ -8,15 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from api.http.problems import HttpProblem
-from api.http.read_auth import WINDOW_SECONDS, check_window, parse_authorization, string_to_sign
+from api.http.key_owners import key_owners
+from api.http.read_auth import (
+    WINDOW_SECONDS,
+    check_window,
+    parse_signature,
+    verify_signature_headers,
+)
 from api.http.read_nonces import accept_once
 from ledger.aggregates.party import Party
 from ledger.application import VoucherLedger
-from ledger.errors import InvalidSignature, KeyNotValid
-from ledger.signing import verify_signature
+from ledger.errors import KeyNotValid
 
 
 def get_ledger(request: Request) -> VoucherLedger:
@@ -53,50 +59,54 @@ class Caller:
         return self.party.region
 
 
-def path_and_query(request: Request) -> str:
-    """The request target exactly as the client sent and signed it."""
-    path = request.scope.get("raw_path") or request.url.path.encode()
-    query = request.scope.get("query_string", b"")
-    return (path + (b"?" + query if query else b"")).decode("latin-1")
+def signed_url(request: Request) -> str:
+    """The absolute URL the client signed: the Host it sent, the path and query exactly as sent."""
+    path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    host = request.headers.get("host", "")
+    return f"{request.url.scheme}://{host}{path}" + (f"?{query}" if query else "")
+
+
+SIGNATURE_INPUT = APIKeyHeader(
+    name="Signature-Input", scheme_name="readSignatureInput", auto_error=False,
+    description='RFC 9421 HTTP Message Signature of the read, with `Signature`: vledger=("@method" "@authority" '
+                '"@path" "@query");created=<unix seconds>;keyid="<your key id>";nonce="<16-64 of A-Za-z0-9_-, new '
+                'each request>";alg="ed25519";tag="vledger-read". Ed25519 by the party\'s currently valid key; '
+                "created within ±5 minutes; each nonce once (docs/decisions/0049).")
+SIGNATURE = APIKeyHeader(name="Signature", scheme_name="readSignature", auto_error=False,
+                         description="RFC 9421: vledger=:<base64 Ed25519 signature of the signature base>:, "
+                                     "sent with `Signature-Input`")
 
 
 def get_caller(request: Request, ledger: PrimaryDep,
-               authorization: Annotated[str | None, Header(
-                   description='Signature keyId="<key id>",actor="<party id>",created="<unix seconds>",'
-                               'nonce="<16-64 random characters, new each request>",'
-                               'signature="<base64 Ed25519 over the read string>"; see docs/decisions/0006 and 0023',
-                   max_length=512)] = None) -> Caller:
-    if not authorization:
-        raise HttpProblem("not-authenticated", "this read needs an Authorization: Signature header "
-                          "signed by a registered party's key (see the API description)")
-    signed = parse_authorization(authorization)
+               signature_input: Annotated[str | None, Security(SIGNATURE_INPUT)] = None,
+               signature: Annotated[str | None, Security(SIGNATURE)] = None) -> Caller:
+    if not signature_input and not signature:
+        raise HttpProblem("not-authenticated", "this read needs Signature-Input and Signature headers "
+                          "(RFC 9421) signed by a registered party's key (see the API description)")
+    signed = parse_signature({name: value for name, value in request.headers.items()})
     now = ledger.clock()
     check_window(signed, now)
-    party = ledger.find(signed.actor) if _is_uuid(signed.actor) else None
-    if not isinstance(party, Party):
-        raise KeyNotValid(f"actor {signed.actor} is not a registered party")
-    key = party.keys.get(signed.key_id)
-    if key is None or key["valid_until"] is not None:
-        raise KeyNotValid(f"key {signed.key_id} is not a currently valid key of party {signed.actor}")
-    message = string_to_sign(request.method, path_and_query(request), signed.created, signed.nonce, signed.actor,
-                             signed.key_id)
-    if not verify_signature(key["public_key"], message, signed.signature):
-        raise InvalidSignature(f"the read signature does not verify with key {signed.key_id}; sign the method, "
-                               "the path with its query exactly as sent, created, nonce, actor and key id")
+    party = _holder(ledger, signed.key_id)
+    verify_signature_headers(request.method, signed_url(request), request.headers.items(), signed,
+                             party.keys[signed.key_id]["public_key"])
     if party.erased:
-        raise KeyNotValid(f"party {signed.actor} was erased and can no longer read")
-    accept_once(ledger.engine, signed.actor, signed.nonce, signed.created,
+        raise KeyNotValid(f"party {party.id} was erased and can no longer read")
+    accept_once(ledger.engine, str(party.id), signed.nonce, signed.created,
                 oldest_kept=int(now.timestamp()) - WINDOW_SECONDS)
     return Caller(party)
 
 
+def _holder(ledger: VoucherLedger, key_id: str) -> Party:
+    """The one party whose currently valid key is `key_id`."""
+    holders = [party for party in (ledger.find(party_id) for party_id in key_owners(ledger).parties(key_id))
+               if isinstance(party, Party) and party.key_is_valid(key_id)]
+    if not holders:
+        raise KeyNotValid(f"key {key_id} is not a currently valid key of a registered party")
+    if len(holders) > 1:
+        raise KeyNotValid(f"key {key_id} is registered for more than one party; it cannot say who reads")
+    return holders[0]
+
+
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
-
-def _is_uuid(text: str) -> bool:
-    from uuid import UUID
-
-    try:
-        return str(UUID(text)) == text
-    except ValueError:
-        return False

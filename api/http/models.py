@@ -27,7 +27,9 @@ EXAMPLE_SIGNATURE = "q6Ek0cC1bq0p3a1j2X9y8Zr3oQ1qQv7m0r2Zk1sJ8u9P4xA5dC6bV7nM8lK
 
 
 class Envelope(BaseModel):
-    """What the party signed: canonical JSON (RFC 8785) of these eight fields, Ed25519."""
+    """What the party signed: canonical JSON (RFC 8785) of these eight fields, Ed25519.
+    Each write route takes a subclass whose `command` and `body` are its step's
+    (api/http/route_models.py)."""
 
     model_config = STRICT
     command_id: str = Field(max_length=36, description="UUID; the idempotency key")
@@ -42,13 +44,6 @@ class Envelope(BaseModel):
     body: dict[str, Any] = Field(description="the step's fields; unknown fields are refused")
 
 
-class SignedCommand(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "examples": [{"envelope": EXAMPLE_ENVELOPE, "signature": EXAMPLE_SIGNATURE}]})
-    envelope: Envelope
-    signature: str = Field(max_length=100, description="base64 Ed25519 signature of the canonical envelope")
-
-
 class Personal(BaseModel):
     """A trainee's name and national ID, sent beside the envelope; the log keeps
     only a keyed hash and ciphertext (N1, L5)."""
@@ -57,10 +52,6 @@ class Personal(BaseModel):
     name: str = Field(max_length=100)
     national_id: str = Field(max_length=18)
     nonce: str = Field(max_length=64)
-
-
-class RegistrationCommand(SignedCommand):
-    personal: Personal | None = Field(default=None, description="only for a trainee registration")
 
 
 class WriteResult(BaseModel):

@@ -124,7 +124,12 @@ def problem_response(kind: ProblemKind, detail: str, *, rule: str | None = None,
     if errors:
         content["errors"] = errors
     headers = {"WWW-Authenticate": 'Signature realm="vledger"'} if kind.status == 401 else None
+    if headers and kind.slug == "not-authenticated":  # RFC 9421 section 5.1: the signature a read needs
+        headers["Accept-Signature"] = ACCEPT_SIGNATURE
     return ProblemResponse(content, status_code=kind.status, headers=headers)
+
+
+ACCEPT_SIGNATURE = 'vledger=("@method" "@authority" "@path" "@query");created;nonce;alg="ed25519";tag="vledger-read"'
 
 
 def ledger_error_response(error: LedgerError) -> JSONResponse:

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from api.http.deps import LedgerDep
-from api.http.models import KEY_ID_PATTERN, UUID_PATTERN, RegistrationCommand, SignedCommand, WriteResult
-from api.http.paths import WriteRoute
+from api.http.operation_ids import camel_case
+from api.http.models import KEY_ID_PATTERN, UUID_PATTERN, WriteResult
+from api.http.paths import ROUTE_BY_COMMAND, WRITE_ROUTES, WriteRoute
+from api.http.route_models import route_model
 from api.http.problems import HttpProblem, documented
 from ledger.application import VoucherLedger
 
@@ -21,9 +23,9 @@ WRITE_PROBLEMS = documented(400, 401, 403, 404, 409, 413, 422, 500)
 REPLAY_HEADER = "Idempotent-Replay"
 
 
-def submit(ledger: VoucherLedger, route: WriteRoute, signed: SignedCommand, path_values: dict[str, str],
+def submit(ledger: VoucherLedger, route: WriteRoute, signed: Any, path_values: dict[str, str],
            response: Response) -> dict[str, Any]:
-    envelope = signed.envelope.model_dump()
+    envelope = signed.envelope.model_dump(exclude_unset=True)  # exactly the fields sent, as signed
     if envelope["command"] not in route.commands:
         raise HttpProblem("route-mismatch", f"{route.path} takes {' or '.join(route.commands)}, "
                           f"not {envelope['command']!r}; send it to the endpoint of that step")
@@ -32,7 +34,7 @@ def submit(ledger: VoucherLedger, route: WriteRoute, signed: SignedCommand, path
                           f"{route.target_param} in the path ({path_values[route.target_param]})")
     if "key_id" in path_values and envelope["body"].get("key_id") != path_values["key_id"]:
         raise HttpProblem("route-mismatch", "body.key_id must be the key_id in the path")
-    personal = signed.personal.model_dump() if isinstance(signed, RegistrationCommand) and signed.personal else None
+    personal = signed.personal.model_dump() if getattr(signed, "personal", None) else None
     outcome = ledger.submit({"envelope": envelope, "signature": signed.signature}, personal=personal)
     if outcome.duplicate:
         response.status_code = 200
@@ -41,7 +43,7 @@ def submit(ledger: VoucherLedger, route: WriteRoute, signed: SignedCommand, path
 
 
 def add_write_route(router: APIRouter, route: WriteRoute) -> None:
-    model = RegistrationCommand if route.commands == ("register_party",) else SignedCommand
+    model = route_model(route)
     names = [name for name in ("party_id", "filing_id", "voucher_id", "key_id") if "{" + name + "}" in route.path]
 
     def endpoint(ledger: LedgerDep, signed: Any, response: Response, **path_values: str) -> dict[str, Any]:
@@ -56,9 +58,11 @@ def add_write_route(router: APIRouter, route: WriteRoute) -> None:
     endpoint.__name__ = route.commands[0]
     router.add_api_route(
         route.path, endpoint, methods=["POST"], status_code=201, response_model=WriteResult,
-        summary=route.summary, operation_id=route.commands[0], tags=[route.tag],
+        summary=route.summary, operation_id=OPERATION_IDS[route.path], tags=[route.tag],
         description=f"Signed envelope with `command` = {' or '.join(f'`{c}`' for c in route.commands)}.",
-        responses={200: {"model": WriteResult, "description": "idempotent repeat: the first result, nothing recorded",
+        responses={201: {"description": "recorded",
+                         "content": {"application/json": {"example": _result_example(route)}}},
+                   200: {"model": WriteResult, "description": "idempotent repeat: the first result, nothing recorded",
                          "headers": {REPLAY_HEADER: {"schema": {"type": "string", "enum": ["true"]},
                                                      "description": "present on a repeat"}}},
                    **WRITE_PROBLEMS})
@@ -68,3 +72,37 @@ def _path_type(name: str) -> Any:
     if name == "key_id":
         return Annotated[str, Path(pattern=KEY_ID_PATTERN, description="16 hex digits")]
     return Annotated[str, Path(pattern=UUID_PATTERN, description="lowercase UUID")]
+
+
+# Stable operation ids: the step's name in camelCase; a route of several steps names its purpose.
+OPERATION_IDS = {route.path: camel_case(route.commands[0]) for route in WRITE_ROUTES if len(route.commands) == 1}
+OPERATION_IDS.update({"/v1/catalogue/{party_id}": "changeCatalogueStanding",
+                      "/v1/filings/{filing_id}/approval": "decideFiling"})
+
+
+def _result_example(route: WriteRoute) -> dict[str, Any]:
+    return {"command_id": "5b0f4a52-6f7e-4d1a-9a43-0d1c2b3a4f51", "command": route.commands[0],
+            "target": "7d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "version": 1,
+            "recorded_at": "2023-03-01T08:00:00.050000Z", "event_hashes": ["9c1f" + "0" * 60]}
+
+
+def route_mismatch(path: str, errors: list[dict[str, Any]]) -> str | None:
+    """The route-mismatch detail when the envelope's `command` is not a step of this
+    route (the request model's `command` refused it); None otherwise."""
+    route = next((route for route in WRITE_ROUTES if _matches(route.path, path)), None)
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        sent = None
+        if error.get("type") == "literal_error" and loc == ("body", "envelope", "command"):
+            sent = error.get("input")
+        elif error.get("type") == "union_tag_invalid" and loc == ("body", "envelope"):
+            sent = (error.get("ctx") or {}).get("tag")
+        if isinstance(sent, str) and route is not None:
+            known = f"; send it to {ROUTE_BY_COMMAND[sent].path}" if sent in ROUTE_BY_COMMAND else ""
+            return f"{route.path} takes {' or '.join(route.commands)}, not {sent!r}{known}"
+    return None
+
+
+def _matches(template: str, path: str) -> bool:
+    parts, sent = template.strip("/").split("/"), path.strip("/").split("/")
+    return len(parts) == len(sent) and all(part.startswith("{") or part == given for part, given in zip(parts, sent))

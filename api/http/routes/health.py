@@ -48,8 +48,7 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness, "description": "not ready"}},
             summary="The database answers and the projections are caught up")
 def readyz(request: Request, ledger: PrimaryDep) -> Any:
-    """A signed read (`Authorization: Signature ...`, as for /v1 reads) also gets the error's text."""
-    authorization = request.headers.get("authorization")
+    """A signed read (RFC 9421 `Signature-Input` and `Signature`, as for /v1 reads) also gets the error's text."""
     try:
         events = ledger.max_notification_id()
         initialised = ledger.is_initialised()
@@ -64,13 +63,13 @@ def readyz(request: Request, ledger: PrimaryDep) -> Any:
         projections = projection_lag(ledger, events)
     except Exception as error:  # e.g. the views are being created right now: not ready yet, never a 500
         log.warning("readiness: the views cannot be read yet: %s", str(error)[:300])
-        shown = str(error)[:200] if _signed_reader(request, ledger, authorization) else "the server log says why"
+        shown = str(error)[:200] if _signed_reader(request, ledger) else "the server log says why"
         return JSONResponse({"status": "starting", "database": "reachable", "events": events,
                              "detail": f"the views cannot be read yet: {shown}"}, status_code=503)
     failed = failures.recorded(ledger.engine)
     if failed:  # a view that cannot apply an accepted event: a bug, not lag (never "ready")
         first = failed[0]
-        signed = _signed_reader(request, ledger, authorization)
+        signed = _signed_reader(request, ledger)
         if not signed:
             failed = [{key: value for key, value in row.items() if key != "error"} for row in failed]
         why = f": {first['error'][:200]}" if signed else "; the server log says why"
@@ -83,19 +82,20 @@ def readyz(request: Request, ledger: PrimaryDep) -> Any:
             "projections": projections}
     read_side = getattr(request.app.state, "read_side", None)
     if read_side is not None and read_side.replica is not None:
-        body["replica"] = read_side.replica_report(detailed=_signed_reader(request, ledger, authorization))
+        body["replica"] = read_side.replica_report(detailed=_signed_reader(request, ledger))
     if lagging:
         body["detail"] = f"projections behind by more than {MAX_PROJECTION_LAG_EVENTS} events: {sorted(lagging)}"
         return JSONResponse(body, status_code=503)
     return body
 
 
-def _signed_reader(request: Request, ledger: Any, authorization: str | None) -> bool:
+def _signed_reader(request: Request, ledger: Any) -> bool:
     """Whether the request carries a valid signed read of a registered party."""
-    if not authorization:
+    signature_input, signature = request.headers.get("signature-input"), request.headers.get("signature")
+    if not signature_input or not signature:
         return False
     try:
-        get_caller(request, ledger, authorization)
+        get_caller(request, ledger, signature_input, signature)
     except (LedgerError, HttpProblem):
         return False
     return True

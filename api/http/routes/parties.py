@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.http.deps import LedgerDep
+from api.http.key_owners import KEY_EVENTS
 from api.http.pagination import DEFAULT_PAGE_ITEMS, CursorQuery, LimitQuery, decode_cursor, page
 from api.http.paths import WRITE_ROUTES
 from api.http.paths_params import PartyIdPath
@@ -18,12 +19,8 @@ from api.http.views import PartyView, party_view
 from api.http.writes import add_write_route
 from ledger.aggregates.party import Party
 from ledger.application import ROOT_ID
-from ledger.event_types import topics_of
 
 router = APIRouter(tags=["parties"])
-KEY_EVENTS = {topic: change for name, change in (("Party.Registered", "registered"), ("Party.KeyRotated", "rotated"),
-                                                 ("Party.KeyRevoked", "revoked"))
-              for topic in topics_of(name)}  # stable names, and the module paths of events before issue 16
 
 for route in WRITE_ROUTES:
     if route.tag == "parties":
