@@ -53,7 +53,8 @@ def failure_of(error: BaseException, shown_url: str) -> Failure | None:
     """The failure an exception stands for, or None when it is a bug (which
     keeps its traceback)."""
     if isinstance(error, TamperDetected):
-        return Failure(EXIT_VERIFICATION_FAILED, "tamper-detected", error.message, error.rule)
+        kind = "tamper-detected" if type(error) is TamperDetected else _kebab(type(error).__name__)  # what failed
+        return Failure(EXIT_VERIFICATION_FAILED, kind, error.message, error.rule)
     if isinstance(error, ViewFailed):
         return Failure(EXIT_VERIFICATION_FAILED, "view-failed", f"the read side failed: {error.message}", error.rule)
     if isinstance(error, LedgerError):

@@ -18,6 +18,16 @@ VOUCHER_FIELDS = (
     "certificate_kind", "evidence", "objections", "notice_closes_at", "prepaid_fen", "paid_fen",
     "clawed_back_fen", "allowance_fen", "standards_version", "sessions_outside_class_period", "assessed_by_role",
     "review_checks")
+class VoucherBundle(BaseModel):
+    """`vledger-bundle/1` (ledger/transparency/bundle.py): checked offline by `vledger verify --bundle FILE`."""
+
+    format: str
+    voucher: str
+    checkpoint: dict[str, Any]
+    keys: dict[str, str]
+    events: list[dict[str, Any]]
+
+
 PAYMENT_FIELDS = ("status", "region", "profile_version", "institution", "subsidy_fen", "payments", "prepaid_fen",
                   "paid_fen", "allowance_fen", "clawed_back_fen")
 

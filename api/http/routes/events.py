@@ -1,0 +1,92 @@
+"""The event feed for downstream systems (issue 16, item 3;
+docs/decisions/0044): `GET /v1/events?after=SEQ&limit=N`, a page of the
+events the caller may read (api/http/feed_access.py) in log order, and
+`GET /v1/events/stream?after=SEQ`, the same as server-sent events that
+resume after `Last-Event-ID`, so a reader that reconnects gets every event
+once, in order."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any, AsyncIterator
+
+import anyio
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.http.deps import Caller, CallerDep, LedgerDep
+from api.http.feed_access import FeedScope
+from api.http.problems import documented
+from api.http.read_auth import parse_authorization
+from ledger.aggregates.party import Party
+from ledger.errors import BadInput
+from ledger.transparency.event_feed import checkpoint_sizes, feed_page
+
+router = APIRouter(tags=["events"])
+MAX_SEQUENCE = 2**62
+DEFAULT_ITEMS, MAX_ITEMS = 100, 500
+POLL_SECONDS = 0.5
+RECHECK_KEY_SECONDS = 30.0
+STREAM_MAX_SECONDS = 3600.0  # then the reader reconnects with Last-Event-ID and a fresh signature
+
+AfterQuery = Annotated[int, Query(ge=0, le=MAX_SEQUENCE, description="events after this sequence number")]
+
+
+class EventsPage(BaseModel):
+    items: list[dict[str, Any]]
+    next_after: int
+    log_size: int
+
+
+@router.get("/v1/events", response_model=EventsPage, responses=documented(400, 401, 403, 422, 500),
+            summary="Events after a sequence number that the caller may read, in log order, each with its event "
+                    "hash and the checkpoint that covers it once there is one (signed read); the same as "
+                    "server-sent events at /v1/events/stream, resuming after Last-Event-ID")
+def list_events(ledger: LedgerDep, caller: CallerDep, after: AfterQuery = 0,
+                limit: Annotated[int, Query(ge=1, le=MAX_ITEMS)] = DEFAULT_ITEMS) -> dict[str, Any]:
+    """Ask again with `after` = `next_after` (the last event read, shown or not) for the next page."""
+    page = feed_page(ledger, after, limit, FeedScope(ledger, caller).may_read)
+    return {"items": page.items, "next_after": page.next_after, "log_size": page.log_size}
+
+
+@router.get("/v1/events/stream", include_in_schema=False)
+async def stream_events(request: Request, ledger: LedgerDep, caller: CallerDep, after: AfterQuery = 0,
+                        last_event_id: Annotated[str | None, Header(max_length=24)] = None) -> EventSourceResponse:
+    """`event: ledger-event` messages (`id` its sequence, `data` the item as in /v1/events) and, when a new
+    checkpoint is recorded, `event: checkpoint` messages without an id (`data` {tree_size})."""
+    if last_event_id is not None:
+        if not last_event_id.isdigit() or int(last_event_id) > MAX_SEQUENCE:
+            raise BadInput(f"Last-Event-ID must be an event's sequence number, not {last_event_id!r}")
+        after = int(last_event_id)
+    key_id = parse_authorization(request.headers["authorization"]).key_id
+    return EventSourceResponse(_events(request, ledger, caller, key_id, after), ping=15)
+
+
+async def _events(request: Request, ledger, caller: Caller, key_id: str, after: int) -> AsyncIterator[Any]:
+    scope = FeedScope(ledger, caller)
+    started = checked = time.monotonic()
+    sizes = await anyio.to_thread.run_sync(checkpoint_sizes, ledger)
+    covered = sizes[-1] if sizes else 0
+    while time.monotonic() - started < STREAM_MAX_SECONDS and not await request.is_disconnected():
+        page = await anyio.to_thread.run_sync(feed_page, ledger, after, DEFAULT_ITEMS, scope.may_read)
+        for item in page.items:
+            yield ServerSentEvent(json.dumps(item, ensure_ascii=False), event="ledger-event", id=str(item["sequence"]))
+        after = page.next_after
+        sizes = await anyio.to_thread.run_sync(checkpoint_sizes, ledger)
+        if sizes and sizes[-1] > covered:
+            covered = sizes[-1]
+            yield ServerSentEvent(json.dumps({"tree_size": covered}), event="checkpoint")
+        if time.monotonic() - checked > RECHECK_KEY_SECONDS:
+            checked = time.monotonic()
+            if not await anyio.to_thread.run_sync(_key_still_valid, ledger, caller.id, key_id):
+                return
+        if after >= page.log_size:
+            await anyio.sleep(POLL_SECONDS)
+
+
+def _key_still_valid(ledger, party_id: str, key_id: str) -> bool:
+    party = ledger.find(party_id)
+    key = party.keys.get(key_id) if isinstance(party, Party) else None
+    return key is not None and key["valid_until"] is None and not party.erased
