@@ -19,6 +19,10 @@ from api.http.problems import HttpProblem
 from ledger.aggregates.filing import ClassFiling
 from ledger.aggregates.voucher import Voucher
 
+FEED_READERS = ("inspector", "bureau", "institution", "platform", "finance", "trainee")
+FEED_RULE = ("an inspector follows every event, a bureau its region's vouchers and filings, an institution its own, "
+             "a platform its learning records and filings, finance payments, a trainee its own voucher's learning "
+             "records and payments")
 PAYMENT_EVENTS = frozenset({"Prepaid", "Paid", "AllowancePaid", "ClawedBack"})
 LEARNING_EVENTS = frozenset({"OnlineLearningRecorded"})
 
@@ -27,6 +31,8 @@ class FeedScope:
     """`may_read(row)` for one caller, loading each aggregate once per scope."""
 
     def __init__(self, ledger: Any, caller: Caller) -> None:
+        if caller.role not in FEED_READERS:
+            raise HttpProblem("not-yours", f"a {caller.role} may not follow the event feed: {FEED_RULE}")
         self.ledger = ledger
         self.caller = caller
         self._aspects: dict[UUID, set[str]] = {}

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.http.deps import Caller, CallerDep, LedgerDep
+from api.http.deps import CallerDep, LedgerDep
 from api.http.feed_access import FeedScope
 from api.http.problems import documented
 from api.http.read_auth import parse_authorization
@@ -60,12 +60,13 @@ async def stream_events(request: Request, ledger: LedgerDep, caller: CallerDep, 
         if not last_event_id.isdigit() or int(last_event_id) > MAX_SEQUENCE:
             raise BadInput(f"Last-Event-ID must be an event's sequence number, not {last_event_id!r}")
         after = int(last_event_id)
+    scope = FeedScope(ledger, caller)  # refuses a role that may follow nothing, before the stream starts
     key_id = parse_authorization(request.headers["authorization"]).key_id
-    return EventSourceResponse(_events(request, ledger, caller, key_id, after), ping=15)
+    return EventSourceResponse(_events(request, ledger, scope, key_id, after), ping=15)
 
 
-async def _events(request: Request, ledger, caller: Caller, key_id: str, after: int) -> AsyncIterator[Any]:
-    scope = FeedScope(ledger, caller)
+async def _events(request: Request, ledger, scope: FeedScope, key_id: str, after: int) -> AsyncIterator[Any]:
+    caller = scope.caller
     started = checked = time.monotonic()
     sizes = await anyio.to_thread.run_sync(checkpoint_sizes, ledger)
     covered = sizes[-1] if sizes else 0
