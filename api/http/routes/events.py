@@ -19,7 +19,6 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.http.deps import CallerDep, LedgerDep
 from api.http.feed_access import FeedScope
 from api.http.problems import documented
-from api.http.read_auth import parse_authorization
 from ledger.aggregates.party import Party
 from ledger.errors import BadInput
 from ledger.transparency.event_feed import checkpoint_sizes, feed_page
@@ -61,17 +60,17 @@ async def stream_events(request: Request, ledger: LedgerDep, caller: CallerDep, 
             raise BadInput(f"Last-Event-ID must be an event's sequence number, not {last_event_id!r}")
         after = int(last_event_id)
     scope = FeedScope(ledger, caller)  # refuses a role that may follow nothing, before the stream starts
-    key_id = parse_authorization(request.headers["authorization"]).key_id
-    return EventSourceResponse(_events(request, ledger, scope, key_id, after), ping=15)
+    return EventSourceResponse(_events(request, ledger, scope, after), ping=15)
 
 
-async def _events(request: Request, ledger, scope: FeedScope, key_id: str, after: int) -> AsyncIterator[Any]:
-    caller = scope.caller
+async def _events(request: Request, ledger, scope: FeedScope, after: int) -> AsyncIterator[Any]:
+    keys = _valid_keys(scope.caller.party)
     started = checked = time.monotonic()
     sizes = await anyio.to_thread.run_sync(checkpoint_sizes, ledger)
     covered = sizes[-1] if sizes else 0
     while time.monotonic() - started < STREAM_MAX_SECONDS and not await request.is_disconnected():
-        page = await anyio.to_thread.run_sync(feed_page, ledger, after, DEFAULT_ITEMS, scope.may_read)
+        readable = FeedScope(ledger, scope.caller).may_read  # who may read a voucher changes as it goes on
+        page = await anyio.to_thread.run_sync(feed_page, ledger, after, DEFAULT_ITEMS, readable)
         for item in page.items:
             yield ServerSentEvent(json.dumps(item, ensure_ascii=False), event="ledger-event", id=str(item["sequence"]))
         after = page.next_after
@@ -81,13 +80,17 @@ async def _events(request: Request, ledger, scope: FeedScope, key_id: str, after
             yield ServerSentEvent(json.dumps({"tree_size": covered}), event="checkpoint")
         if time.monotonic() - checked > RECHECK_KEY_SECONDS:
             checked = time.monotonic()
-            if not await anyio.to_thread.run_sync(_key_still_valid, ledger, caller.id, key_id):
-                return
+            if not await anyio.to_thread.run_sync(_keys_still_valid, ledger, scope.caller.id, keys):
+                return  # a key was revoked or rotated, or the party erased: the reader signs in again
         if after >= page.log_size:
             await anyio.sleep(POLL_SECONDS)
 
 
-def _key_still_valid(ledger, party_id: str, key_id: str) -> bool:
+def _valid_keys(party: Party) -> set[str]:
+    return {key_id for key_id, key in party.keys.items() if key["valid_until"] is None}
+
+
+def _keys_still_valid(ledger, party_id: str, keys: set[str]) -> bool:
+    """Whether every key the party held when the stream opened (one of them signed the request) is still valid."""
     party = ledger.find(party_id)
-    key = party.keys.get(key_id) if isinstance(party, Party) else None
-    return key is not None and key["valid_until"] is None and not party.erased
+    return isinstance(party, Party) and not party.erased and keys <= _valid_keys(party)
