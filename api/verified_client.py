@@ -95,7 +95,12 @@ class VerifiedClient:
         voucher_id, aspect = voucher_path(path)
         served = self.client.get(path, params)
         bundle = served if aspect == "bundle" else self.client.get(f"/v1/vouchers/{voucher_id}/bundle")
-        self.verify_bundle(bundle, voucher_id)
+        trusted = self.trusted
+        checkpoint = self.verify_bundle(bundle, voucher_id)
+        if trusted is not None and checkpoint.tree_size < trusted.tree_size:
+            raise LogRewritten(f"the server answered with its checkpoint at tree size {checkpoint.tree_size}, older "
+                               f"than the one trusted at tree size {trusted.tree_size}: a rolled-back or replayed "
+                               "answer hides what came since")
         check_read(aspect, served, bundle, ContentMismatch)
         return served
 

@@ -39,6 +39,10 @@ def check_read(aspect: str, served: Any, bundle: dict[str, Any], mismatch: type[
         raise mismatch(f"the server served {type(served).__name__}, not a JSON object")
     if aspect in ("history", "learning-records"):
         _check_rows(served, events, mismatch)
+        sequences = [row["sequence"] for row in served["items"]]
+        if aspect == "history" and sequences != list(range(sequences[0], sequences[0] + len(sequences))
+                                                     if sequences else []):
+            raise mismatch(f"the served history skips events: it holds versions {sequences}")
         return
     version = served.get("version", len(events)) if aspect == "voucher" else len(events)
     if not isinstance(version, int) or not 1 <= version <= len(events):

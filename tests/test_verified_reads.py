@@ -208,3 +208,42 @@ def test_every_verification_failure_is_a_tamper_detection() -> None:
     for failure in (BadSignature, ProofMismatch, BadEvent, LogRewritten, ContentMismatch):
         assert issubclass(failure, VerificationFailed) and issubclass(failure, TamperDetected)
         assert str(failure("detail")).endswith(": detail") and failure.what in str(failure("detail"))
+
+
+def test_an_older_answer_replayed_after_a_newer_one_is_caught(world: World) -> None:
+    voucher = world.paid_voucher()
+    transport = wire(world)
+    client = verified(world, transport, world.institution)
+    kept: dict[str, Any] = {}
+
+    def keep(request: httpx.Request, body: Any) -> Any:
+        kept.setdefault(request.url.path, body)
+        return body
+
+    transport.tamper = keep
+    client.get(f"/v1/vouchers/{voucher}")
+    world.trainee()
+    first = client.trusted
+    newer = record_checkpoint(world.ledger).tree_size
+    transport.tamper = None
+    client.get(f"/v1/vouchers/{voucher}/bundle")
+    assert first is not None and first.tree_size < newer
+    transport.tamper = lambda request, body: kept.get(request.url.path, body)  # the first answers, again
+    with pytest.raises(LogRewritten, match="older than the one trusted"):
+        client.get(f"/v1/vouchers/{voucher}")
+    assert client.trusted is not None and client.trusted.tree_size == newer
+
+
+def test_a_history_page_with_a_hidden_event_is_caught(world: World) -> None:
+    voucher = world.paid_voucher()
+    transport = wire(world)
+    client = verified(world, transport, world.bureau)
+
+    def hide_the_review(request: httpx.Request, body: Any) -> Any:
+        if request.url.path.endswith("/history"):
+            body["items"] = [row for row in body["items"] if row["event"] != "Reviewed"]
+        return body
+
+    transport.tamper = hide_the_review
+    with pytest.raises(ContentMismatch, match="skips events"):
+        client.get(f"/v1/vouchers/{voucher}/history")

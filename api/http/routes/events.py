@@ -8,6 +8,7 @@ once, in order."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Annotated, Any, AsyncIterator
 
@@ -56,7 +57,7 @@ async def stream_events(request: Request, ledger: LedgerDep, caller: CallerDep, 
     """`event: ledger-event` messages (`id` its sequence, `data` the item as in /v1/events) and, when a new
     checkpoint is recorded, `event: checkpoint` messages without an id (`data` {tree_size})."""
     if last_event_id is not None:
-        if not last_event_id.isdigit() or int(last_event_id) > MAX_SEQUENCE:
+        if not re.fullmatch(r"[0-9]{1,19}", last_event_id) or int(last_event_id) > MAX_SEQUENCE:
             raise BadInput(f"Last-Event-ID must be an event's sequence number, not {last_event_id!r}")
         after = int(last_event_id)
     scope = FeedScope(ledger, caller)  # refuses a role that may follow nothing, before the stream starts
