@@ -128,6 +128,9 @@ def test_get_verify_passes_on_an_honest_server_and_exits_1_naming_a_rewritten_lo
         caught = vledger(env, *read, "--server", restarted.base)
         assert caught.returncode == 1 and caught.stdout == ""
         assert caught.stderr.startswith("verification failed: log rewritten: the checkpoint at tree size")
+        as_json = vledger(env, *read, "--server", restarted.base, "--json")
+        failure = json.loads(as_json.stderr)
+        assert as_json.returncode == failure["exit_code"] == 1 and failure["error"]["kind"] == "log-rewritten"
         plain = vledger(env, "get", f"/v1/vouchers/{voucher}", "--server", restarted.base, "--key", str(key_file))
         assert plain.returncode == 0 and json.loads(plain.stdout)["valid_until"] == "2099-12-31"
     finally:

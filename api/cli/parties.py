@@ -119,8 +119,9 @@ def get(path: str = typer.Argument(..., help="An API path, e.g. /v1/vouchers/<id
         server: str = ServerOption, key: Path = KeyOption,
         verify: bool = typer.Option(False, "--verify", help="Check signatures, inclusion proofs and consistency "
                                                             "with the last trusted checkpoint (exit 1 if not)."),
-        vkey: Optional[str] = VkeyOption, trusted: Optional[Path] = TrustedOption) -> None:
-    """A signed read: prints the JSON the server returns."""
+        vkey: Optional[str] = VkeyOption, trusted: Optional[Path] = TrustedOption,
+        json_output: bool = JsonOption) -> None:
+    """A signed read: prints the JSON the server returns (errors too, as JSON, with --json)."""
     if not path.startswith("/"):
         raise BadInput("the path starts with /, e.g. /v1/vouchers/<id>")
     client = _client(server, key)

@@ -18,16 +18,6 @@ VOUCHER_FIELDS = (
     "certificate_kind", "evidence", "objections", "notice_closes_at", "prepaid_fen", "paid_fen",
     "clawed_back_fen", "allowance_fen", "standards_version", "sessions_outside_class_period", "assessed_by_role",
     "review_checks")
-class VoucherBundle(BaseModel):
-    """`vledger-bundle/1` (ledger/transparency/bundle.py): checked offline by `vledger verify --bundle FILE`."""
-
-    format: str
-    voucher: str
-    checkpoint: dict[str, Any]
-    keys: dict[str, str]
-    events: list[dict[str, Any]]
-
-
 PAYMENT_FIELDS = ("status", "region", "profile_version", "institution", "subsidy_fen", "payments", "prepaid_fen",
                   "paid_fen", "allowance_fen", "clawed_back_fen")
 
@@ -68,6 +58,16 @@ class VoucherView(BaseModel):
     sessions_outside_class_period: int  # L13
     assessed_by_role: str | None  # assessor, or an enterprise institution for its own staff (S4)
     review_checks: list[dict[str, Any]]  # the checks before payment the review recorded (L13, J4)
+
+
+class VoucherBundle(BaseModel):
+    """`vledger-bundle/1` (ledger/transparency/bundle.py): checked offline by `vledger verify --bundle FILE`."""
+
+    format: str
+    voucher: str
+    checkpoint: dict[str, Any]
+    keys: dict[str, str]
+    events: list[dict[str, Any]]
 
 
 class PaymentsView(BaseModel):
