@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from api.client import LedgerClient
+from api.verification_errors import (  # noqa: F401 - VerificationFailed for callers
+    BadEvent, BadSignature, ContentMismatch, LogRewritten, ProofMismatch, VerificationFailed)
 from api.verified_reads import check_read, voucher_path
 from ledger.errors import BadInput, TamperDetected
 from ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
@@ -43,35 +45,6 @@ from ledger.transparency.bundle import verify_bundle
 from ledger.transparency.checkpoints import Checkpoint, signature_problem
 
 STATE_FORMAT = "vledger-trusted-checkpoint/1"
-
-
-class VerificationFailed(TamperDetected):
-    """A read did not verify; the subclass names what did not."""
-
-    what = "the read"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(f"{self.what}: {message}")
-
-
-class BadSignature(VerificationFailed):
-    what = "bad checkpoint signature"
-
-
-class ProofMismatch(VerificationFailed):
-    what = "inclusion proof mismatch"
-
-
-class BadEvent(VerificationFailed):
-    what = "bad event"
-
-
-class LogRewritten(VerificationFailed):
-    what = "log rewritten"
-
-
-class ContentMismatch(VerificationFailed):
-    what = "served content mismatch"
 
 
 class VerifiedClient:

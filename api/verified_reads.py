@@ -70,8 +70,9 @@ def _check_rows(served: dict[str, Any], events: list[dict[str, Any]], mismatch: 
                            "of the voucher under the signed checkpoint")
         facts = row.get("facts", {name: value for name, value in row.items()
                                   if name not in ("sequence", "recorded_at", "event_hash")})
+        envelope = state["seal"]["envelope"]
         sealed = {"recorded_at": state["seal"]["recorded_at"], "previous_hash": state["seal"]["previous_hash"],
-                  **{name: state["seal"]["envelope"].get(name) for name in ("actor", "key_id", "command", "command_id")}}
+                  **{name: envelope.get(name) for name in ("actor", "key_id", "command", "command_id")}}
         if facts != state["facts"] or any(row[name] != value for name, value in sealed.items() if name in row):
             raise mismatch(f"served row {row['sequence']} differs from its verified event")
 

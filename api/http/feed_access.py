@@ -49,7 +49,8 @@ class FeedScope:
             if event in PAYMENT_EVENTS:
                 return "payments" in aspects
             if event in LEARNING_EVENTS and "learning" in aspects:
-                return self.caller.role != "platform" or json.loads(row.state)["facts"].get("platform") == self.caller.id
+                platform = json.loads(row.state)["facts"].get("platform")
+                return self.caller.role != "platform" or platform == self.caller.id
             return False
         if kind == "ClassFiling":
             return self._filing_readable(row.originator_id)
