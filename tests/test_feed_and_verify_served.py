@@ -71,7 +71,8 @@ def served(world: World):
     real_time_world(world)
     server = Server(world).start()
     yield world, server
-    assert "Traceback" not in server.stop()
+    errors = server.stop()
+    assert "Traceback" not in errors, errors[-4000:]
 
 
 def test_the_stream_delivers_every_event_once_in_order_across_reconnects(served) -> None:
