@@ -14,6 +14,7 @@ from sqlalchemy.exc import InterfaceError as SQLAlchemyInterfaceError
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from typer._click.exceptions import UsageError  # typer 0.29 carries its own click
 
+from api.verification_errors import VerificationFailed
 from ledger.errors import LedgerError, TamperDetected, ViewFailed
 
 EXIT_VERIFICATION_FAILED = 1
@@ -54,6 +55,8 @@ def failure_of(error: BaseException, shown_url: str) -> Failure | None:
     keeps its traceback)."""
     if isinstance(error, TamperDetected):
         return Failure(EXIT_VERIFICATION_FAILED, "tamper-detected", error.message, error.rule)
+    if isinstance(error, VerificationFailed):  # a verified read (vledger get --verify): the kind says what failed
+        return Failure(EXIT_VERIFICATION_FAILED, _kebab(type(error).__name__), error.message)
     if isinstance(error, ViewFailed):
         return Failure(EXIT_VERIFICATION_FAILED, "view-failed", f"the read side failed: {error.message}", error.rule)
     if isinstance(error, LedgerError):

@@ -18,6 +18,7 @@ import typer
 
 from api.cli import app
 from api.cli.options import JsonOption, print_json
+from api.cli.verified import TrustedOption, VkeyOption, verified_get
 from api.client import ApiProblem, LedgerClient
 from api.http.paths import ROUTE_BY_COMMAND
 from ledger.aggregates.party import ROLES
@@ -115,9 +116,16 @@ def submit(step: str = typer.Argument(..., help="The step, e.g. issue-voucher, e
 
 @app.command()
 def get(path: str = typer.Argument(..., help="An API path, e.g. /v1/vouchers/<id>."),
-        server: str = ServerOption, key: Path = KeyOption) -> None:
-    """A signed read: prints the JSON the server returns."""
+        server: str = ServerOption, key: Path = KeyOption,
+        verify: bool = typer.Option(False, "--verify", help="Check signatures, inclusion proofs and consistency "
+                                                            "with the last trusted checkpoint (exit 1 if not)."),
+        vkey: Optional[str] = VkeyOption, trusted: Optional[Path] = TrustedOption,
+        json_output: bool = JsonOption) -> None:
+    """A signed read: prints the JSON the server returns (errors too, as JSON, with --json)."""
     if not path.startswith("/"):
         raise BadInput("the path starts with /, e.g. /v1/vouchers/<id>")
     client = _client(server, key)
+    if verify:
+        print_json(_call(lambda: verified_get(client, path, vkey, trusted)))
+        return
     print_json(_call(lambda: client.get(path)))

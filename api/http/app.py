@@ -76,7 +76,8 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
     app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
                   generate_unique_id_function=operation_id,
                   openapi_tags=[{"name": name} for name in
-                                ("parties", "catalogue", "filings", "vouchers", "transparency", "health")])
+                                ("parties", "catalogue", "filings", "vouchers", "transparency", "events",
+                                 "health")])
     app.state.ledger = ledger
     app.state.read_side = read_side
     app.add_middleware(BodySizeLimit, max_body_bytes=MAX_BODY_BYTES)

@@ -60,6 +60,16 @@ class VoucherView(BaseModel):
     review_checks: list[dict[str, Any]]  # the checks before payment the review recorded (L13, J4)
 
 
+class VoucherBundle(BaseModel):
+    """`vledger-bundle/1` (ledger/transparency/bundle.py): checked offline by `vledger verify --bundle FILE`."""
+
+    format: str
+    voucher: str
+    checkpoint: dict[str, Any]
+    keys: dict[str, str]
+    events: list[dict[str, Any]]
+
+
 class PaymentsView(BaseModel):
     id: str
     version: int

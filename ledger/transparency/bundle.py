@@ -25,7 +25,7 @@ from ledger.errors import BadInput, NotFound, TamperDetected
 from ledger.event_types import read_facts
 from ledger.merkle import leaf_hash, verify_inclusion
 from ledger.transparency.checkpoints import (
-    Checkpoint, latest_checkpoint, log_identity, record_checkpoint, signature_problem)
+    Checkpoint, checkpoint_at, latest_checkpoint, log_identity, record_checkpoint, signature_problem)
 from ledger.transparency.export import ExportedEvent, stored_state
 from ledger.transparency.log_reads import aggregate_events
 from ledger.transparency.tree_store import ensure_tree, leaves_table
@@ -33,18 +33,26 @@ from ledger.transparency.tree_store import ensure_tree, leaves_table
 FORMAT = "vledger-bundle/1"
 
 
-def make_bundle(ledger, voucher_id: UUID) -> dict[str, Any]:
+def make_bundle(ledger, voucher_id: UUID, at: int | None = None) -> dict[str, Any]:
     """The bundle of a voucher against the latest checkpoint (one is recorded
-    first when the latest does not hold every event of the voucher yet)."""
+    first when the latest does not hold every event of the voucher yet), or
+    against the stored checkpoint of tree size `at` (the voucher's events up
+    to it)."""
     from ledger.application import ROOT_ID
 
     log_tree = ensure_tree(ledger)
-    checkpoint = latest_checkpoint(ledger)
+    checkpoint = latest_checkpoint(ledger) if at is None else checkpoint_at(ledger, at)
     voucher_rows = aggregate_events(ledger, voucher_id, ledger.max_notification_id())
     if not voucher_rows or not voucher_rows[0].topic.endswith(":Voucher.Issued"):
         raise NotFound(f"no voucher {voucher_id}")
     indexes = _leaf_indexes(ledger, [row.id for row in voucher_rows])
-    if checkpoint is None or checkpoint.tree_size <= max(indexes.values()):
+    if at is not None:
+        if checkpoint is None:
+            raise NotFound(f"no checkpoint of tree size {at} was recorded; GET /v1/checkpoints/latest names the "
+                           "latest")
+        if checkpoint.tree_size <= indexes[voucher_rows[0].id]:
+            raise NotFound(f"voucher {voucher_id} was issued after the checkpoint of tree size {at}")
+    elif checkpoint is None or checkpoint.tree_size <= max(indexes.values()):
         checkpoint = record_checkpoint(ledger)
     stop = ledger.max_notification_id()
     rows = {row.id: row for row in voucher_rows}

@@ -3,9 +3,9 @@ voucher, its history, its learning records and its payments."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from api.http.access import require_voucher_access
 from api.http.deps import CallerDep, LedgerDep
@@ -14,11 +14,12 @@ from api.http.pagination import DEFAULT_PAGE_ITEMS, CursorQuery, LimitQuery, dec
 from api.http.paths import WRITE_ROUTES
 from api.http.problems import documented
 from api.http.routes import load
-from api.http.views import PaymentsView, VoucherView, payments_view, voucher_view
+from api.http.views import PaymentsView, VoucherBundle, VoucherView, payments_view, voucher_view
 from api.http.writes import add_write_route
 from api.http.paths_params import VoucherIdPath
 from ledger.aggregates.voucher import Voucher
 from ledger.history import voucher_history
+from ledger.transparency.bundle import make_bundle
 
 router = APIRouter(tags=["vouchers"])
 READ_PROBLEMS = documented(400, 401, 403, 404, 422, 500)
@@ -68,3 +69,14 @@ def read_payments(voucher_id: VoucherIdPath, ledger: LedgerDep, caller: CallerDe
     voucher = load(ledger, Voucher, voucher_id, "voucher")
     require_voucher_access(voucher, caller, "payments")
     return payments_view(voucher)
+
+
+@router.get("/v1/vouchers/{voucher_id}/bundle", response_model=VoucherBundle, responses=READ_PROBLEMS,
+            summary="A voucher's events, their signers' key events and RFC 9162 inclusion proofs at a checkpoint "
+                    "(the latest, or `at`), as `vledger bundle` writes it (signed read)")
+def read_bundle(voucher_id: VoucherIdPath, ledger: LedgerDep, caller: CallerDep,
+                at: Annotated[int | None, Query(ge=1, le=2**62, description="a recorded checkpoint's tree size")]
+                = None) -> dict[str, Any]:
+    voucher = load(ledger, Voucher, voucher_id, "voucher")
+    require_voucher_access(voucher, caller, "history")
+    return make_bundle(ledger, voucher.id, at)
