@@ -39,7 +39,7 @@ def _root(show_version: bool = typer.Option(False, "--version", callback=_print_
 
 
 def _register_commands() -> None:
-    from api.cli import bench, core, demo, operations, parties, quote, reading, serve, tables, tamper  # noqa: F401
+    from api.cli import bench, core, demo, imports, operations, parties, quote, reading, serve, tables, tamper  # noqa: F401
 
 
 def main() -> None:
