@@ -25,6 +25,7 @@ LOCAL_ENGLISH = " (Asia/Shanghai, UTC+8)"
 MAX_READ_BYTES = 64 * 1024 * 1024
 MAX_READ_ROWS = 100_000
 MAX_CELL_CHARACTERS = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_of(path: Path, given: str | None = None) -> str:
@@ -71,7 +72,8 @@ def _write_csv(path: Path, headers: Sequence[tuple[str, str]], rows: Iterable[Se
         writer.writerow([chinese for chinese, _ in headers])
         writer.writerow([english for _, english in headers])
         for row in rows:
-            writer.writerow(["" if cell is None else str(cell) for cell in row])
+            writer.writerow(["" if cell is None else _inert(cell) if isinstance(cell, str) else str(cell)
+                             for cell in row])
             count += 1
     return count
 
@@ -92,12 +94,21 @@ def _write_xlsx(path: Path, sheet: str, headers: Sequence[tuple[str, str]], rows
                 cell = WriteOnlyCell(worksheet, value=value)
                 cell.number_format = "0.00"
                 cells.append(cell)
+            elif isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(worksheet, value=value)
+                cell.data_type = "s"  # text, never a formula
+                cells.append(cell)
             else:
                 cells.append(value)
         worksheet.append(cells)
         count += 1
     workbook.save(path)
     return count
+
+
+def _inert(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def read_rows(path: Path) -> list[tuple[int, list[str]]]:
