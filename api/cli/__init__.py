@@ -39,7 +39,8 @@ def _root(show_version: bool = typer.Option(False, "--version", callback=_print_
 
 
 def _register_commands() -> None:
-    from api.cli import bench, core, demo, operations, parties, quote, reading, serve, tamper, witness  # noqa: F401
+    from api.cli import (  # noqa: F401
+        bench, core, demo, imports, operations, parties, quote, reading, serve, tables, tamper, witness)
 
 
 def main() -> None:
