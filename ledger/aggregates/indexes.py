@@ -122,3 +122,19 @@ class TraineeVouchers(Chained):
     def added(self, facts: dict[str, Any], seal: dict[str, Any]) -> None:
         self.vouchers.append(facts["voucher"])
         self.link(seal)
+
+
+class KeyHolder(Chained):
+    """One party per public key: a signed read names only its key id (RFC 9421
+    `keyid`), so a key registered for two parties would make its reads ambiguous."""
+    TOPIC = "vledger:KeyHolder"
+
+    @staticmethod
+    def id_for(key_id: str):
+        return derived_id("key-holder", key_id)
+
+    @event("Held")
+    def __init__(self, id: UUID, facts: dict[str, Any], seal: dict[str, Any]) -> None:
+        self.party: str = facts["party"]
+        self.link(seal)
+

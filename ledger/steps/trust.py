@@ -4,7 +4,7 @@ L12, S5), and erasure of a trainee's personal data after retention (L6)."""
 
 from __future__ import annotations
 
-from ledger.aggregates.indexes import CreditCode, NationalIdentity, TraineeVouchers
+from ledger.aggregates.indexes import CreditCode, KeyHolder, NationalIdentity, TraineeVouchers
 from ledger.aggregates.party import CATALOGUED_ROLES, CODED_ROLES, INSTITUTION_KINDS, Party
 from ledger.aggregates.voucher import Voucher
 from ledger.command import Command
@@ -25,6 +25,15 @@ def _public_key(command: Command) -> tuple[str, str]:
     public_key = command.body.text("public_key", max_length=64)
     raw = public_key_from_b64(public_key).public_bytes_raw()
     return public_key, key_id_of(raw)
+
+
+def _hold_key(command: Command, key_id: str, party: str) -> None:
+    """Each key pair belongs to one party: a key another party holds is refused,
+    so nobody can make another party's signed reads ambiguous by registering its key."""
+    holder = command.find(KeyHolder, KeyHolder.id_for(key_id))
+    require(holder is None, Conflict, f"key {key_id} is already held by party {holder.party if holder else ''}; "
+            "each party registers its own key pair")
+    command.create(KeyHolder, KeyHolder.id_for(key_id), "Held", {"party": party})
 
 
 @step("genesis", roles=("root",))
@@ -80,6 +89,7 @@ def register_party(command: Command) -> None:
         facts["kind"] = body.choice("kind", INSTITUTION_KINDS)  # L3
     if role in CODED_ROLES:
         facts["credit_code"] = _bind_credit_code(command, role)
+    _hold_key(command, key_id, str(command.target))
     command.create(Party, command.target, "Registered", facts)
 
 
@@ -143,6 +153,7 @@ def rotate_key(command: Command) -> None:
     party = _managed_party(command)
     public_key, key_id = _public_key(command)
     require(key_id not in party.keys, Conflict, f"key {key_id} is already registered for this party")
+    _hold_key(command, key_id, str(party.id))
     party.key_rotated(**command.seal(party, "KeyRotated", {"key_id": key_id, "public_key": public_key}))
 
 
