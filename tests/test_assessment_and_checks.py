@@ -76,6 +76,8 @@ def test_s4_an_enterprise_assesses_its_own_employees_and_nobody_else(world: Worl
 
 
 def test_s4_an_assessor_under_the_training_institutions_credit_code_is_not_independent(world: World) -> None:
+    """S4, 001 四(四): "由相应管理部门或相关单位按规定实施考核评价" -- an assessor registered under the
+    training institution's own credit code is the school assessing itself, so S4 refuses it."""
     code = world.ledger.get(world.institution.actor).credit_code
     twin = world.register(world.bureau, "assessor", name="the school's own assessment centre", credit_code=code)
     voucher = world.trained_voucher()

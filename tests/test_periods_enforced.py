@@ -157,5 +157,7 @@ def test_s2_offline_training_after_2020_12_31_earns_no_eighty_percent(shandong: 
 
 
 def test_s2_the_opt_in_is_recorded_once_and_only_where_the_profile_has_segments(world: World) -> None:
+    """S2: "设区的市可制定具体实施细则，对“互联网+职业技能培训”采取线上培训与线下培训“分段培训、分段考核、
+    分段补贴”的办法进行" -- Shandong's cities may; a bureau whose profile has no segments cannot opt in."""
     refused(world, "S2", world.bureau, "adopt_segmented_subsidy", SegmentedSubsidy.id_for(world.bureau.actor),
             {"online_percent": 20, "document": "x"}, error=RuleViolation)
