@@ -159,3 +159,19 @@ def test_l12_a_ban_binds_the_credit_code_for_life(world: World) -> None:
             "role": role, "name": "renamed", "public_key": key.public_key_b64, "credit_code": code, **extra})
         assert "banned for life" in str(error)
     refused(world, "L12", world.bureau, "list_in_catalogue", world.platform.actor, {})
+
+
+def test_l12_a_banned_code_registers_as_no_role_in_any_region(world: World) -> None:
+    """L12 (001 七(二)): "违规平台将淘汰出认定目录，终身不再获得入围资格" -- after a platform is banned its
+    credit code registers as no institution, platform or assessor, with its own region's bureau or
+    with another region's; an unbanned code still registers as an institution with both."""
+    code = world.ledger.get(world.platform.actor).credit_code
+    world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked learning records"})
+    other_bureau = world.register(world.root, "bureau", name="jiangxi bureau", region="jiangxi")
+    for bureau in (world.bureau, other_bureau):
+        for role, extra in (("institution", {"kind": "social_training"}), ("platform", {}), ("assessor", {})):
+            error = refused(world, "L12", bureau, "register_party", uuid.uuid4(), {
+                "role": role, "name": "renamed", "public_key": SigningKey.generate().public_key_b64,
+                "credit_code": code, **extra})
+            assert "banned for life" in str(error), (bureau.actor, role)
+        world.register(bureau, "institution", name="a school never banned", kind="social_training")
