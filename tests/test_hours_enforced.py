@@ -180,8 +180,8 @@ CERTIFIED = {"passed": True, "certificate_number": "ONLINE-1", "certificate_kind
 
 
 def wholly_online(world: World, **filing: object) -> uuid.UUID:
-    """A 24-hour class filed with all its hours online and done online through sessions; each session
-    past the total is refused (by the rule the test asserts), and the trainee is then assessed."""
+    """Enrolled in a 24-hour class filed with all its hours online, and 24 class hours (and 44 minutes)
+    recorded online."""
     voucher = enrolled(world, planned_online_minutes=24 * 45, **filing)
     world.online(voucher, 24 * 45 + 44)
     return voucher
