@@ -82,6 +82,37 @@ def test_n4_no_allowance_after_the_assessment_day_nor_after_payout(hengyang: Wor
             hengyang.allowance_body(voucher, days=4, amount_fen=10_000_000))
 
 
+def test_n4_training_ends_today_until_assessed_then_on_the_assessment_day(hengyang: World) -> None:
+    """N4, 004: "在培訓期間給予一定的生活費補貼"; 003 四(二): "在培训期间按规定享受生活费补贴" -- the training
+    period ends today while the trainee is unassessed (a payment through today passes, through tomorrow
+    is refused), and on the assessment day once assessed (through it passes, through the day after is
+    refused)."""
+    unassessed = eligible_voucher(hengyang)
+    online_day = hengyang.ledger.get(unassessed).online_days[-1]
+    today = hengyang.clock.now.date()
+    span = (today - date.fromisoformat(online_day)).days + 1  # the last online day through today
+    error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", unassessed,
+                    hengyang.allowance_body(unassessed, days=span + 1, from_day=online_day))
+    assert f"today, {today}" in str(error)
+    hengyang.do(hengyang.finance, "pay_allowance", unassessed,
+                hengyang.allowance_body(unassessed, days=span, from_day=online_day))
+
+    assessed = eligible_voucher(hengyang)
+    online_day = hengyang.ledger.get(assessed).online_days[-1]
+    hengyang.complete_hours(assessed)
+    hengyang.do(hengyang.assessor, "assess", assessed, {"passed": True, "certificate_number": "N4-END",
+                                                        "certificate_kind": "training_qualified"})
+    assessed_on = hengyang.ledger.get(assessed).assessed_on
+    span = (date.fromisoformat(assessed_on) - date.fromisoformat(online_day)).days + 1
+    hengyang.clock.advance(days=3)
+    error = refused(hengyang, "N4", hengyang.finance, "pay_allowance", assessed,
+                    hengyang.allowance_body(assessed, days=span + 1, from_day=online_day))
+    assert f"assessment on {assessed_on}" in str(error)
+    hengyang.do(hengyang.finance, "pay_allowance", assessed,
+                hengyang.allowance_body(assessed, days=span, from_day=online_day))
+    assert hengyang.ledger.get(assessed).allowance_days == [[online_day, assessed_on]]
+
+
 def test_n4_a_trainee_who_failed_the_assessment_is_paid_for_the_online_days_before_it(hengyang: World) -> None:
     """"对参加线上培训的…在培训期间给予一定的生活费补贴": the allowance is for taking online training, not for
     passing; after a failed assessment the days up to it are paid, the day after it is not, and a revoked

@@ -5,12 +5,14 @@ itself before a redemption is approved (L13, J4: "逐一核验…线上学习电
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
 from api.client import ApiProblem
 from ledger.aggregates.voucher import Voucher
 from ledger.checks import learning_record_checks
+from ledger.envelope import iso
 from ledger.errors import RoleNotAllowed
 from ledger.rules import profile_for
 from tests.test_rules_enforced import refused
@@ -76,6 +78,8 @@ def test_s4_an_enterprise_assesses_its_own_employees_and_nobody_else(world: Worl
 
 
 def test_s4_an_assessor_under_the_training_institutions_credit_code_is_not_independent(world: World) -> None:
+    """S4, 001 四(四): "由相应管理部门或相关单位按规定实施考核评价" -- an assessor registered under the
+    training institution's own credit code is the school assessing itself, so S4 refuses it."""
     code = world.ledger.get(world.institution.actor).credit_code
     twin = world.register(world.bureau, "assessor", name="the school's own assessment centre", credit_code=code)
     voucher = world.trained_voucher()
@@ -113,6 +117,42 @@ def test_l13_a_session_outside_the_class_period_refuses_the_approval_but_not_a_r
     world.do(world.bureau, "review_redemption", voucher, {"approved": False, "reason": "session before the class"})
     assert world.ledger.get(voucher).status == "rejected"
     assert not world.ledger.get(voucher).review_checks[2]["passed"]
+
+
+def train_on_days(world: World, voucher: uuid.UUID, online_on: list[datetime]) -> uuid.UUID:
+    """45-minute online sessions dated `online_on` (uploaded afterwards, as a platform may) and the
+    other hours offline on the filing's `ends_on`; then assessed and requested."""
+    state = world.ledger.get(voucher)
+    for moment in online_on:
+        world.online(voucher, 45, signed_in_at=iso(moment))
+    left = state.total_class_hours * world.profile.class_hour_minutes - 45 * len(online_on)
+    last_day = datetime.combine(date.fromisoformat(world.ledger.get(state.filing).ends_on), time(8), timezone.utc)
+    world.do(world.institution, "record_offline_training", voucher,
+             {"started_at": iso(last_day), "minutes": left, "location": "workshop"})
+    return requested(world, voucher)
+
+
+def test_l13_sessions_on_the_first_and_last_day_of_the_class_pass_the_day_after_fails(world: World) -> None:
+    """L13, 001 七(三): "逐一核验补贴申领对象或培训机构的线上学习电子化凭证" -- the filed class period runs from
+    `starts_on` to `ends_on`, both days in it: sessions signed in at 00:00 on the first day and at 23:14
+    on the last pass the review check; one at 00:00 on the day after fails it (L13) and the approval
+    is refused."""
+    filing = world.approved_filing()
+    inside, _ = world.enrolled_voucher(filing=filing)
+    after, _ = world.enrolled_voucher(filing=filing)
+    first = date.fromisoformat(world.ledger.get(filing).starts_on)
+    last = date.fromisoformat(world.ledger.get(filing).ends_on)
+    world.clock.now = datetime.combine(last + timedelta(days=2), time(8), timezone.utc)
+    train_on_days(world, inside, [datetime.combine(first, time(0), timezone.utc),
+                                  datetime.combine(last, time(23, 14), timezone.utc)])
+    world.do(world.bureau, "review_redemption", inside, {"approved": True, "reason": "checked"})
+    assert world.ledger.get(inside).status == "approved"
+    assert all(check["passed"] for check in world.ledger.get(inside).review_checks)
+    train_on_days(world, after, [datetime.combine(first, time(0), timezone.utc),
+                                 datetime.combine(last + timedelta(days=1), time(0), timezone.utc)])
+    assert world.ledger.get(after).sessions_outside_class_period == 1
+    error = refused(world, "L13", world.bureau, "review_redemption", after, {"approved": True, "reason": "ok"})
+    assert "sessions_in_class_period" in str(error)
 
 
 def trained_with_face_failures(world: World, failed: int) -> uuid.UUID:

@@ -172,3 +172,55 @@ def test_a_malformed_split_or_kind_is_bad_input_and_changes_nothing(world: World
         body.pop("total_class_hours")
     error = refused(world, None, world.institution, "file_class", uuid.uuid4(), body, error=BadInput)
     assert phrase in str(error)
+
+
+# --- wholly online: at the total hours and one class hour past them ------------------
+
+CERTIFIED = {"passed": True, "certificate_number": "ONLINE-1", "certificate_kind": "training_qualified"}
+
+
+def wholly_online(world: World, **filing: object) -> uuid.UUID:
+    """Enrolled in a 24-hour class filed with all its hours online, and 24 class hours (and 44 minutes)
+    recorded online."""
+    voucher = enrolled(world, planned_online_minutes=24 * 45, **filing)
+    world.online(voucher, 24 * 45 + 44)
+    return voucher
+
+
+def test_l1_knowledge_class_may_be_wholly_online_in_liaoning(world: World) -> None:
+    """L1 (001 二(二)): "知识技能型职业可开展全线上培训"; 001 四(四): "知识技能型职业完成线上全部学习课程的学员…
+    实施考核评价" -- all 24 hours online pass filing, sessions and assessment; the 25th hour is refused."""
+    body = dict(occupation_type="knowledge", theory_class_hours=4, practical_class_hours=20)
+    refused(world, "L1", world.institution, "file_class", uuid.uuid4(),
+            world.filing_body(planned_online_minutes=25 * 45, **body))
+    voucher = wholly_online(world, **body)
+    error = refused(world, "L1", world.platform, "record_online_learning", voucher, session(world, 1))
+    assert "25 online class hours" in str(error)
+    world.do(world.assessor, "assess", voucher, CERTIFIED)
+    assert world.ledger.get(voucher).status == "certified"
+
+
+def test_j2_knowledge_class_is_done_wholly_online_through_sessions(jiangxi: World) -> None:
+    """J2: "对岗前培训及知识技能型职业（工种）的培训，可通过线上完成全部培训课程的学习" -- 24 of 24 hours
+    online through sessions pass and are assessed; the 25th online hour is refused."""
+    body = dict(occupation_type="knowledge", theory_class_hours=4, practical_class_hours=20)
+    refused(jiangxi, "J2", jiangxi.institution, "file_class", uuid.uuid4(),
+            jiangxi.filing_body(planned_online_minutes=25 * 45, **body))
+    voucher = wholly_online(jiangxi, **body)
+    error = refused(jiangxi, "J2", jiangxi.platform, "record_online_learning", voucher, session(jiangxi, 1))
+    assert "25 online class hours" in str(error)
+    jiangxi.do(jiangxi.assessor, "assess", voucher, CERTIFIED)
+    assert jiangxi.ledger.get(voucher).status == "certified"
+
+
+def test_h1_home_practice_all_hours_online_pass_one_more_class_hour_is_refused(hengyang: World) -> None:
+    """H1: "对于适合线上授课、居家练习的实训课程,可在线上完成全部培训" -- all 24 hours, not more: the
+    25th online class hour is refused at filing and at a session."""
+    body = dict(home_practice=True, theory_class_hours=10, practical_class_hours=14)
+    refused(hengyang, "H1", hengyang.institution, "file_class", uuid.uuid4(),
+            hengyang.filing_body(planned_online_minutes=25 * 45, **body))
+    voucher = wholly_online(hengyang, **body)
+    error = refused(hengyang, "H1", hengyang.platform, "record_online_learning", voucher, session(hengyang, 1))
+    assert "25 online class hours" in str(error)
+    hengyang.do(hengyang.assessor, "assess", voucher, CERTIFIED)
+    assert hengyang.ledger.get(voucher).status == "certified"

@@ -72,6 +72,8 @@ def test_h2_a_typed_standard_at_the_catalogue_is_accepted_one_fen_above_is_refus
 
 
 def test_h2_an_uncatalogued_occupation_level_gets_no_voucher(hengyang: World) -> None:
+    """H2: "对《湖南省职业技能培训补贴标准目录(2019-2021年)》…规定的各类职业技能培训补贴标准普遍提高50%" --
+    the standard is the catalogue's, so a code and level the catalogue does not list gets no voucher."""
     error = refused(hengyang, "H2", hengyang.bureau, "issue_voucher", uuid.uuid4(),
                     issue_body(hengyang, hengyang.trainee(), level=1))
     assert "has no standard for occupation 6-31-01-03 level 1" in str(error)
@@ -134,6 +136,8 @@ def test_l12_a_party_of_the_catalogue_registers_with_a_valid_credit_code(world: 
 
 
 def test_l12_one_credit_code_binds_one_party_per_role(world: World) -> None:
+    """L12: "违规平台将淘汰出认定目录，终身不再获得入围资格" -- the credit code is the organisation, so one
+    code registers one party per role and a ban cannot be dodged under a second id."""
     code = world.ledger.get(world.institution.actor).credit_code
     key = SigningKey.generate()
     error = refused(world, None, world.bureau, "register_party", uuid.uuid4(), {
@@ -155,3 +159,19 @@ def test_l12_a_ban_binds_the_credit_code_for_life(world: World) -> None:
             "role": role, "name": "renamed", "public_key": key.public_key_b64, "credit_code": code, **extra})
         assert "banned for life" in str(error)
     refused(world, "L12", world.bureau, "list_in_catalogue", world.platform.actor, {})
+
+
+def test_l12_a_banned_code_registers_as_no_role_in_any_region(world: World) -> None:
+    """L12 (001 七(二)): "违规平台将淘汰出认定目录，终身不再获得入围资格" -- after a platform is banned its
+    credit code registers as no institution, platform or assessor, with its own region's bureau or
+    with another region's; an unbanned code still registers as an institution with both."""
+    code = world.ledger.get(world.platform.actor).credit_code
+    world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked learning records"})
+    other_bureau = world.register(world.root, "bureau", name="jiangxi bureau", region="jiangxi")
+    for bureau in (world.bureau, other_bureau):
+        for role, extra in (("institution", {"kind": "social_training"}), ("platform", {}), ("assessor", {})):
+            error = refused(world, "L12", bureau, "register_party", uuid.uuid4(), {
+                "role": role, "name": "renamed", "public_key": SigningKey.generate().public_key_b64,
+                "credit_code": code, **extra})
+            assert "banned for life" in str(error), (bureau.actor, role)
+        world.register(bureau, "institution", name="a school never banned", kind="social_training")

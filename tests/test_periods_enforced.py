@@ -12,7 +12,7 @@ from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.envelope import iso
 from ledger.errors import BadInput, Conflict, RuleViolation
 from tests.test_rules_enforced import refused
-from tests.world import World
+from tests.world import REGION_START, World
 
 EVIDENCE = {"evidence": [{"kind": "platform_record", "sha256": "cd" * 32}]}
 
@@ -64,6 +64,27 @@ def test_h3_a_class_approved_during_the_period_gets_the_thirty_percent_prepaymen
     """H3: 在新冠肺炎疫情期间…经所在地人力资源社会保障部门审核备案后，可先行拨付30%的培训补贴资金."""
     voucher, _ = hengyang.enrolled_voucher(standard_fen=80000, shortage=True)
     assert stages(hengyang, voucher) == [("prepayment", 39600, "institution"), ("balance", 92400, "institution")]
+
+
+def test_h3_a_class_approved_before_the_period_gets_no_prepayment(ledger, monkeypatch) -> None:
+    """H3: "在新冠肺炎疫情期间，…经所在地人力资源社会保障部门审核备案后，可先行拨付30%的培训补贴资金" --
+    a class approved in 2019, or at 23:59 on 2020-03-08 (the day before the period), is paid in full
+    after assessment and finance cannot prepay it; one approved on 2020-03-09 gets the 30%."""
+    monkeypatch.setitem(REGION_START, "hunan-hengyang", datetime(2019, 11, 1, 8, tzinfo=timezone.utc))
+    hengyang = World(ledger, "hunan-hengyang")
+    for approved_at in (datetime(2019, 11, 20, 8, tzinfo=timezone.utc),
+                        datetime(2020, 3, 8, 23, 59, tzinfo=timezone.utc)):
+        hengyang.clock.now = approved_at
+        before, _ = hengyang.enrolled_voucher()
+        assert [stage for stage, _, _ in stages(hengyang, before)] == ["full"], approved_at
+        refused(hengyang, "H3", hengyang.finance, "prepay", before,
+                {"amount_fen": 1, "fund": "skills_upgrading_account"})
+    hengyang.clock.now = datetime(2020, 3, 9, 0, 1, tzinfo=timezone.utc)
+    during, _ = hengyang.enrolled_voucher()
+    assert [stage for stage, _, _ in stages(hengyang, during)] == ["prepayment", "balance"]
+    prepayment = stages(hengyang, during)[0][1]
+    hengyang.do(hengyang.finance, "prepay", during, {"amount_fen": prepayment, "fund": "skills_upgrading_account"})
+    assert hengyang.ledger.get(during).prepaid_fen == prepayment
 
 
 def test_h3_a_class_approved_after_the_period_ended_gets_no_prepayment(hengyang: World) -> None:
@@ -157,5 +178,7 @@ def test_s2_offline_training_after_2020_12_31_earns_no_eighty_percent(shandong: 
 
 
 def test_s2_the_opt_in_is_recorded_once_and_only_where_the_profile_has_segments(world: World) -> None:
+    """S2: "设区的市可制定具体实施细则，对“互联网+职业技能培训”采取线上培训与线下培训“分段培训、分段考核、
+    分段补贴”的办法进行" -- Shandong's cities may; a bureau whose profile has no segments cannot opt in."""
     refused(world, "S2", world.bureau, "adopt_segmented_subsidy", SegmentedSubsidy.id_for(world.bureau.actor),
             {"online_percent": 20, "document": "x"}, error=RuleViolation)

@@ -36,6 +36,8 @@ def hours(total: int, theory: int, minutes: int) -> tuple[str, ...]:
 ])
 def test_quote_online_hours_at_the_limit_and_one_class_hour_past(region, filed_on, occupation, theory,
                                                                    limit_hours, rule) -> None:
+    """S1, 002 二(三) (and 001): "线上培训每课时为45分钟（总课时=培训课件总时长/45分钟）" -- 44 minutes past the limit's hours are no
+    class hour (eligible); one whole class hour more is refused by the region's rule."""
     at_limit = cli_quote(region, "--occupation-type", occupation, *hours(100, theory, limit_hours * 45 + 44),
                          filed_on=filed_on)
     assert at_limit["eligible"] is True and at_limit["online_class_hours"] == limit_hours
