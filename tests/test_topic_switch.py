@@ -93,8 +93,9 @@ def test_j1_re_topicking_an_event_at_the_switch_point_fails_verify_naming_it(dat
                                                                              which: str) -> None:
     log = upgraded_v0_with_a_new_command(database_url, tmp_path / "keys")
     last_old, first_new = switch_point(log)
-    assert [topic for _id, topic in log[-3:]] == ["ledger.aggregates.indexes:Receipt.Recorded",
-                                                  "vledger:Party.Registered", "vledger:Receipt.Recorded"]
+    assert [topic for _id, topic in log[-4:]] == ["ledger.aggregates.indexes:Receipt.Recorded",
+                                                  "vledger:Party.Registered", "vledger:KeyHolder.Held",
+                                                  "vledger:Receipt.Recorded"]
     assert verify(database_url, tmp_path / "keys")["intact"]
     row_id = last_old if which.startswith("last old") else first_new
     insider = Insider(database_url, tmp_path)  # on SQLite, a copy

@@ -89,8 +89,8 @@ def register_party(command: Command) -> None:
         facts["kind"] = body.choice("kind", INSTITUTION_KINDS)  # L3
     if role in CODED_ROLES:
         facts["credit_code"] = _bind_credit_code(command, role)
-    _hold_key(command, key_id, str(command.target))
     command.create(Party, command.target, "Registered", facts)
+    _hold_key(command, key_id, str(command.target))
 
 
 def _bind_credit_code(command: Command, role: str) -> str:
