@@ -33,6 +33,8 @@ calls = {
  "getVoucherHistory": (f"/v1/vouchers/{v}/history", {"voucher_id": v, "limit": 2}),
  "getVoucherPayments": (f"/v1/vouchers/{v}/payments", {"voucher_id": v}),
  "getLearningRecords": (f"/v1/vouchers/{v}/learning-records", {"voucher_id": v, "limit": 1}),
+ "getVoucherBundle": (f"/v1/vouchers/{v}/bundle", {"voucher_id": v}),
+ "listCheckpoints": ("/v1/checkpoints", {"from": 1, "limit": 1}),
  "getLatestCheckpoint": ("/v1/checkpoints/latest", {}),
  "getInclusionProof": ("/v1/proofs/inclusion", {"seq": 3, "tree_size": 8}),
  "getConsistencyProof": ("/v1/proofs/consistency", {"first": 3, "second": 8}),
@@ -40,6 +42,7 @@ calls = {
  "listAudit": ("/v1/audit", {"voucher": v, "limit": 1}),
  "listBalances": ("/v1/balances", {"region": "liaoning", "limit": 1}),
  "getFortnightReport": ("/v1/reports/fortnight", {"date": today}),
+ "listEvents": ("/v1/events", {"after": 0, "limit": 2}),
 }
 out = {}
 for op, (path, params) in calls.items():

@@ -216,8 +216,8 @@ def test_an_old_ledger_records_new_events_under_stable_names_and_still_verifies(
         topics = [notification.topic for notification in ledger.notifications()]
     finally:
         ledger.close()
-    assert topics[-3:] == ["ledger.aggregates.indexes:Receipt.Recorded", "vledger:Party.Registered",
-                           "vledger:Receipt.Recorded"]
+    assert topics[-4:] == ["ledger.aggregates.indexes:Receipt.Recorded", "vledger:Party.Registered",
+                           "vledger:KeyHolder.Held", "vledger:Receipt.Recorded"]
     env = {"VLEDGER_KEYS": str(tmp_path / "keys")}
     verified = vledger("verify", "--processes", "1", "--json", db=url, env=env)
     assert verified.returncode == 0, verified.stderr

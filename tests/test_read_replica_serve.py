@@ -13,6 +13,7 @@ import httpx
 from api.client import LedgerClient
 from api.http.read_side import POSITION_HEADER, SERVED_BY_HEADER
 from ledger.envelope import utc_now
+from tests.http_support import read_headers
 from tests.replica_support import Replica
 from tests.serve_support import Server, real_time_world
 from tests.world import ELECTRICIAN, World

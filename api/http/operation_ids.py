@@ -20,6 +20,8 @@ READ_OPERATION_IDS = {
     "/v1/vouchers/{voucher_id}/history": "getVoucherHistory",
     "/v1/vouchers/{voucher_id}/payments": "getVoucherPayments",
     "/v1/vouchers/{voucher_id}/learning-records": "getLearningRecords",
+    "/v1/vouchers/{voucher_id}/bundle": "getVoucherBundle",
+    "/v1/checkpoints": "listCheckpoints",
     "/v1/checkpoints/latest": "getLatestCheckpoint",
     "/v1/proofs/inclusion": "getInclusionProof",
     "/v1/proofs/consistency": "getConsistencyProof",
@@ -27,6 +29,7 @@ READ_OPERATION_IDS = {
     "/v1/audit": "listAudit",
     "/v1/balances": "listBalances",
     "/v1/reports/fortnight": "getFortnightReport",
+    "/v1/events": "listEvents",
 }
 
 
