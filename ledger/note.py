@@ -93,16 +93,23 @@ def verifier_key(name: str, public_key_raw: bytes) -> str:
     return f"{name}+{hash_hex}+{encoded_key}"
 
 
-def parse_verifier_key(text: str) -> tuple[str, bytes, bytes]:
-    """``(name, 4-byte key hash, 32-byte public key)`` of a verifier key, as
-    note.go's NewVerifier reads it: the hash must be 8 hex digits and must
-    equal the hash of the name and key; only Ed25519 (type 0x01) is known."""
+def split_verifier_key(text: str) -> tuple[str, str, str]:
+    """``(name, hash or key ID in hex, base64 key)`` of ``<name>+<hex>+<base64>``,
+    the shape every verifier key has (signed notes and cosignature/v1 alike)."""
     if not isinstance(text, str):
         raise ValueError("a verifier key is text")
     name, _, rest = text.partition("+")
     hash_hex, _, key_base64 = rest.partition("+")
     if not is_valid_key_name(name):
         raise ValueError(f"verifier key name {name!r} is empty or holds a space, plus sign or control character")
+    return name, hash_hex, key_base64
+
+
+def parse_verifier_key(text: str) -> tuple[str, bytes, bytes]:
+    """``(name, 4-byte key hash, 32-byte public key)`` of a verifier key, as
+    note.go's NewVerifier reads it: the hash must be 8 hex digits and must
+    equal the hash of the name and key; only Ed25519 (type 0x01) is known."""
+    name, hash_hex, key_base64 = split_verifier_key(text)
     if not re.fullmatch(r"[0-9a-fA-F]{8}", hash_hex):
         raise ValueError("verifier key hash must be 8 hexadecimal digits")
     key_bytes = _decode_base64(key_base64, what="verifier key")

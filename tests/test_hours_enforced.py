@@ -187,30 +187,21 @@ def wholly_online(world: World, **filing: object) -> uuid.UUID:
     return voucher
 
 
-def test_l1_knowledge_class_may_be_wholly_online_in_liaoning(world: World) -> None:
+@pytest.mark.parametrize("region, rule", [("world", "L1"), ("jiangxi", "J2")])
+def test_l1_j2_knowledge_class_may_be_done_wholly_online(request, region: str, rule: str) -> None:
     """L1 (001 二(二)): "知识技能型职业可开展全线上培训"; 001 四(四): "知识技能型职业完成线上全部学习课程的学员…
-    实施考核评价" -- all 24 hours online pass filing, sessions and assessment; the 25th hour is refused."""
+    实施考核评价"; J2: "对岗前培训及知识技能型职业（工种）的培训，可通过线上完成全部培训课程的学习" -- in
+    Liaoning and in Jiangxi all 24 hours online pass filing, sessions and assessment; the 25th online hour
+    is refused, citing the region's rule."""
+    world: World = request.getfixturevalue(region)
     body = dict(occupation_type="knowledge", theory_class_hours=4, practical_class_hours=20)
-    refused(world, "L1", world.institution, "file_class", uuid.uuid4(),
+    refused(world, rule, world.institution, "file_class", uuid.uuid4(),
             world.filing_body(planned_online_minutes=25 * 45, **body))
     voucher = wholly_online(world, **body)
-    error = refused(world, "L1", world.platform, "record_online_learning", voucher, session(world, 1))
+    error = refused(world, rule, world.platform, "record_online_learning", voucher, session(world, 1))
     assert "25 online class hours" in str(error)
     world.do(world.assessor, "assess", voucher, CERTIFIED)
     assert world.ledger.get(voucher).status == "certified"
-
-
-def test_j2_knowledge_class_is_done_wholly_online_through_sessions(jiangxi: World) -> None:
-    """J2: "对岗前培训及知识技能型职业（工种）的培训，可通过线上完成全部培训课程的学习" -- 24 of 24 hours
-    online through sessions pass and are assessed; the 25th online hour is refused."""
-    body = dict(occupation_type="knowledge", theory_class_hours=4, practical_class_hours=20)
-    refused(jiangxi, "J2", jiangxi.institution, "file_class", uuid.uuid4(),
-            jiangxi.filing_body(planned_online_minutes=25 * 45, **body))
-    voucher = wholly_online(jiangxi, **body)
-    error = refused(jiangxi, "J2", jiangxi.platform, "record_online_learning", voucher, session(jiangxi, 1))
-    assert "25 online class hours" in str(error)
-    jiangxi.do(jiangxi.assessor, "assess", voucher, CERTIFIED)
-    assert jiangxi.ledger.get(voucher).status == "certified"
 
 
 def test_h1_home_practice_all_hours_online_pass_one_more_class_hour_is_refused(hengyang: World) -> None:

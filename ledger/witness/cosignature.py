@@ -21,7 +21,7 @@ import struct
 from cryptography.exceptions import InvalidSignature as _CryptoInvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ledger.note import SIGNATURE_LINE_PREFIX, is_valid_key_name
+from ledger.note import SIGNATURE_LINE_PREFIX, is_valid_key_name, split_verifier_key
 from ledger.signing import SigningKey
 
 COSIGNATURE_V1_TYPE = b"\x04"
@@ -51,12 +51,7 @@ def verifier_key(name: str, public_key_raw: bytes) -> str:
 def parse_verifier_key(text: str) -> tuple[str, bytes, bytes]:
     """``(name, key ID, public key)`` of a cosignature/v1 verifier key; refuses
     any other algorithm byte and a key ID that is not the name's and key's."""
-    if not isinstance(text, str):
-        raise ValueError("a verifier key is text")
-    name, _, rest = text.partition("+")
-    id_hex, _, encoded = rest.partition("+")
-    if not is_valid_key_name(name):
-        raise ValueError(f"verifier key name {name!r} is empty or holds a space, plus sign or control character")
+    name, id_hex, encoded = split_verifier_key(text)
     if not re.fullmatch(r"[0-9a-f]{8}", id_hex):
         raise ValueError("verifier key ID must be 8 lowercase hexadecimal digits")
     try:
