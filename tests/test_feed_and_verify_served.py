@@ -90,11 +90,12 @@ def test_the_stream_delivers_every_event_once_in_order_across_reconnects(served)
         for _ in range(3):
             world.trainee()
 
-    rest = ledger_events(server.base, world.inspector, count=before - 15 + 3 * 3,
+    rest = ledger_events(server.base, world.inspector, count=before - 15 + 3 * 4,
                          last_event_id=str(second[-1]["sequence"]), on_first=three_trainees)
     sequences = [item["sequence"] for item in first + second + rest]
     assert sequences == [n.id for n in world.ledger.notifications()] and sequences[-1] > before
-    assert [item["event"] for item in rest[-3:]] == ["NationalIdentity.Bound", "Party.Registered", "Receipt.Recorded"]
+    assert [item["event"] for item in rest[-4:]] == ["NationalIdentity.Bound", "Party.Registered", "KeyHolder.Held",
+                                                     "Receipt.Recorded"]
 
 
 def test_the_stream_keeps_a_party_to_its_own_and_refuses_roles_without_a_feed(served) -> None:
