@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import BadInput, NotFound, TamperDetected
 from ledger.signing import b64, canonical_json, sha256_hex, unb64
+from ledger.side_tables import create_once
 
 NATIONAL_ID_PATTERN = re.compile(r"^[1-9]\d{16}[\dX]$")
 CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -74,7 +75,7 @@ class PersonalData:
         self._matching_key: bytes | None = None
 
     def create_tables(self) -> None:
-        metadata.create_all(self.engine, checkfirst=True)
+        create_once(metadata, self.engine)
 
     @property
     def matching_key(self) -> bytes:

@@ -10,12 +10,11 @@ ones come (a header that old is refused by the window anyway).
 
 from __future__ import annotations
 
-import weakref
-
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import InvalidSignature
+from ledger.side_tables import create_once
 
 metadata = MetaData()
 read_nonces_table = Table(
@@ -25,15 +24,12 @@ read_nonces_table = Table(
     Column("nonce", String(64), primary_key=True),
     Column("created", BigInteger, nullable=False, index=True),
 )
-_created: "weakref.WeakSet[object]" = weakref.WeakSet()
 
 
 def accept_once(engine, actor: str, nonce: str, created: int, *, oldest_kept: int) -> None:
     """Records the nonce of a verified read signature; InvalidSignature when
     it was used before. Prunes nonces created before `oldest_kept` (Unix s)."""
-    if engine not in _created:
-        metadata.create_all(engine, checkfirst=True)
-        _created.add(engine)
+    create_once(metadata, engine)
     try:
         with engine.begin() as connection:
             connection.execute(delete(read_nonces_table).where(read_nonces_table.c.created < oldest_kept))

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Text, insert, inspect, select
+from ledger.side_tables import create_once
 
 MAX_SUMMARY_CHARACTERS = 20_000
 
@@ -32,7 +33,7 @@ verifications_table = Table(
 
 def record_verification(engine, report_json: dict[str, Any], finished_at: datetime | None = None) -> None:
     """Stores one verification run (the report as `vledger verify --json` prints it)."""
-    metadata.create_all(engine, checkfirst=True)
+    create_once(metadata, engine)
     moment = (finished_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     problem = report_json.get("first_problem")
     with engine.begin() as connection:

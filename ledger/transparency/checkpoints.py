@@ -32,6 +32,7 @@ from ledger.signing import SigningKey, canonical_json, key_id_of, unb64, verify_
 from ledger.stored_form import cosignatures_text
 from ledger.transparency.tree_store import create_tables as create_leaf_tables
 from ledger.transparency.tree_store import ensure_tree
+from ledger.side_tables import create_once
 
 WITNESS_ROLES = ("finance", "inspector")
 DEFAULT_EVERY_EVENTS = 1000
@@ -166,7 +167,7 @@ def log_identity(ledger) -> LogIdentity:
 
 def create_tables(engine) -> None:
     create_leaf_tables(engine)
-    metadata.create_all(engine, checkfirst=True)
+    create_once(metadata, engine)
 
 
 def record_checkpoint(ledger, ledger_signing_key: SigningKey | None = None) -> Checkpoint:

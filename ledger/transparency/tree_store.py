@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import NotFound
 from ledger.merkle import MerkleTree, leaf_hash
+from ledger.side_tables import create_once
 
 BATCH_SIZE = 2000
 MAX_RACE_RETRIES = 5
@@ -56,14 +57,11 @@ class LogTree:
 
 
 _trees: "weakref.WeakKeyDictionary[object, LogTree]" = weakref.WeakKeyDictionary()
-_created: "weakref.WeakSet[object]" = weakref.WeakSet()
 _lock = threading.Lock()  # one writer of the in-memory trees per process
 
 
 def create_tables(engine) -> None:
-    if engine not in _created:
-        metadata.create_all(engine, checkfirst=True)
-        _created.add(engine)
+    create_once(metadata, engine)
 
 
 def ensure_tree(ledger) -> LogTree:

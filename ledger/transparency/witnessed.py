@@ -21,6 +21,7 @@ from ledger.errors import BadInput, Conflict
 from ledger.transparency.checkpoints import Checkpoint, log_identity
 from ledger.transparency.tree_store import ensure_tree
 from ledger.witness import cosignature
+from ledger.side_tables import create_once
 
 metadata = MetaData()
 witness_cosignatures_table = Table(
@@ -36,7 +37,7 @@ witness_cosignatures_table = Table(
 
 
 def create_tables(engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+    create_once(metadata, engine)
 
 
 def add_checkpoint_request(ledger, checkpoint: Checkpoint, old_size: int) -> bytes:
