@@ -25,8 +25,8 @@ from ledger.command import Command
 from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir, read_only_url
 from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
-from ledger.errors import (BadInput, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound, ReadOnlyLedger,
-                           RoleNotAllowed, TamperDetected)
+from ledger.errors import (BadInput, CommandIdReused, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound,
+                           ReadOnlyLedger, RoleNotAllowed, TamperDetected)
 from ledger.money import require_sound
 from ledger.outcomes import CommandOutcome, Listener, step_named, tell
 from ledger.personal import PersonalData
@@ -234,7 +234,7 @@ class VoucherLedger(Application):
     @staticmethod
     def _repeat(receipt: Receipt, envelope_hash: str) -> Outcome:
         if receipt.envelope_hash != envelope_hash:
-            raise Conflict("this command_id was already used for a different envelope; use a new command_id")
+            raise CommandIdReused("this command_id was already used for a different envelope; use a new command_id")
         return Outcome(receipt.result, duplicate=True)
 
     def _after_race(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,

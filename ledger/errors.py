@@ -47,6 +47,11 @@ class Conflict(LedgerError):
     """Someone else changed the aggregate first, or a uniqueness rule holds; retry or stop."""
 
 
+class CommandIdReused(Conflict):
+    """The command_id was already used, for a different envelope: a new command needs a new id
+    (a byte-identical repeat is not refused; it gets the first result)."""
+
+
 class TamperDetected(LedgerError):
     """Verification found an altered, missing or unsigned record."""
 

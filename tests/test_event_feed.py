@@ -61,7 +61,7 @@ def test_each_party_follows_only_the_events_it_may_read(world: World) -> None:
     for refused in (world.assessor,):
         with pytest.raises(ApiProblem) as caught:
             party(world, http, refused).get("/v1/events")
-        assert caught.value.status == 403 and "may not follow the event feed" in str(caught.value)
+        assert caught.value.status == 403 and "an assessor may not follow the event feed" in str(caught.value)
 
 
 def test_a_bureau_of_another_region_follows_none_of_this_regions_vouchers(world: World) -> None:

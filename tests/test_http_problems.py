@@ -80,7 +80,7 @@ def test_each_domain_error_reaches_the_client_as_its_problem_type_and_changes_no
     same_id = sign_command(world.bureau, "issue_voucher", voucher, {**body, "level": 4},
                            command_id=uuid.UUID(first["envelope"]["command_id"]), signed_at=world.clock.now,
                            ledger=world.ledger.origin)
-    problem_of(http.post("/v1/vouchers", json=same_id), 409, "conflict")
+    problem_of(http.post("/v1/vouchers", json=same_id), 409, "command-id-reused")
     assert world.log_snapshot() == after_first
 
 

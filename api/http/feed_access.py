@@ -13,7 +13,7 @@ import json
 from typing import Any
 from uuid import UUID
 
-from api.http.access import require_filing_access, voucher_readers
+from api.http.access import require_filing_access, voucher_readers, with_article
 from api.http.deps import Caller
 from api.http.problems import HttpProblem
 from ledger.aggregates.filing import ClassFiling
@@ -32,7 +32,7 @@ class FeedScope:
 
     def __init__(self, ledger: Any, caller: Caller) -> None:
         if caller.role not in FEED_READERS:
-            raise HttpProblem("not-yours", f"a {caller.role} may not follow the event feed: {FEED_RULE}")
+            raise HttpProblem("not-yours", f"{with_article(caller.role)} may not follow the event feed: {FEED_RULE}")
         self.ledger = ledger
         self.caller = caller
         self._aspects: dict[UUID, set[str]] = {}

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ledger.errors import (
     BadInput,
+    CommandIdReused,
     Conflict,
     InvalidSignature,
     KeyNotValid,
@@ -50,6 +51,7 @@ DOMAIN_PROBLEMS: dict[type[LedgerError], ProblemKind] = {
     RoleNotAllowed: ProblemKind(403, "role-not-allowed", "This role may not take this step"),
     RuleViolation: ProblemKind(422, "rule-violation", "A rule refuses this step"),
     Conflict: ProblemKind(409, "conflict", "Conflict: retry or stop"),
+    CommandIdReused: ProblemKind(409, "command-id-reused", "This command_id names another command"),
     ReadOnlyLedger: ProblemKind(503, "read-only", "This database is a read replica; writes go to the primary"),
     TamperDetected: ProblemKind(500, "tamper-detected", "The ledger failed verification"),
     ViewFailed: ProblemKind(503, "view-failed", "A view cannot apply an accepted event; reads wait for the fix"),

@@ -7,7 +7,7 @@ recorded`, or `not sent` when the server stopped answering.
 Idempotency: each step's command_id and target are UUIDv5 of the signer, the
 file's SHA-256, the row number and the step, so the same file sent again by
 the same party records nothing new. The ledger answers a repeated command_id
-whose envelope differs (a fresh signed_at) with a 409 saying so; that is the
+whose envelope differs (a fresh signed_at) with the 409 problem `command-id-reused`; that is the
 row's `already recorded`."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from api.spreadsheets import format_of, read_rows, write_table
 from ledger.errors import BadInput, LedgerError
 
 IMPORT_NAMESPACE = uuid.UUID("5b0c7f0e-6a49-5d1e-9d57-0e5c1a1f1400")
-ALREADY_USED = "this command_id was already used"
+ALREADY_USED = "command-id-reused"  # the problem type of ledger.errors.CommandIdReused
 OUTCOME_HEADERS = (("行号", "row"), ("结果", "outcome"), ("规则", "rule"), ("原因", "reason"), ("编号", "ids"))
 
 
@@ -140,7 +140,7 @@ class Importer:
             reply = self.client.send(signed, step.personal)
         except ApiProblem as problem:
             detail = str(problem.problem.get("detail") or problem)
-            if problem.status == 409 and detail.startswith(ALREADY_USED):
+            if str(problem.problem.get("type", "")).rsplit("/", 1)[-1] == ALREADY_USED:
                 return RowOutcome(number, "already recorded")
             return RowOutcome(number, "refused", problem.problem.get("rule"), detail)
         except LedgerError as error:
