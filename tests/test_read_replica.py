@@ -25,7 +25,8 @@ from api.http.app import create_app
 from api.http.read_side import POSITION_HEADER, SERVED_BY_HEADER
 from ledger.application import VoucherLedger
 from ledger.config import read_only_url
-from ledger.errors import ReadOnlyLedger
+from ledger.errors import BadInput, ReadOnlyLedger
+from ledger.genesis import DEFAULT_ORIGIN, initialise
 from ledger.signing import SigningKey
 from projections import catch_up
 from tests.http_support import party, problem_of, read_headers
@@ -218,3 +219,42 @@ def test_without_a_read_database_nothing_changes(world: World) -> None:
     assert response.status_code == 200 and SERVED_BY_HEADER not in response.headers
     assert http.get("/readyz").json().get("replica") is None
 
+
+
+def another_ledger(tmp_path: Path, name: str) -> str:
+    """A second ledger on its own SQLite file, with the same (default) origin as the world's: only its keys differ."""
+    url = f"sqlite:///{tmp_path / name / 'vledger.db'}"
+    (tmp_path / name).mkdir(exist_ok=True)
+    other = VoucherLedger(url, keys=tmp_path / name / "keys")
+    initialise(other)
+    assert other.origin == DEFAULT_ORIGIN
+    other.close()
+    return url
+
+
+def test_a_read_database_of_another_ledger_is_refused_at_start(world: World, tmp_path: Path) -> None:
+    """Two ledgers may share an origin; the replica must carry the primary's ledger key and trust root too."""
+    assert world.ledger.origin == DEFAULT_ORIGIN
+    with pytest.raises(BadInput) as refused:
+        create_app(ledger=world.ledger, read_database_url=another_ledger(tmp_path, "other"))
+    assert "the read database holds the ledger" in refused.value.message
+    assert "point --read-db (VLEDGER_READ_DB) at a streaming replica of this primary" in refused.value.message
+
+
+def test_a_replica_unreachable_at_start_that_turns_out_another_ledger_never_serves(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VLEDGER_READ_WAIT_MS", "0")
+    app = create_app(ledger=world.ledger, read_database_url=f"sqlite:///{tmp_path / 'later' / 'vledger.db'}")
+    http = TestClient(app, raise_server_exceptions=False)
+    bureau = party(world, http, world.bureau)
+    voucher = issue_over_http(world, bureau)
+    served = read(world, http, world.bureau, f"/v1/vouchers/{voucher}")
+    assert served.status_code == 200 and served.headers[SERVED_BY_HEADER] == "primary"  # unreachable: no folder
+    another_ledger(tmp_path, "later")  # it answers now, with another ledger
+    for _ in range(2):
+        served = read(world, http, world.bureau, f"/v1/vouchers/{voucher}")
+        assert served.status_code == 200 and served.headers[SERVED_BY_HEADER] == "primary"
+    assert http.get("/readyz").json()["replica"] == {"status": "not_this_ledger"}
+    detailed = read(world, http, world.inspector, "/readyz").json()["replica"]
+    assert detailed["status"] == "not_this_ledger" and "not this one" in detailed["detail"]
+    app.state.read_side.close()

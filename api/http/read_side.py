@@ -11,7 +11,13 @@ by the replica once the replica's log and views have passed it, waited for up
 to `VLEDGER_READ_WAIT_MS`; otherwise by the primary. A read without it is
 served by the replica as it stands (it trails by the lag /readyz reports).
 Every read through here says who served it in `Vledger-Served-By`. Without a
-read database nothing changes: no new headers, every read on the primary."""
+read database nothing changes: no new headers, every read on the primary.
+
+The replica must hold this ledger: its genesis names the same origin, ledger
+key and trust root as the primary's (two ledgers may share an origin; never
+their keys). `serve` refuses to start on a read database of another ledger; one
+unreachable at start is checked when it first answers, and never serves if it
+holds another ledger (the primary does, and the log says why)."""
 
 from __future__ import annotations
 
@@ -23,16 +29,18 @@ from typing import Any
 import anyio
 from fastapi import Request
 from sqlalchemy import func, select, text
+from eventsourcing.persistence import PersistenceError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import MutableHeaders
 
 from ledger.application import VoucherLedger
 from ledger.config import database_url as resolve_url
 from ledger.config import masked_url
-from ledger.errors import BadInput
+from ledger.errors import BadInput, NotFound
 from ledger.transparency import checkpoints, tree_store
 
 log = logging.getLogger("vledger.http")
+UNREADABLE = (SQLAlchemyError, PersistenceError)  # a replica down, not set up yet, or still empty
 READ_DB_SETTING = "VLEDGER_READ_DB"
 READ_WAIT_SETTING = "VLEDGER_READ_WAIT_MS"
 DEFAULT_READ_WAIT_MS = 500
@@ -52,6 +60,8 @@ class ReadSide:
         self.primary = primary
         self.replica = replica
         self.wait_seconds = wait_ms / 1000
+        self._replica_checked = False  # its genesis was read and names this ledger
+        self.replica_refusal: str | None = None  # why a replica of another ledger is not used
 
     @classmethod
     def open(cls, primary: VoucherLedger, read_database_url: str | None = None) -> "ReadSide":
@@ -62,8 +72,32 @@ class ReadSide:
         replica = VoucherLedger(resolve_url(url), keys=primary.keys_dir, clock=primary.clock,
                                 signed_at_window=primary.signed_at_window, read_only=True)
         _create_read_tables(primary)
+        read_side = cls(primary, replica, read_wait_ms())
+        try:
+            read_side.require_same_ledger()
+        except UNREADABLE as error:
+            log.warning("the read replica cannot be read yet; the primary serves until it can: %s", str(error)[:300])
+        except BadInput:
+            replica.close()
+            raise
         log.info("reads served from the replica at %s", masked_url(url))
-        return cls(primary, replica, read_wait_ms())
+        return read_side
+
+    def require_same_ledger(self) -> None:
+        """Refuses a replica whose genesis names another ledger than the primary's."""
+        assert self.replica is not None
+        primary = checkpoints.log_identity(self.primary)
+        try:
+            replica = checkpoints.log_identity(self.replica)
+        except NotFound:
+            replica = None
+        if replica != primary:
+            held = (f"the ledger {replica.origin!r} with ledger key {replica.ledger_public_key[:12]}..." if replica
+                    else "no ledger")
+            raise BadInput(f"the read database holds {held}, not this one ({primary.origin!r} with ledger key "
+                           f"{primary.ledger_public_key[:12]}...): point --read-db ({READ_DB_SETTING}) at a streaming "
+                           "replica of this primary")
+        self._replica_checked = True
 
     def close(self) -> None:
         if self.replica is not None:
@@ -82,6 +116,8 @@ class ReadSide:
         return chosen
 
     def _replica_serves(self, wanted: int | None) -> bool:
+        if self.replica_refusal is not None:
+            return False
         if wanted is not None:
             last = self.primary.max_notification_id()
             if wanted > last:
@@ -91,9 +127,15 @@ class ReadSide:
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
+                if not self._replica_checked:
+                    self.require_same_ledger()
                 reached = self.replica_position()
-            except SQLAlchemyError as error:  # the replica is down or not set up: the primary serves
+            except UNREADABLE as error:  # the replica is down or not set up: the primary serves
                 log.warning("the read replica cannot be read; the primary serves: %s", str(error)[:300])
+                return False
+            except BadInput as error:
+                self.replica_refusal = str(error)
+                log.error("the read replica is not used: %s", error)
                 return False
             if wanted is None or reached >= wanted:
                 return True
@@ -135,11 +177,14 @@ class ReadSide:
         PostgreSQL, the replayed WAL position for a signed reader."""
         if self.replica is None:
             return None
+        if self.replica_refusal is not None:
+            refused: dict[str, Any] = {"status": "not_this_ledger"}
+            return {**refused, "detail": self.replica_refusal} if detailed else refused
         try:
             primary_events = self.primary.max_notification_id()
             positions = self.replica_positions()
             standby = _standby_state(self.replica)
-        except SQLAlchemyError as error:
+        except UNREADABLE as error:
             log.warning("readiness: the read replica cannot be read: %s", str(error)[:300])
             report: dict[str, Any] = {"status": "unreachable"}
             return {**report, "detail": str(error)[:200]} if detailed else report
