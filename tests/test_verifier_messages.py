@@ -237,6 +237,28 @@ def test_j1_a_receipt_at_another_aggregate_is_a_replay(logged: World) -> None:
             rows[index])
 
 
+def test_j1_a_command_whose_envelope_names_no_command_id_has_its_receipt_at_the_empty_ids(logged: World) -> None:
+    """The sequential pass alone (the hashes are left as they were): a receipt
+    of an envelope with no command_id is the one the empty command_id names."""
+    rows = copy_of(logged)
+    issue = command_rows(rows, "issue_voucher")[-1]
+    assert issue[-1].id == rows[-1].id
+    for row in issue:
+        rows[position_of(rows, row) - 1] = changed(row, lambda state: state["seal"]["envelope"].pop("command_id"))
+    rows[-1] = replace(rows[-1], originator_id=Receipt.id_for(""))
+    verifier = ChainVerifier()
+    assert None not in [verifier.admit(row) for row in rows]
+    verifier.finish()
+    assert verifier.first_problem is None
+    rows[-1] = replace(rows[-1], originator_id=uuid.uuid4())
+    verifier = ChainVerifier()
+    for row in rows:
+        verifier.admit(row)
+    assert verifier.first_problem == Problem(len(rows), rows[-1].id, str(rows[-1].originator_id),
+                                             "a receipt that is not the first and only receipt of its command_id "
+                                             "(replayed command)")
+
+
 def test_j1_a_command_with_no_receipt_is_named_at_its_last_event(logged: World) -> None:
     """The missing receipt shows when the next command begins; the problem
     names the command and the position of its last event."""
