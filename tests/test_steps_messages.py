@@ -13,7 +13,7 @@ import pytest
 import ledger.steps as steps_module
 from ledger.aggregates.indexes import SubsidyClaim
 from ledger.credit_code import make_credit_code
-from ledger.errors import NotFound, RoleNotAllowed, RuleViolation
+from ledger.errors import BadInput, Conflict, NotFound, RoleNotAllowed, RuleViolation
 from ledger.signing import SigningKey
 from ledger.steps import STEPS, Step, load_all_steps, step
 from tests.test_rules_enforced import refused
@@ -128,3 +128,218 @@ def test_s2_a_failed_assessment_releases_the_claim_naming_the_voucher(world: Wor
     released = [json.loads(n.state) for n in world.ledger.notifications()
                 if n.topic == "vledger:SubsidyClaim.Released"]
     assert [stored["facts"] for stored in released] == [{"voucher": str(voucher)}]
+
+
+# -- refusals, each with its whole message ---------------------------------------------------
+# Each case builds what it needs and returns (signer, step, target, body, personal data, error, rule, message).
+
+
+def _another_institution(world: World) -> SigningKey:
+    other = world.register(world.bureau, "institution", name="another school", kind="social_training")
+    world.do(world.bureau, "list_in_catalogue", other.actor, {})
+    return other
+
+
+def _another_platform(world: World) -> SigningKey:
+    other = world.register(world.bureau, "platform", name="another platform")
+    world.do(world.bureau, "list_in_catalogue", other.actor, {})
+    return other
+
+
+def _enrolled(world: World) -> uuid.UUID:
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=3)
+    return voucher
+
+
+def _online(world: World, **overrides) -> dict:
+    from ledger.envelope import iso
+
+    body = {"signed_in_at": iso(world.clock.now), "minutes": 30, "questions_answered": 1, "tests_taken": 1,
+            "tests_passed": 1, "face_checks_passed": 1, "face_checks_failed": 0}
+    return {**body, **overrides}
+
+
+def _offline(world: World, started_at=None) -> dict:
+    from ledger.envelope import iso
+
+    return {"started_at": iso(started_at or world.clock.now), "minutes": 60, "location": "workshop"}
+
+
+def claim_by_another_trainee(world):
+    voucher = world.issue(world.trainee())
+    return world.trainee(), "claim_voucher", voucher, {}, None, RoleNotAllowed, None, \
+        "only the voucher's own trainee claims it"
+
+
+def choice_by_another_trainee(world):
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    return world.trainee(), "choose_institution", voucher, {"institution": world.institution.actor}, None, \
+        RoleNotAllowed, None, "only the voucher's own trainee chooses for it"
+
+
+def enrolment_in_another_institutions_filing(world):
+    other = _another_institution(world)
+    filing = uuid.uuid4()
+    world.do(other, "file_class", filing, world.filing_body())
+    world.do(world.bureau, "approve_filing", filing, {})
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.claim_and_choose(trainee, voucher)
+    return world.institution, "enrol", voucher, {"filing": str(filing)}, None, RoleNotAllowed, None, \
+        "the filing belongs to another institution"
+
+
+def more_tests_passed_than_taken(world):
+    return world.platform, "record_online_learning", _enrolled(world), _online(world, tests_taken=1, tests_passed=2), \
+        None, BadInput, None, "tests_passed cannot exceed tests_taken"
+
+
+def online_learning_by_another_platform(world):
+    voucher = _enrolled(world)
+    return _another_platform(world), "record_online_learning", voucher, _online(world), None, RuleViolation, "L2", \
+        "only the platform named in the class filing records its online learning"
+
+
+def online_learning_before_approval(world):
+    from datetime import timedelta
+
+    voucher = _enrolled(world)
+    return world.platform, "record_online_learning", voucher, \
+        _online(world, signed_in_at=(world.clock.now - timedelta(days=30)).isoformat().replace("+00:00", "Z")), \
+        None, RuleViolation, "H4", "training recorded before the class filing was approved gets no subsidy"
+
+
+def online_learning_in_the_future(world):
+    from datetime import timedelta
+
+    voucher = _enrolled(world)
+    return world.platform, "record_online_learning", voucher, \
+        _online(world, signed_in_at=(world.clock.now + timedelta(hours=1)).isoformat().replace("+00:00", "Z")), \
+        None, BadInput, None, "signed_in_at is in the future"
+
+
+def offline_training_by_another_institution(world):
+    voucher = _enrolled(world)
+    return _another_institution(world), "record_offline_training", voucher, _offline(world), None, \
+        RoleNotAllowed, None, "the voucher is enrolled at another institution"
+
+
+def offline_training_before_approval(world):
+    from datetime import timedelta
+
+    voucher = _enrolled(world)
+    return world.institution, "record_offline_training", voucher, \
+        _offline(world, world.clock.now - timedelta(days=30)), None, RuleViolation, "H4", \
+        "training recorded before the class filing was approved gets no subsidy"
+
+
+def offline_training_in_the_future(world):
+    from datetime import timedelta
+
+    voucher = _enrolled(world)
+    return world.institution, "record_offline_training", voucher, \
+        _offline(world, world.clock.now + timedelta(hours=1)), None, BadInput, None, "started_at is in the future"
+
+
+def redemption_by_another_institution(world):
+    voucher = world.certified_voucher()
+    return _another_institution(world), "request_redemption", voucher, \
+        {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]}, None, RoleNotAllowed, None, \
+        "the voucher is enrolled at another institution"
+
+
+def evidence_that_is_more_than_a_hash(world):
+    voucher = world.certified_voucher()
+    return world.institution, "request_redemption", voucher, \
+        {"evidence": [{"kind": "photo", "sha256": "ab" * 32, "file": "the photo itself"}]}, None, BadInput, None, \
+        "each evidence item is {kind, sha256}: the hash of the file, never the file (H6)"
+
+
+def _trainee_body(world, personal):
+    from ledger.personal import commitment
+
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
+    return {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(personal)}
+
+
+def a_trainee_without_personal_data(world):
+    return world.bureau, "register_party", uuid.uuid4(), _trainee_body(world, world.person()), None, BadInput, None, \
+        "a trainee registration carries the personal data {name, national_id, nonce} beside the envelope"
+
+
+def a_trainee_whose_personal_data_is_not_the_signed_one(world):
+    return world.bureau, "register_party", uuid.uuid4(), _trainee_body(world, world.person()), world.person(), \
+        BadInput, None, "personal_sha256 does not match the personal data sent beside the envelope"
+
+
+def an_assessor_listed_in_the_catalogue(world):
+    return world.bureau, "list_in_catalogue", world.assessor.actor, {}, None, BadInput, None, \
+        "only institutions and platforms are in the catalogue"
+
+
+def a_banned_party_relisted(world):
+    world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked face checks"})
+    return world.bureau, "list_in_catalogue", world.platform.actor, {}, None, RuleViolation, "L12", \
+        "a party caught faking is banned for life and never relisted"
+
+
+def a_listed_party_listed_again(world):
+    return world.bureau, "list_in_catalogue", world.platform.actor, {}, None, Conflict, None, \
+        "the party is already in the catalogue"
+
+
+def an_unlisted_party_delisted(world):
+    world.do(world.bureau, "delist", world.platform.actor, {"reason": "zombie platform"})
+    return world.bureau, "delist", world.platform.actor, {"reason": "again"}, None, Conflict, None, \
+        "the party is not in the catalogue"
+
+
+def a_banned_party_banned_again(world):
+    world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked face checks"})
+    return world.bureau, "ban", world.platform.actor, {"reason": "again"}, None, Conflict, None, \
+        "the party is already banned"
+
+
+def an_institution_erased(world):
+    return world.bureau, "erase_trainee", world.institution.actor, {"reason": "x"}, None, BadInput, None, \
+        "only a trainee's personal data is erased"
+
+
+def a_trainee_erased_twice(world):
+    trainee = world.trainee()
+    world.do(world.bureau, "erase_trainee", trainee.actor, {"reason": "asked to be forgotten"})
+    return world.bureau, "erase_trainee", trainee.actor, {"reason": "again"}, None, Conflict, None, \
+        "this trainee was already erased"
+
+
+def a_filing_without_the_quality_commitment(world):
+    return world.institution, "file_class", uuid.uuid4(), world.filing_body(quality_commitment=False), None, \
+        RuleViolation, "L4", "a filing carries the institution's quality commitment"
+
+
+def a_filing_that_ends_before_it_starts(world):
+    body = world.filing_body()
+    return world.institution, "file_class", uuid.uuid4(), {**body, "ends_on": body["starts_on"][:8] + "01"}, None, \
+        BadInput, None, "ends_on must not be before starts_on"
+
+
+REFUSALS = [claim_by_another_trainee, choice_by_another_trainee, enrolment_in_another_institutions_filing,
+            more_tests_passed_than_taken, online_learning_by_another_platform, online_learning_before_approval,
+            online_learning_in_the_future, offline_training_by_another_institution, offline_training_before_approval,
+            offline_training_in_the_future, redemption_by_another_institution, evidence_that_is_more_than_a_hash,
+            a_trainee_without_personal_data, a_trainee_whose_personal_data_is_not_the_signed_one,
+            an_assessor_listed_in_the_catalogue, a_banned_party_relisted, a_listed_party_listed_again,
+            an_unlisted_party_delisted, a_banned_party_banned_again, an_institution_erased, a_trainee_erased_twice,
+            a_filing_without_the_quality_commitment, a_filing_that_ends_before_it_starts]
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=[case.__name__ for case in REFUSALS])
+def test_a_refused_step_says_exactly_why_and_leaves_the_log_as_it_was(world: World, case) -> None:
+    """L2, L4, L7, L9, L12, H4, H6, N1 and the trust model: the refusal's class, rule and whole message."""
+    key, command, target, body, personal, error, rule, message = case(world)
+    caught = refused(world, rule, key, command, target, body, error=error, personal=personal)
+    assert type(caught) is error and caught.rule == rule
+    assert str(caught) == (f"{rule}: {message}" if rule else message)
