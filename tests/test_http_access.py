@@ -185,7 +185,8 @@ def test_h4_a_filing_is_read_by_the_inspector_its_bureau_its_institution_and_its
     with pytest.raises(HttpProblem) as caught:
         require_filing_access(filing, who)
     assert caught.value.kind.status == 403 and caught.value.detail == (
-        f"{who.role} {who.id} may not read filing {filing.id}: an institution reads its own filings, a bureau its region")
+        f"{who.role} {who.id} may not read filing {filing.id}: "
+        "an institution reads its own filings, a bureau its region")
 
 
 def test_issue_6_list_scopes_pin_the_callers_own_column_and_refuse_the_rest() -> None:
