@@ -343,3 +343,53 @@ def test_a_refused_step_says_exactly_why_and_leaves_the_log_as_it_was(world: Wor
     caught = refused(world, rule, key, command, target, body, error=error, personal=personal)
     assert type(caught) is error and caught.rule == rule
     assert str(caught) == (f"{rule}: {message}" if rule else message)
+
+
+# -- what a step names when the record it acts on does not exist ------------------------------
+
+NOWHERE = uuid.UUID("00000000-0000-4000-8000-00000000dead")
+
+
+def _missing(world: World, case: str):
+    from datetime import timedelta
+
+    valid_until = (world.clock.now + timedelta(days=90)).date().isoformat()
+    trainee = world.trainee()
+    return {
+        "voucher-to-claim": (trainee, "claim_voucher", NOWHERE, {}),
+        "voucher-to-claw-back": (world.bureau, "claw_back", NOWHERE, {"amount_fen": 1, "reason": "x", "rule": "L12"}),
+        "voucher-for-an-allowance": (world.finance, "pay_allowance", NOWHERE,
+                                     {"amount_fen": 1, "fund": "employment_subsidy_fund", "from_day": "2023-03-01",
+                                      "to_day": "2023-03-01"}),
+        "trainee-to-issue-to": (world.bureau, "issue_voucher", uuid.uuid4(),
+                                {"trainee": str(NOWHERE), "occupation": ELECTRICIAN, "level": 4,
+                                 "valid_until": valid_until}),
+        "filing-to-approve": (world.bureau, "approve_filing", NOWHERE, {}),
+        "platform-of-a-filing": (world.institution, "file_class", uuid.uuid4(),
+                                 world.filing_body(platform=str(NOWHERE), planned_online_minutes=60)),
+        "party-to-list": (world.bureau, "list_in_catalogue", NOWHERE, {}),
+        "party-to-manage": (world.bureau, "revoke_key", NOWHERE, {"key_id": "abc", "reason": "x"}),
+    }[case]
+
+
+@pytest.mark.parametrize("case, what", [
+    ("voucher-to-claim", "voucher"), ("voucher-to-claw-back", "voucher"), ("voucher-for-an-allowance", "voucher"),
+    ("trainee-to-issue-to", "trainee"), ("filing-to-approve", "filing"), ("platform-of-a-filing", "platform"),
+    ("party-to-list", "party"), ("party-to-manage", "party"),
+])
+def test_a_step_on_a_record_that_does_not_exist_names_what_it_looked_for(world: World, case: str, what: str) -> None:
+    key, command, target, body = _missing(world, case)
+    caught = refused(world, None, key, command, target, body, error=NotFound)
+    assert str(caught) == f"{what} {NOWHERE} does not exist"
+
+
+def test_l7_choosing_or_enrolling_with_a_record_that_does_not_exist_names_it(world: World) -> None:
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    caught = refused(world, None, trainee, "choose_institution", voucher, {"institution": str(NOWHERE)},
+                     error=NotFound)
+    assert str(caught) == f"institution {NOWHERE} does not exist"
+    world.do(trainee, "choose_institution", voucher, {"institution": world.institution.actor})
+    caught = refused(world, None, world.institution, "enrol", voucher, {"filing": str(NOWHERE)}, error=NotFound)
+    assert str(caught) == f"filing {NOWHERE} does not exist"
