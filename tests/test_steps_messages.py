@@ -393,3 +393,183 @@ def test_l7_choosing_or_enrolling_with_a_record_that_does_not_exist_names_it(wor
     world.do(trainee, "choose_institution", voucher, {"institution": world.institution.actor})
     caught = refused(world, None, world.institution, "enrol", voucher, {"filing": str(NOWHERE)}, error=NotFound)
     assert str(caught) == f"filing {NOWHERE} does not exist"
+
+
+# -- more refusals, each naming the records and days it is about ---------------------------------
+
+
+def _today(world: World) -> str:
+    return world.clock.now.date().isoformat()
+
+
+def a_voucher_for_a_party_that_is_not_a_trainee(world):
+    body = {"trainee": world.institution.actor, "occupation": ELECTRICIAN, "level": 4, "valid_until": "2023-09-01"}
+    return world.bureau, "issue_voucher", uuid.uuid4(), body, BadInput, None, \
+        f"party {world.institution.actor} is not a trainee"
+
+
+def a_voucher_valid_only_until_today(world):
+    body = {"trainee": world.trainee().actor, "occupation": ELECTRICIAN, "level": 4, "valid_until": _today(world)}
+    return world.bureau, "issue_voucher", uuid.uuid4(), body, BadInput, None, \
+        f"valid_until must be after today ({_today(world)}) and within three years"
+
+
+def a_second_live_voucher(world):
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    body = {"trainee": trainee.actor, "occupation": ELECTRICIAN, "level": 4, "valid_until": "2023-09-01"}
+    return world.bureau, "issue_voucher", uuid.uuid4(), body, RuleViolation, "S2", \
+        f"trainee {trainee.actor} already holds live voucher {voucher} for {ELECTRICIAN} level 4; " \
+        "one trainee, one occupation, one level: one subsidy"
+
+
+def an_expired_voucher_claimed(world):
+    from datetime import timedelta
+
+    trainee = world.trainee()
+    voucher = world.issue(trainee, valid_days=1)
+    valid_until = (world.clock.now + timedelta(days=1)).date().isoformat()
+    world.clock.advance(days=3)
+    return trainee, "claim_voucher", voucher, {}, RuleViolation, "L7", f"voucher {voucher} expired on {valid_until}"
+
+
+def an_exited_voucher_redeemed(world):
+    voucher = world.trained_voucher()
+    world.do(world.assessor, "assess", voucher, {"passed": False})
+    return world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]}, \
+        RuleViolation, "L7", f"voucher {voucher} is failed; nothing more is recorded on it"
+
+
+def a_platform_chosen_as_institution(world):
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    return trainee, "choose_institution", voucher, {"institution": world.platform.actor}, BadInput, None, \
+        f"party {world.platform.actor} is not an institution"
+
+
+def an_enrolment_by_an_institution_not_chosen(world):
+    other = _another_institution(world)
+    filing = uuid.uuid4()
+    world.do(other, "file_class", filing, world.filing_body())
+    world.do(world.bureau, "approve_filing", filing, {})
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.claim_and_choose(trainee, voucher)
+    return other, "enrol", voucher, {"filing": str(filing)}, RoleNotAllowed, None, \
+        f"the trainee of voucher {voucher} chose another institution; only the chosen one enrols it"
+
+
+def an_enrolment_in_a_filing_not_yet_approved(world):
+    filing = uuid.uuid4()
+    world.do(world.institution, "file_class", filing, world.filing_body())
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.claim_and_choose(trainee, voucher)
+    status = world.ledger.get(filing).status
+    assert status != "approved"
+    return world.institution, "enrol", voucher, {"filing": str(filing)}, RuleViolation, "H4", \
+        f"filing {filing} is {status}; no approved filing, no training and no subsidy"
+
+
+def a_key_rotated_to_itself(world):
+    return world.bureau, "rotate_key", world.institution.actor, {"public_key": world.institution.public_key_b64}, \
+        Conflict, None, f"key {world.institution.key_id} is already registered for this party"
+
+
+def an_unknown_key_revoked(world):
+    return world.bureau, "revoke_key", world.institution.actor, {"key_id": "abcdef", "reason": "x"}, NotFound, None, \
+        f"key abcdef is not registered for party {world.institution.actor}"
+
+
+def a_key_revoked_twice(world):
+    body = {"key_id": world.institution.key_id, "reason": "laptop stolen"}
+    world.do(world.bureau, "revoke_key", world.institution.actor, body)
+    return world.bureau, "revoke_key", world.institution.actor, body, Conflict, None, \
+        f"key {world.institution.key_id} is already revoked or rotated out"
+
+
+def a_class_filed_to_start_today(world):
+    return world.institution, "file_class", uuid.uuid4(), world.filing_body(starts_on=_today(world)), \
+        RuleViolation, "H4", f"a class is filed and approved before it starts; it starts {_today(world)}, " \
+        f"today is {_today(world)}"
+
+
+def a_class_on_a_party_that_is_not_a_platform(world):
+    body = world.filing_body(platform=world.institution.actor, planned_online_minutes=60)
+    return world.institution, "file_class", uuid.uuid4(), body, BadInput, None, \
+        f"party {world.institution.actor} is not a platform"
+
+
+def no_evidence(world):
+    return world.institution, "request_redemption", world.certified_voucher(), {"evidence": []}, BadInput, None, \
+        "body.evidence must list 1 to 50 items of {kind, sha256} (H6)"
+
+
+def evidence_of_an_unknown_kind(world):
+    return world.institution, "request_redemption", world.certified_voucher(), \
+        {"evidence": [{"kind": "rumour", "sha256": "ab" * 32}]}, BadInput, None, \
+        "evidence kind must be one of: photo, video, platform_record, attendance_sheet, certificate_scan"
+
+
+def a_notice_closed_early(world):
+    voucher = world.certified_voucher()
+    world.do(world.institution, "request_redemption", voucher, {"evidence": [{"kind": "photo", "sha256": "ab" * 32}]})
+    world.do(world.bureau, "review_redemption", voucher, {"approved": True, "reason": "checked"})
+    world.do(world.bureau, "open_notice", voucher, {"days": 5})
+    closes_at = world.ledger.get(voucher).notice_closes_at
+    return world.bureau, "close_notice", voucher, {"outcome": "cleared"}, RuleViolation, "H7", \
+        f"the public notice runs until {closes_at}"
+
+
+def a_voucher_expired_before_its_day(world):
+    from datetime import timedelta
+
+    voucher = world.issue(world.trainee(), valid_days=10)
+    valid_until = (world.clock.now + timedelta(days=10)).date().isoformat()
+    return world.bureau, "expire_voucher", voucher, {}, RuleViolation, "L7", \
+        f"voucher {voucher} is valid until {valid_until}"
+
+
+def a_person_registered_twice(world):
+    from ledger.personal import commitment
+
+    person = world.person()
+    first = world.trainee(personal=person)
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
+    body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)}
+    return world.bureau, "register_party", uuid.uuid4(), body, RuleViolation, "L10", \
+        f"this person is already registered as trainee {first.actor}", person
+
+
+MORE_REFUSALS = [a_voucher_for_a_party_that_is_not_a_trainee, a_voucher_valid_only_until_today, a_second_live_voucher,
+                 an_expired_voucher_claimed, an_exited_voucher_redeemed, a_platform_chosen_as_institution,
+                 an_enrolment_by_an_institution_not_chosen, an_enrolment_in_a_filing_not_yet_approved,
+                 a_key_rotated_to_itself, an_unknown_key_revoked, a_key_revoked_twice, a_class_filed_to_start_today,
+                 a_class_on_a_party_that_is_not_a_platform, no_evidence, evidence_of_an_unknown_kind,
+                 a_notice_closed_early, a_voucher_expired_before_its_day, a_person_registered_twice]
+
+
+@pytest.mark.parametrize("case", MORE_REFUSALS, ids=[case.__name__ for case in MORE_REFUSALS])
+def test_a_refusal_names_the_records_and_days_it_is_about(world: World, case) -> None:
+    """L6, L7, L10, S2, H4, H6, H7 and the trust model: the whole message, with the ids and days filled in."""
+    key, command, target, body, error, rule, message, *personal = case(world)
+    caught = refused(world, rule, key, command, target, body, error=error, personal=(personal or [None])[0])
+    assert type(caught) is error and caught.rule == rule
+    assert str(caught) == (f"{rule}: {message}" if rule else message)
+
+
+def test_h3_h7_prepayment_and_payment_refusals_name_the_amounts(hengyang: World) -> None:
+    """H3 (Hengyang 30%): 39600 of 132000 fen in advance; H7: the balance is exactly what was approved less prepaid."""
+    fund = "skills_upgrading_account"
+    voucher = hengyang.certified_voucher(standard_fen=80000, shortage=True)
+    caught = refused(hengyang, "H3", hengyang.finance, "prepay", voucher, {"amount_fen": 39601, "fund": fund})
+    assert str(caught) == "H3: prepayment of 39601 fen exceeds what the region allows in advance: 39600 fen"
+    hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": 39000, "fund": fund})
+    caught = refused(hengyang, "H3", hengyang.finance, "prepay", voucher, {"amount_fen": 601, "fund": fund})
+    assert str(caught) == "H3: prepayment of 601 fen exceeds what the region allows in advance: 600 fen"
+    hengyang.redeem_and_clear(voucher)
+    approved = hengyang.ledger.get(voucher).approved_fen
+    caught = refused(hengyang, "H7", hengyang.finance, "pay", voucher, {"amount_fen": 1, "fund": fund})
+    assert str(caught) == (f"H7: the balance due is exactly {approved - 39000} fen ({approved} approved less "
+                           "39000 prepaid)")
