@@ -573,3 +573,123 @@ def test_h3_h7_prepayment_and_payment_refusals_name_the_amounts(hengyang: World)
     caught = refused(hengyang, "H7", hengyang.finance, "pay", voucher, {"amount_fen": 1, "fund": fund})
     assert str(caught) == (f"H7: the balance due is exactly {approved - 39000} fen ({approved} approved less "
                            "39000 prepaid)")
+
+
+# -- parties, the catalogue and assessment ---------------------------------------------------------
+
+
+def _credit_code(world: World, key: SigningKey) -> str:
+    return world.ledger.get(key.actor).credit_code
+
+
+def a_key_another_party_holds(world):
+    body = {"role": "platform", "public_key": world.institution.public_key_b64, "name": "copycat",
+            "credit_code": make_credit_code(uuid.uuid4().int % 31 ** 9)}
+    return world.bureau, "register_party", uuid.uuid4(), body, Conflict, None, \
+        f"key {world.institution.key_id} is already held by party {world.institution.actor}; " \
+        "each party registers its own key pair"
+
+
+def a_bureau_registering_finance(world):
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="finance")
+    return world.bureau, "register_party", uuid.uuid4(), {"role": "finance", "public_key": key.public_key_b64,
+                                                          "name": "finance"}, \
+        RoleNotAllowed, None, "a bureau registers only: institution, platform, trainee, assessor"
+
+
+def the_root_registering_an_institution(world):
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="institution")
+    return world.root, "register_party", uuid.uuid4(), {"role": "institution", "public_key": key.public_key_b64,
+                                                        "name": "school", "kind": "social_training"}, \
+        RoleNotAllowed, None, "a root registers only: bureau, finance, inspector"
+
+
+def a_second_institution_under_one_credit_code(world):
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="institution")
+    code = _credit_code(world, world.institution)
+    return world.bureau, "register_party", uuid.uuid4(), {"role": "institution", "public_key": key.public_key_b64,
+                                                          "name": "school again", "kind": "social_training",
+                                                          "credit_code": code}, \
+        Conflict, None, f"credit code {code} is already registered as institution {world.institution.actor}; " \
+        "one organisation, one party per role"
+
+
+def a_banned_organisation_registering_again(world):
+    code = _credit_code(world, world.platform)
+    world.do(world.bureau, "ban", world.platform.actor, {"reason": "faked face checks"})
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="assessor")
+    return world.bureau, "register_party", uuid.uuid4(), {"role": "assessor", "public_key": key.public_key_b64,
+                                                          "name": "new name", "credit_code": code}, \
+        RuleViolation, "L12", f"the organisation with credit code {code} was banned for life and may not register again"
+
+
+def a_delisted_institution_filing(world):
+    world.do(world.bureau, "delist", world.institution.actor, {"reason": "zombie"})
+    return world.institution, "file_class", uuid.uuid4(), world.filing_body(), RuleViolation, "L2", \
+        f"institution {world.institution.actor} is not in the recommended catalogue"
+
+
+def a_banned_institution_filing(world):
+    world.do(world.bureau, "ban", world.institution.actor, {"reason": "faked attendance"})
+    return world.institution, "file_class", uuid.uuid4(), world.filing_body(), RuleViolation, "L12", \
+        f"institution {world.institution.actor} is banned for life"
+
+
+def a_filing_approved_after_the_class_started(world):
+    filing = uuid.uuid4()
+    body = world.filing_body()
+    world.do(world.institution, "file_class", filing, body)
+    world.clock.advance(days=3)
+    return world.bureau, "approve_filing", filing, {}, RuleViolation, "H4", \
+        f"the class started {body['starts_on']}; a filing is approved before the class starts"
+
+
+def an_assessor_with_the_trainers_credit_code(world):
+    code = _credit_code(world, world.institution)
+    key = world.register(world.bureau, "assessor", name="in-house", credit_code=code)
+    return key, "assess", world.trained_voucher(), {"passed": False}, RuleViolation, "S4", \
+        f"assessor {key.actor} has the credit code of the training institution ({code}); assessment is " \
+        "independent of the trainer except an enterprise assessing its own staff"
+
+
+def a_certificate_on_two_vouchers(world):
+    first = world.trained_voucher()
+    body = {"passed": True, "certificate_number": "C-0001", "certificate_kind": "training_qualified"}
+    world.do(world.assessor, "assess", first, body)
+    return world.assessor, "assess", world.trained_voucher(), body, RuleViolation, "L13", \
+        f"certificate C-0001 is already on voucher {first}"
+
+
+def a_training_school_assessing_its_own_trainee(world):
+    return world.institution, "assess", world.trained_voucher(), {"passed": False}, RuleViolation, "S4", \
+        f"institution {world.institution.actor} (social_training) may not assess its own trainee: only an " \
+        "enterprise assesses the staff it trains (参加企业组织的线上培训的, 企业可…进行综合评价); " \
+        "others are assessed by an assessor"
+
+
+PARTY_REFUSALS = [a_key_another_party_holds, a_bureau_registering_finance, the_root_registering_an_institution,
+                  a_second_institution_under_one_credit_code, a_banned_organisation_registering_again,
+                  a_delisted_institution_filing, a_banned_institution_filing,
+                  a_filing_approved_after_the_class_started, an_assessor_with_the_trainers_credit_code,
+                  a_certificate_on_two_vouchers, a_training_school_assessing_its_own_trainee]
+
+
+@pytest.mark.parametrize("case", PARTY_REFUSALS, ids=[case.__name__ for case in PARTY_REFUSALS])
+def test_a_refusal_about_parties_and_assessment_names_them(world: World, case) -> None:
+    """L2, L12, L13, H4, S4 and the trust model: the whole message, with the parties and codes filled in."""
+    key, command, target, body, error, rule, message = case(world)
+    caught = refused(world, rule, key, command, target, body, error=error)
+    assert type(caught) is error and caught.rule == rule
+    assert str(caught) == (f"{rule}: {message}" if rule else message)
+
+
+def test_l12_banning_a_credit_code_bans_every_party_under_it_naming_the_reason(world: World) -> None:
+    code = make_credit_code(uuid.uuid4().int % 31 ** 9)
+    school = world.register(world.bureau, "institution", name="caught faking", kind="social_training",
+                            credit_code=code)
+    assessor = world.register(world.bureau, "assessor", name="its assessment arm", credit_code=code)
+    world.do(world.bureau, "ban", school.actor, {"reason": "faked attendance"})
+    banned = {str(n.originator_id): json.loads(n.state)["facts"] for n in world.ledger.notifications()
+              if n.topic == "vledger:Party.Banned"}
+    assert banned == {school.actor: {"reason": "faked attendance"},
+                      assessor.actor: {"reason": "credit code banned: faked attendance"}}
