@@ -693,3 +693,65 @@ def test_l12_banning_a_credit_code_bans_every_party_under_it_naming_the_reason(w
               if n.topic == "vledger:Party.Banned"}
     assert banned == {school.actor: {"reason": "faked attendance"},
                       assessor.actor: {"reason": "credit code banned: faked attendance"}}
+
+
+# -- N4: the living allowance's refusals name the days, amounts and fund ------------------------------
+
+
+def test_n4_a_region_that_has_not_opted_in_says_so(world: World) -> None:
+    from tests.test_allowance import eligible_voucher
+
+    voucher = eligible_voucher(world)
+    caught = refused(world, "N4", world.finance, "pay_allowance", voucher, world.allowance_body(voucher, days=4))
+    assert str(caught) == "N4: region liaoning has not opted in to the living allowance and pays none"
+
+
+def test_n4_allowance_refusals_name_the_group_fund_days_and_amounts(hengyang: World) -> None:
+    from datetime import date, timedelta
+
+    from tests.test_allowance import eligible_voucher
+
+    outside = eligible_voucher(hengyang, groups=())
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", outside,
+                     hengyang.allowance_body(outside, days=4))
+    assert str(caught) == ("N4: the living allowance is for registered poor labourers, persons with employment "
+                           "difficulty, zero-employment families, rural two-after students and urban minimum-living "
+                           "families")
+
+    voucher = eligible_voucher(hengyang)
+    enrolled_on = date.fromisoformat(hengyang.ledger.get(voucher).enrolled_on)
+    body = {**hengyang.allowance_body(voucher, days=4), "fund": "skills_upgrading_account"}
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher, body)
+    assert str(caught) == ("N4: the living allowance is paid from the employment subsidy fund "
+                           "(employment_subsidy_fund), not skills_upgrading_account (所需资金从就业补助资金中列支)")
+    body = {**hengyang.allowance_body(voucher, days=1), "from_day": (enrolled_on + timedelta(days=1)).isoformat(),
+            "to_day": enrolled_on.isoformat()}
+    caught = refused(hengyang, None, hengyang.finance, "pay_allowance", voucher, body, error=BadInput)
+    assert str(caught) == "from_day must not be after to_day"
+    before = (enrolled_on - timedelta(days=2)).isoformat()
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                     hengyang.allowance_body(voucher, days=2, from_day=before))
+    assert str(caught) == (f"N4: the allowance covers days in training (在培训期间): from enrolment on {enrolled_on} "
+                           f"to today, {hengyang.clock.now.date()}")
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                     hengyang.allowance_body(voucher, days=3))
+    assert str(caught) == (f"N4: no online learning is recorded from {enrolled_on} to "
+                           f"{enrolled_on + timedelta(days=2)}; the allowance is for those who take online training "
+                           "(对参加线上培训的)")
+    daily_fen, set_by = hengyang.profile.allowance.daily_fen, hengyang.profile.allowance.set_by
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                     hengyang.allowance_body(voucher, days=4, amount_fen=4 * daily_fen + 1))
+    assert str(caught) == (f"N4: {4 * daily_fen + 1} fen exceeds {daily_fen} fen a day for 4 days "
+                           f"({4 * daily_fen} fen; set by: {set_by})")
+    hengyang.do(hengyang.finance, "pay_allowance", voucher, hengyang.allowance_body(voucher, days=4))
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                     hengyang.allowance_body(voucher, days=5))
+    assert str(caught) == (f"N4: days {enrolled_on} to {enrolled_on + timedelta(days=3)} were already paid; "
+                           "no day is paid twice")
+    max_days = hengyang.profile.allowance.max_days
+    hengyang.clock.advance(days=max_days + 5)
+    hengyang.online(voucher, 30)
+    later = (enrolled_on + timedelta(days=4)).isoformat()
+    caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
+                     hengyang.allowance_body(voucher, days=max_days, from_day=later))
+    assert str(caught) == f"N4: 4 days are paid already; {max_days} more exceed the region's {max_days} days"
