@@ -755,3 +755,72 @@ def test_n4_allowance_refusals_name_the_group_fund_days_and_amounts(hengyang: Wo
     caught = refused(hengyang, "N4", hengyang.finance, "pay_allowance", voucher,
                      hengyang.allowance_body(voucher, days=max_days, from_day=later))
     assert str(caught) == f"N4: 4 days are paid already; {max_days} more exceed the region's {max_days} days"
+
+
+# -- H5 and S2: the periods' refusals name the region, days and ids ------------------------------------
+
+
+def test_h5_the_epidemic_periods_refusals_name_its_days(hengyang: World) -> None:
+    from datetime import timedelta
+
+    from ledger.aggregates.periods import EpidemicPeriod
+    from ledger.envelope import iso
+
+    target = EpidemicPeriod.id_for("hunan-hengyang")
+    today = hengyang.clock.now.date()
+    caught = refused(hengyang, None, hengyang.bureau, "end_epidemic_period", target,
+                     {"ended_on": "2020-03-08", "document": "x"}, error=BadInput)
+    assert str(caught) == f"ended_on must be from the period's start 2020-03-09 to today {today}"
+    caught = refused(hengyang, None, hengyang.bureau, "end_epidemic_period", NOWHERE,
+                     {"ended_on": "2020-04-30", "document": "x"}, error=BadInput)
+    assert str(caught) == f"the epidemic period of hunan-hengyang is recorded at id {target}"
+    voucher, _ = hengyang.enrolled_voucher()
+    hengyang.clock.advance(days=3)
+    offline = {"started_at": iso(hengyang.clock.now), "minutes": 60, "location": "workshop"}
+    caught = refused(hengyang, "H5", hengyang.institution, "record_offline_training", voucher, offline)
+    banned = "H5: no offline group practical training during the epidemic period (疫情期间，不允许组织线下集中实操培训): " \
+             "it runs from 2020-03-09 until the bureau records its end"
+    assert str(caught) == banned + "; no end is recorded yet"
+    hengyang.end_epidemic_period()
+    ended_on = hengyang.clock.now.date()
+    offline["started_at"] = iso(hengyang.clock.now - timedelta(days=1))
+    caught = refused(hengyang, "H5", hengyang.institution, "record_offline_training", voucher, offline)
+    assert str(caught) == banned + f" ({ended_on})"
+    caught = refused(hengyang, None, hengyang.bureau, "end_epidemic_period", target,
+                     {"ended_on": "2020-04-30", "document": "x"}, error=Conflict)
+    assert str(caught) == f"the epidemic period of hunan-hengyang already ended on {ended_on}"
+
+
+def test_h5_s2_a_profile_without_the_period_or_segments_says_so(world: World) -> None:
+    from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
+
+    caught = refused(world, "H5", world.bureau, "end_epidemic_period", EpidemicPeriod.id_for(world.region),
+                     {"ended_on": "2023-02-01", "document": "x"})
+    assert str(caught) == "H5: the liaoning profile has no epidemic period to end"
+    caught = refused(world, "S2", world.bureau, "adopt_segmented_subsidy", SegmentedSubsidy.id_for(world.bureau.actor),
+                     {"online_percent": 20, "document": "x"})
+    assert str(caught) == "S2: the liaoning profile pays no segments"
+
+
+def test_s2_the_segmented_subsidys_refusals_name_its_id_and_ceiling(shandong: World) -> None:
+    from ledger.aggregates.periods import SegmentedSubsidy
+
+    target = SegmentedSubsidy.id_for(shandong.bureau.actor)
+    caught = refused(shandong, None, shandong.bureau, "adopt_segmented_subsidy", NOWHERE,
+                     {"online_percent": 20, "document": "x"}, error=BadInput)
+    assert str(caught) == f"the segmented subsidy of this bureau is recorded at id {target}"
+    caught = refused(shandong, "S2", shandong.bureau, "adopt_segmented_subsidy", target,
+                     {"online_percent": 30, "document": "x"})
+    assert str(caught) == "S2: the platform's part is at most 20% of the standard (不高于…20%), not 30%"
+    shandong.adopt_segmented_subsidy()
+    caught = refused(shandong, None, shandong.bureau, "adopt_segmented_subsidy", target,
+                     {"online_percent": 20, "document": "x"}, error=Conflict)
+    assert str(caught) == "this bureau already adopted segmented subsidies"
+
+
+def test_l7_a_voucher_with_money_paid_on_it_is_clawed_back_not_revoked(hengyang: World) -> None:
+    voucher = hengyang.certified_voucher(standard_fen=80000, shortage=True)
+    hengyang.do(hengyang.finance, "prepay", voucher, {"amount_fen": 39000, "fund": "skills_upgrading_account"})
+    caught = refused(hengyang, "L7", hengyang.bureau, "revoke_voucher", voucher, {"reason": "issued in error"})
+    assert str(caught) == (f"L7: 39000 fen were already paid on voucher {voucher}; claw it back instead, so the "
+                           "money returns to its fund")
