@@ -824,3 +824,65 @@ def test_l7_a_voucher_with_money_paid_on_it_is_clawed_back_not_revoked(hengyang:
     caught = refused(hengyang, "L7", hengyang.bureau, "revoke_voucher", voucher, {"reason": "issued in error"})
     assert str(caught) == (f"L7: 39000 fen were already paid on voucher {voucher}; claw it back instead, so the "
                            "money returns to its fund")
+
+
+# -- the class, the catalogue and the region a voucher is for -----------------------------------------
+
+
+def test_l7_h4_a_voucher_goes_only_to_an_institution_and_class_that_match_it(world: World) -> None:
+    elsewhere = World(world.ledger, "jiangxi")
+    elsewhere.clock = world.ledger.clock = world.clock
+    trainee = world.trainee()
+    voucher = world.issue(trainee)
+    world.do(trainee, "claim_voucher", voucher, {})
+    caught = refused(world, "L7", trainee, "choose_institution", voucher,
+                     {"institution": elsewhere.institution.actor})
+    assert str(caught) == f"L7: institution {elsewhere.institution.actor} is in jiangxi; the voucher is for liaoning"
+    world.do(trainee, "choose_institution", voucher, {"institution": world.institution.actor})
+    filing = world.approved_filing(level=3)
+    caught = refused(world, None, world.institution, "enrol", voucher, {"filing": str(filing)}, error=BadInput)
+    assert str(caught) == (f"the class trains {ELECTRICIAN} level 3 in liaoning; "
+                           f"the voucher is for {ELECTRICIAN} level 4 in liaoning")
+
+
+def test_h1_a_filings_class_hours_are_named_when_refused(world: World) -> None:
+    from ledger.subsidy import MAX_CLASS_HOURS
+
+    caught = refused(world, None, world.institution, "file_class", uuid.uuid4(),
+                     world.filing_body(theory_class_hours=0, practical_class_hours=0), error=BadInput)
+    assert str(caught) == f"theory_class_hours + practical_class_hours must be from 1 to {MAX_CLASS_HOURS:,}, got 0 + 0"
+    caught = refused(world, None, world.institution, "file_class", uuid.uuid4(),
+                     {**world.filing_body(theory_class_hours=12, practical_class_hours=12), "total_class_hours": 30},
+                     error=BadInput)
+    assert str(caught) == "total_class_hours 30 is not theory_class_hours + practical_class_hours = 24"
+
+
+def test_n4_a_trainees_allowance_groups_are_from_the_list(world: World) -> None:
+    from ledger.personal import commitment
+    from ledger.rules import ALLOWANCE_GROUPS
+
+    person = world.person()
+    key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
+    body = {"role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person),
+            "allowance_groups": ["registered_poor", "registered_poor"]}
+    caught = refused(world, None, world.bureau, "register_party", uuid.UUID(key.actor), body, error=BadInput,
+                     personal=person)
+    assert str(caught) == f"allowance_groups must be distinct items of: {', '.join(ALLOWANCE_GROUPS)} (N4)"
+
+
+def test_h2_a_voucher_above_the_catalogued_standard_names_the_catalogue(world: World) -> None:
+    from ledger.standards import standards_for
+
+    catalogue = standards_for("liaoning")
+    catalogued_fen = catalogue.standard_fen(ELECTRICIAN, 4)
+    body = {"trainee": world.trainee().actor, "occupation": ELECTRICIAN, "level": 4, "valid_until": "2023-09-01",
+            "standard_fen": catalogued_fen + 1}
+    caught = refused(world, catalogue.rule, world.bureau, "issue_voucher", uuid.uuid4(), body)
+    assert str(caught) == (f"{catalogue.rule}: standard_fen {catalogued_fen + 1} is above {catalogued_fen} fen, the "
+                           f"standard of {catalogue.catalogue} (version {catalogue.version}) for {ELECTRICIAN} level 4")
+    shortage = ELECTRICIAN in catalogue.shortage
+    body = {**body, "standard_fen": catalogued_fen, "shortage": not shortage}
+    caught = refused(world, catalogue.rule, world.bureau, "issue_voucher", uuid.uuid4(), body)
+    assert str(caught) == (f"{catalogue.rule}: occupation {ELECTRICIAN} is {'' if shortage else 'not '}on the "
+                           f"shortage list of {catalogue.catalogue}; the shortage uplift follows the list, not the "
+                           "request")
