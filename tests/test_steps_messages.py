@@ -886,3 +886,26 @@ def test_h2_a_voucher_above_the_catalogued_standard_names_the_catalogue(world: W
     assert str(caught) == (f"{catalogue.rule}: occupation {ELECTRICIAN} is {'' if shortage else 'not '}on the "
                            f"shortage list of {catalogue.catalogue}; the shortage uplift follows the list, not the "
                            "request")
+
+
+def test_l12_a_voucher_nothing_was_paid_on_is_revoked_not_clawed_back(world: World) -> None:
+    voucher = world.trained_voucher()
+    world.do(world.assessor, "assess", voucher, {"passed": False})
+    caught = refused(world, "L12", world.bureau, "claw_back", voucher,
+                     {"amount_fen": 1, "reason": "fraud", "rule": "L12"})
+    assert str(caught) == "L12: nothing was paid on this voucher; revoke it instead"
+
+
+def test_l6_a_trainee_is_erased_only_after_the_records_are_kept_and_the_refusal_names_the_day(world: World) -> None:
+    from datetime import date
+
+    voucher, trainee = world.enrolled_voucher()
+    world.clock.advance(days=3)
+    world.offline(voucher, 60)
+    years = world.profile.retention_years
+    assert years, "Liaoning keeps learning records (L6)"
+    last = date.fromisoformat(world.ledger.get(voucher).last_record_at[:10])
+    kept_until = last.replace(year=last.year + years)
+    caught = refused(world, "L6", world.bureau, "erase_trainee", trainee.actor, {"reason": "asked to be forgotten"})
+    assert str(caught) == (f"L6: trainee {trainee.actor}'s learning and payment records must be kept until "
+                           f"{kept_until}; erasure is possible from that day")
