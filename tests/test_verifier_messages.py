@@ -380,26 +380,24 @@ def test_j1_a_key_of_another_party_is_named(logged: World) -> None:
 
 
 def test_j1_a_party_erased_signs_nothing_and_a_step_outside_its_role_is_named(world: World) -> None:
+    """After reading the whole log, the verifier's choice of signer key for a
+    next command: none for an erased party, none for a role the step does
+    not allow (or a step that does not exist), the registered key otherwise."""
     trainee = world.trainee()
-    voucher = world.issue(trainee)
+    world.issue(trainee)
     world.do(world.bureau, "erase_trainee", trainee.actor, {"reason": "asked to be forgotten"})
     rows = copy_of(world)
-    assert verify_log(rows).intact
-    # the trainee's claim, moved after its erasure: the verifier reads the signer before anything else
-    erase = command_rows(rows, "erase_trainee")[0]
     issue = command_rows(rows, "issue_voucher")[0]
     verifier = ChainVerifier()
-    for row in rows:
-        assert verifier.admit(row) is not None
-    assert verifier._signer_key(len(rows) + 1, {"actor": trainee.actor, "key_id": trainee.key_id,
-                                                "command": "claim_voucher"}, {}) == \
-        ("", f"signed by party {trainee.actor} after it was erased")
-    assert verifier._signer_key(len(rows) + 1, issue[0].envelope | {"command": "claim_voucher"}, {}) == \
+    assert None not in [verifier.admit(row) for row in rows]
+    next_position = len(rows) + 1
+    claim = {"actor": trainee.actor, "key_id": trainee.key_id, "command": "claim_voucher"}
+    assert verifier._signer_key(next_position, claim, {}) == ("", f"signed by party {trainee.actor} after it was erased")
+    assert verifier._signer_key(next_position, issue[0].envelope | {"command": "claim_voucher"}, {}) == \
         ("", "a bureau may not take the step 'claim_voucher'")
-    assert verifier._signer_key(len(rows) + 1, issue[0].envelope | {"command": "no_such_step"}, {}) == \
+    assert verifier._signer_key(next_position, issue[0].envelope | {"command": "no_such_step"}, {}) == \
         ("", "a bureau may not take the step 'no_such_step'")
-    assert verifier._signer_key(len(rows) + 1, issue[0].envelope, {}) == (world.bureau.public_key_b64, None)
-    assert erase[0].envelope["actor"] == world.bureau.actor and voucher
+    assert verifier._signer_key(next_position, issue[0].envelope, {}) == (world.bureau.public_key_b64, None)
 
 
 def test_j1_a_revoked_key_is_named_by_the_verifier(world: World) -> None:
