@@ -392,7 +392,8 @@ def test_j1_a_party_erased_signs_nothing_and_a_step_outside_its_role_is_named(wo
     assert None not in [verifier.admit(row) for row in rows]
     next_position = len(rows) + 1
     claim = {"actor": trainee.actor, "key_id": trainee.key_id, "command": "claim_voucher"}
-    assert verifier._signer_key(next_position, claim, {}) == ("", f"signed by party {trainee.actor} after it was erased")
+    assert verifier._signer_key(next_position, claim, {}) == \
+        ("", f"signed by party {trainee.actor} after it was erased")
     assert verifier._signer_key(next_position, issue[0].envelope | {"command": "claim_voucher"}, {}) == \
         ("", "a bureau may not take the step 'claim_voucher'")
     assert verifier._signer_key(next_position, issue[0].envelope | {"command": "no_such_step"}, {}) == \
