@@ -96,3 +96,116 @@ def test_a_role_that_may_not_list_is_told_which_roles_may(world: World) -> None:
     http = http_client(world)
     detail = refused(party(world, http, world.assessor), "/v1/vouchers")
     assert detail.startswith("an assessor may not list vouchers: ") and len(detail) > 40
+
+
+# -- the access rules themselves, caller by caller (api/http/access.py), with their refusals to the letter --
+
+def caller(role: str, region: str = "liaoning", party_id: str | None = None):
+    from types import SimpleNamespace
+
+    from api.http.deps import Caller
+
+    return Caller(SimpleNamespace(id=party_id or str(uuid.uuid4()), role=role, region=region))
+
+
+SCHOOL, PLATFORM, TRAINEE = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+VOUCHER_ROW = {"region": "liaoning", "institution": SCHOOL, "trainee": TRAINEE, "platform": PLATFORM}
+
+
+@pytest.mark.parametrize("who, aspects", [
+    (caller("inspector", region="national"), {"voucher", "history", "learning", "payments"}),
+    (caller("bureau"), {"voucher", "history", "learning", "payments"}),
+    (caller("bureau", region="shandong"), set()),
+    (caller("institution", party_id=SCHOOL), {"voucher", "history", "learning", "payments"}),
+    (caller("institution"), set()),
+    (caller("trainee", party_id=TRAINEE), {"voucher", "learning", "payments"}),
+    (caller("trainee"), set()),
+    (caller("platform", party_id=PLATFORM), {"learning"}),
+    (caller("platform"), set()),
+    (caller("finance", region=""), {"payments"}),
+    (caller("assessor"), {"voucher"}),
+    (caller("assessor", region="shandong"), set()),
+], ids=["inspector", "bureau-of-region", "bureau-elsewhere", "own-institution", "other-institution",
+        "own-trainee", "other-trainee", "own-platform", "other-platform", "finance", "assessor-of-region",
+        "assessor-elsewhere"])
+def test_issue_6_each_role_reads_the_aspects_of_a_voucher_row_its_rule_gives(who, aspects) -> None:
+    """Issue 6: the one rule of who reads which aspect, asked with a view row (the lists and pages)."""
+    from api.http.access import VOUCHER_ASPECTS, may_read_voucher_row
+
+    assert {aspect for aspect in VOUCHER_ASPECTS if may_read_voucher_row(who, VOUCHER_ROW, aspect)} == aspects
+    assert may_read_voucher_row(who, VOUCHER_ROW) == ("voucher" in aspects)
+
+
+@pytest.mark.parametrize("who, allowed", [
+    (caller("inspector", region="national"), True), (caller("bureau"), True),
+    (caller("bureau", region="shandong"), False), (caller("institution", party_id=SCHOOL), True),
+    (caller("institution"), False), (caller("platform", party_id=SCHOOL), False), (caller("finance"), False),
+], ids=["inspector", "bureau-of-region", "bureau-elsewhere", "itself", "another-institution",
+        "a-platform-with-its-id", "finance"])
+def test_issue_6_an_institutions_records_are_read_by_the_inspector_its_bureau_and_itself(who, allowed) -> None:
+    from api.http.access import may_read_institution_records
+
+    assert may_read_institution_records(who, SCHOOL, "liaoning") is allowed
+
+
+def test_issue_6_a_voucher_refusal_names_the_caller_the_aspect_and_who_may() -> None:
+    from types import SimpleNamespace
+
+    from api.http.access import require_voucher_access
+    from api.http.problems import HttpProblem
+
+    voucher = SimpleNamespace(id=uuid.uuid4(), **VOUCHER_ROW)
+    stranger = caller("institution")
+    with pytest.raises(HttpProblem) as caught:
+        require_voucher_access(voucher, stranger, "history")
+    assert caught.value.kind.status == 403 and caught.value.detail == (
+        f"institution {stranger.id} may not read the history of voucher {voucher.id}: "
+        "an institution reads its own vouchers, a platform its own learning records, "
+        "a bureau its region, finance payments, an assessor the vouchers of its region")
+    require_voucher_access(voucher, caller("platform", party_id=PLATFORM), "learning")
+
+
+@pytest.mark.parametrize("who, allowed", [
+    (caller("inspector", region="national"), True), (caller("bureau"), True),
+    (caller("bureau", region="shandong"), False), (caller("institution", party_id=SCHOOL), True),
+    (caller("institution"), False), (caller("platform", party_id=PLATFORM), True), (caller("platform"), False),
+    (caller("trainee", party_id=SCHOOL), False), (caller("assessor", party_id=PLATFORM), False),
+], ids=["inspector", "bureau-of-region", "bureau-elsewhere", "own-institution", "other-institution",
+        "own-platform", "other-platform", "trainee-with-the-institutions-id", "assessor-with-the-platforms-id"])
+def test_h4_a_filing_is_read_by_the_inspector_its_bureau_its_institution_and_its_platform(who, allowed) -> None:
+    from types import SimpleNamespace
+
+    from api.http.access import require_filing_access
+    from api.http.problems import HttpProblem
+
+    filing = SimpleNamespace(id=uuid.uuid4(), region="liaoning", institution=SCHOOL, platform=PLATFORM)
+    if allowed:
+        require_filing_access(filing, who)
+        return
+    with pytest.raises(HttpProblem) as caught:
+        require_filing_access(filing, who)
+    assert caught.value.kind.status == 403 and caught.value.detail == (
+        f"{who.role} {who.id} may not read filing {filing.id}: "
+        "an institution reads its own filings, a bureau its region")
+
+
+def test_issue_6_list_scopes_pin_the_callers_own_column_and_refuse_the_rest() -> None:
+    from api.http.access import FILING_LIST_OWN, LIST_RULES, VOUCHER_LIST_OWN, list_scope
+    from api.http.problems import HttpProblem
+
+    bureau, school = caller("bureau"), caller("institution", party_id=SCHOOL)
+    asked = {"region": None, "institution": None, "status": "issued"}
+    assert list_scope(caller("inspector"), "vouchers", asked, VOUCHER_LIST_OWN) == asked
+    assert list_scope(caller("finance"), "vouchers", asked, VOUCHER_LIST_OWN, ("inspector", "finance")) == asked
+    assert list_scope(bureau, "vouchers", asked, VOUCHER_LIST_OWN) == {**asked, "region": "liaoning"}
+    assert list_scope(school, "filings", {"institution": SCHOOL}, FILING_LIST_OWN) == {"institution": SCHOOL}
+    with pytest.raises(HttpProblem) as caught:
+        list_scope(caller("assessor"), "filings", asked, FILING_LIST_OWN)
+    assert caught.value.detail == f"an assessor may not list filings: {LIST_RULES['filings']}"
+    with pytest.raises(HttpProblem) as caught:
+        list_scope(caller("finance"), "filings", asked, FILING_LIST_OWN)
+    assert caught.value.detail == f"a finance may not list filings: {LIST_RULES['filings']}"
+    with pytest.raises(HttpProblem) as caught:
+        list_scope(bureau, "vouchers", {"region": "shandong"}, VOUCHER_LIST_OWN)
+    assert caught.value.detail == \
+        f"bureau {bureau.id} may not list vouchers of region shandong: {LIST_RULES['vouchers']}"
