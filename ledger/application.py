@@ -1,11 +1,12 @@
 """The ledger application: `submit` takes a signed envelope, checks it
 (signature, key, role, rules) and records the step's events, the receipt for
-its `command_id` and any index changes in one transaction."""
+its `command_id` and any index changes in one transaction, with the other
+commands submitted at the same moment (ledger/group_commit.py)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -25,6 +26,7 @@ from ledger.command import Command
 from ledger.config import SIGNED_AT_WINDOW_SETTING, keys_dir, read_only_url
 from ledger.config import signed_at_window as configured_signed_at_window
 from ledger.envelope import CLOCK_SKEW, check_signed, iso, parse_time, utc_now
+from ledger.group_commit import GroupCommit, Pending, WriteCache
 from ledger.errors import (BadInput, CommandIdReused, Conflict, InvalidSignature, KeyNotValid, LedgerError, NotFound,
                            ReadOnlyLedger, RoleNotAllowed, TamperDetected)
 from ledger.money import require_sound
@@ -37,12 +39,39 @@ ROOT_ID = derived_id("party", "trust-root")
 APPLICATION_NAME = "vledger"
 
 
+def busy(error: Exception) -> Conflict:
+    conflict = Conflict("the database is busy or unreachable and did not take the write in time; "
+                        "send the same command again")
+    conflict.__cause__ = error
+    return conflict
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a command returns: the first result, and whether this call was a repeat."""
 
     result: dict[str, Any]
     duplicate: bool = False
+
+
+@dataclass
+class Decided:
+    """A batch's accepted commands so far: their outcomes, their events as stored, their rows beside the log,
+    and the aggregates holding events not yet committed."""
+
+    pending: list[tuple[Pending, Outcome, Command]] = field(default_factory=list)
+    stored: list[Any] = field(default_factory=list)
+    beside_log: list[Any] = field(default_factory=list)
+    touched: set[UUID] = field(default_factory=set)
+
+    def add(self, pending: Pending, outcome: Outcome, command: Command, mapper: Any, cache: WriteCache) -> None:
+        """Takes the command's new events out of its aggregates (the cache keeps their state after it)."""
+        for aggregate in command.changed.values():
+            self.stored.extend(mapper.to_stored_event(event) for event in aggregate.collect_events())
+            cache.put(aggregate)
+            self.touched.add(aggregate.id)
+        self.beside_log.extend(command.beside_log)
+        self.pending.append((pending, outcome, command))
 
 
 class VoucherLedger(Application):
@@ -71,6 +100,7 @@ class VoucherLedger(Application):
         if not read_only:
             self.personal_data.create_tables()
         self.outcome_listeners: list[Listener] = []
+        self.group_commit = GroupCommit(self)
 
     @property
     def engine(self):
@@ -80,13 +110,14 @@ class VoucherLedger(Application):
 
     def submit(self, signed: Any, *, personal: dict[str, Any] | None = None) -> Outcome:
         """Checks and records one signed command; the same `command_id` twice
-        records once and returns the first result. Each outcome is told to
-        `outcome_listeners`, and a refusal is logged with its rule."""
+        records once and returns the first result. Concurrent submissions are
+        decided in order and committed together (ledger/group_commit.py). Each
+        outcome is told to `outcome_listeners`, and a refusal is logged with its rule."""
         self._refuse_if_read_only()
         started = time.perf_counter()
         step = step_named(signed, self.steps)
         try:
-            outcome = self._submit_or_conflict(signed, personal)
+            outcome = self.group_commit.submit(signed, personal)
         except LedgerError as error:
             tell(self.outcome_listeners, CommandOutcome(step, "refused", error.rule, type(error).__name__,
                                                         time.perf_counter() - started), error)
@@ -103,46 +134,109 @@ class VoucherLedger(Application):
         if self.read_only:
             raise ReadOnlyLedger("this ledger is opened read-only (a read replica); send writes to the primary")
 
-    def _submit_or_conflict(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
-        try:
-            return self._submit(signed, personal)
-        except (StoreOperationalError, SQLAlchemyOperationalError) as error:
-            # SQLite busy past its timeout, a PostgreSQL lock timeout, a lost connection: retryable,
-            # and safe to retry because a command_id records at most once. The cause stays chained for logs.
-            raise Conflict("the database is busy or unreachable and did not take the write in time; "
-                           "send the same command again") from error
+    # -- one batch (ledger/group_commit.py; run by the thread holding the writer lock) --
 
-    def _submit(self, signed: Any, personal: dict[str, Any] | None) -> Outcome:
-        envelope, signature, envelope_bytes = check_signed(signed)
-        envelope_hash = sha256_hex(envelope_bytes)
+    def _run_batch(self, batch: list[Pending], cache: WriteCache) -> None:
+        """Decides each command in order against the write cache, then commits
+        the accepted ones in one transaction and gives every command its outcome."""
+        cache.keep_true(self)
+        decided = Decided()
+        for pending in batch:
+            command: Command | None = None
+            envelope_bytes = b""
+            try:
+                envelope, signature, envelope_bytes = check_signed(pending.signed)
+                envelope_hash = sha256_hex(envelope_bytes)
+                earlier = cache.aggregates.get(Receipt.id_for(envelope["command_id"]))
+                if isinstance(earlier, Receipt):  # a repeat of a command decided lately
+                    pending.finish(self._repeat(earlier, envelope_hash))
+                    continue
+                command = self._new_command(envelope, signature, envelope_bytes, pending.personal)
+                self._decide(command)
+            except Exception as error:  # noqa: BLE001 - each command's refusal or fault is its own outcome
+                spoiled = set(command.loaded) if command is not None else set()
+                cache.drop(spoiled)
+                self._refused(pending, error, envelope_bytes, cache)
+                if spoiled & decided.touched:  # its reads of this batch's state are gone: commit that first
+                    self._commit(decided, cache)
+                    decided = Decided()
+                continue
+            result = self._result(command)
+            command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
+                           {"result": result, "envelope_hash": envelope_hash})
+            self._assert_sealed(command)
+            decided.add(pending, Outcome(result), command, self.mapper, cache)
+        self._commit(decided, cache)
+
+    def _refused(self, pending: Pending, error: Exception, envelope_bytes: bytes, cache: WriteCache) -> None:
+        """A refused command's outcome: the first result if it repeats a recorded command (even one whose
+        signed_at is now too old), else its refusal. `envelope_bytes` is empty when the envelope is malformed."""
+        if isinstance(error, (StoreOperationalError, SQLAlchemyOperationalError)):
+            pending.finish(error=busy(error))
+            return
+        if not isinstance(error, LedgerError) or not envelope_bytes:
+            pending.finish(error=error)
+            return
         try:
-            command = self._decide(envelope, signature, envelope_bytes, personal)
-        except LedgerError:
-            earlier = self._receipt(envelope["command_id"])
-            if earlier is not None:  # a repeat: the first result, whatever the state is now
-                return self._repeat(earlier, envelope_hash)
-            raise
-        result = self._result(command)
-        command.create(Receipt, Receipt.id_for(envelope["command_id"]), "Recorded",
-                       {"result": result, "envelope_hash": envelope_hash})
-        self._assert_sealed(command)
+            command_id = pending.signed["envelope"]["command_id"]
+            earlier = cache.find(self, Receipt.id_for(command_id))
+            if isinstance(earlier, Receipt):  # a repeat: the first result, whatever the state is now
+                pending.finish(self._repeat(earlier, sha256_hex(envelope_bytes)))
+                return
+        except LedgerError as repeat_refused:
+            error = repeat_refused
+        except (StoreOperationalError, SQLAlchemyOperationalError) as fault:
+            error = busy(fault)
+        pending.finish(error=error)
+
+    def _commit(self, decided: "Decided", cache: WriteCache) -> None:
+        """Commits a batch's events and rows beside the log in one transaction; if that fails, nothing of it
+        is kept and each command runs again alone."""
+        if not decided.pending:
+            return
         try:
             with self.factory.datastore.transaction(commit=True) as session:
-                for write in command.beside_log:
+                for write in decided.beside_log:
                     write(session)
-                self.save(*command.changed.values(), session=session)
-        except IntegrityError:
-            return self._after_race(envelope, signature, envelope_bytes, personal, envelope_hash)
-        return Outcome(result)
+                notification_ids = self.recorder.insert_events(decided.stored, session=session)
+        except Exception as error:  # noqa: BLE001 - nothing was committed; each command gets its own answer
+            cache.clear()
+            if len(decided.pending) > 1:
+                for pending, _outcome, _command in decided.pending:
+                    self._run_batch([pending], cache)
+                return
+            pending, _outcome, command = decided.pending[0]
+            pending.finish(**self._alone_after_failed_commit(error, command, cache))
+            return
+        cache.committed(notification_ids or ())
+        for pending, outcome, _command in decided.pending:
+            pending.finish(outcome)
 
-    def _decide(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
-                personal: dict[str, Any] | None) -> Command:
+    def _alone_after_failed_commit(self, error: Exception, command: Command, cache: WriteCache) -> dict[str, Any]:
+        if isinstance(error, (StoreOperationalError, SQLAlchemyOperationalError)):
+            # SQLite busy past its timeout, a PostgreSQL lock timeout, a lost connection: retryable,
+            # and safe to retry because a command_id records at most once. The cause stays chained for logs.
+            return {"error": busy(error)}
+        if not isinstance(error, IntegrityError):
+            return {"error": error}
+        try:
+            return {"outcome": self._after_race(command)}
+        except Exception as refusal:  # noqa: BLE001 - the race's precise refusal, or a 409
+            return {"error": busy(refusal) if isinstance(refusal, (StoreOperationalError,
+                                                                  SQLAlchemyOperationalError)) else refusal}
+        finally:
+            cache.clear()  # re-deciding changed the aggregates it read
+
+    def _new_command(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
+                     personal: dict[str, Any] | None) -> Command:
         now = self.clock()
         self._check_bound(envelope, now)
-        step = self.steps.get(envelope["command"])
-        if step is None:
+        if envelope["command"] not in self.steps:
             raise BadInput(f"unknown command {envelope['command']!r}; known: {', '.join(sorted(self.steps))}")
-        command = Command(self, envelope, signature, now, envelope_bytes, personal=personal)
+        return Command(self, envelope, signature, now, envelope_bytes, personal=personal)
+
+    def _decide(self, command: Command) -> None:
+        step = self.steps[command.name]
         if step.name != "genesis":
             command.actor = self._authenticate(command)
             if command.actor.role not in step.roles:
@@ -151,7 +245,6 @@ class VoucherLedger(Application):
         step.run(command)
         command.body.refuse_unknown()
         self._require_sound_money(command)
-        return command
 
     def _check_bound(self, envelope: dict[str, Any], now: datetime) -> None:
         """An envelope is for one ledger and one day (issue 13): it names this
@@ -237,15 +330,15 @@ class VoucherLedger(Application):
             raise CommandIdReused("this command_id was already used for a different envelope; use a new command_id")
         return Outcome(receipt.result, duplicate=True)
 
-    def _after_race(self, envelope: dict[str, Any], signature: str, envelope_bytes: bytes,
-                    personal: dict[str, Any] | None, envelope_hash: str) -> Outcome:
+    def _after_race(self, command: Command) -> Outcome:
         """Another writer committed first. A repeat of the same command returns
         the first result; otherwise re-deciding against the new state gives the
         precise refusal, or a 409 to retry."""
-        earlier = self._receipt(envelope["command_id"])
+        earlier = self._receipt(command.envelope["command_id"])
         if earlier is not None:
-            return self._repeat(earlier, envelope_hash)
-        self._decide(envelope, signature, envelope_bytes, personal)
+            return self._repeat(earlier, sha256_hex(command.envelope_bytes))
+        self._decide(self._new_command(command.envelope, command.signature, command.envelope_bytes,
+                                       command.personal))
         raise Conflict("another command changed the same record at the same moment; send it again")
 
     # -- reading -----------------------------------------------------------

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from sqlalchemy.orm import Session
 
 from ledger.aggregates.chained import Chained
@@ -72,13 +71,14 @@ class Command:
         return iso(self.now)
 
     def find(self, cls: type[AggregateType], aggregate_id: UUID | str) -> AggregateType | None:
+        """The aggregate as this command left it, else as the writer's cache
+        holds it (ledger/group_commit.py), else as stored."""
         aggregate_id = UUID(str(aggregate_id))
         if aggregate_id in self.loaded:
             aggregate = self.loaded[aggregate_id]
         else:
-            try:
-                aggregate = self.ledger.repository.get(aggregate_id)
-            except AggregateNotFoundError:
+            aggregate = self.ledger.group_commit.cache.find(self.ledger, aggregate_id)
+            if aggregate is None:
                 return None
             self.loaded[aggregate_id] = aggregate
         return aggregate if isinstance(aggregate, cls) else None

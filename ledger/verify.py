@@ -393,8 +393,9 @@ def verify_log(notifications: Iterable[StoredNotification], checkpoints: Iterabl
         verifier.finish()
     problems = [p for p in (verifier.first_problem, content_problem_found) if p is not None]
     first = min(problems, key=lambda p: (p.position, p.aggregate_id == "checkpoint"), default=None)
-    if first is not None:
-        events_checked = first.position - (0 if first.aggregate_id == "checkpoint" else 1)
+    if first is not None:  # the events before the problem; a checkpoint's problem, at most the log's events
+        events_checked = (min(first.position, verifier.events_admitted) if first.aggregate_id == "checkpoint"
+                          else first.position - 1)
     else:
         first = _first_cosignature_problem(verifier, [*checkpoints, *([saved_checkpoint] if saved_checkpoint else [])])
     verifier.heads.close()

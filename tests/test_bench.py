@@ -32,9 +32,13 @@ def test_j1_bench_at_200_events_reports_every_measurement(tmp_path):
     assert set(REQUIRED_FIELDS) <= set(report)
     assert report["machine"]["cores"] >= 1 and report["machine"]["database"] in ("sqlite", "postgresql")
     append = report["append"]
-    for section in (append["application"], append["baseline"], append["http"]):
+    for section in (append["application"], append["baseline"], append["group"], append["http"]):
         assert section["commands"] > 0 and section["commands_per_second"] > 0
     assert append["ratio_to_baseline"] > 0
+    for clients in (16, 64):
+        section = append["http"][f"clients_{clients}"]
+        assert section["clients"] == clients and section["commands"] == append["http"]["commands"]
+        assert section["p99_ms"] >= section["p50_ms"] > 0 and section["commands_per_second"] > 0
     assert report["ed25519"]["verify_per_second_one_core"] > 0
     assert report["bulk"][-1]["to_events"] == 200 and report["reads"][-1]["events"] >= 200
     for operation in READ_OPERATIONS:
@@ -47,7 +51,8 @@ def test_j1_bench_at_200_events_reports_every_measurement(tmp_path):
     assert rebuild.get("events_per_second", 0) > 0 or rebuild["reason"]
     assert report["memory"]["server_peak_rss_kib"] > 0
     assert all(kib is None or kib > 0 for kib in report["memory"]["verifier_peak_rss_kib_by_events"].values())
-    assert set(report["targets"]) >= {"append_vs_baseline", "inclusion_proof_p99_ms", "voucher_history_p99_ms"}
+    assert set(report["targets"]) >= {"append_vs_baseline", "group_ingestion_vs_ed25519_all_cores",
+                                      "inclusion_proof_p99_ms", "voucher_history_p99_ms"}
     assert all(target["met"] in (True, False, None) for target in report["targets"].values())
 
 

@@ -327,15 +327,16 @@ def test_a_registration_that_fails_while_saving_leaves_no_key_and_can_be_sent_ag
     key = SigningKey.generate()
     signed = world.signed(world.bureau, "register_party", uuid.uuid4(), {
         "role": "trainee", "public_key": key.public_key_b64, "personal_sha256": commitment(person)})
-    real_save = type(world.ledger).save
+    recorder = type(world.ledger.recorder)
+    real_insert = recorder.insert_events
 
-    def crash(self, *aggregates, **kwargs):
+    def crash(self, *events, **kwargs):
         raise OSError("the disk went away between the key and the events")
 
-    monkeypatch.setattr(type(world.ledger), "save", crash)
+    monkeypatch.setattr(recorder, "insert_events", crash)
     with pytest.raises(OSError):
         world.ledger.submit(signed, personal=person)
-    monkeypatch.setattr(type(world.ledger), "save", real_save)
+    monkeypatch.setattr(recorder, "insert_events", real_insert)
     with world.ledger.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(personal_keys)).scalar() == 0
     world.ledger.submit(signed, personal=person)

@@ -584,6 +584,7 @@ def test_j1_a_checkpoint_beyond_the_log_names_the_truncation(checkpointed: World
     message = f"it covers {size} events but the log has only {len(rows)}: events were removed (truncated)"
     assert report.first_problem == Problem(size, 0, "checkpoint", message)
     assert report.checkpoints_checked == 1
+    assert report.events_checked == len(rows)  # every event there is, not the checkpoint's size
 
 
 def test_j1_a_checkpoint_of_the_empty_log_is_checked_once_genesis_names_the_log(checkpointed: World) -> None:

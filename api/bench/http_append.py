@@ -1,6 +1,7 @@
 """Appends through HTTP: a real `vledger serve` subprocess on loopback, driven
 by the signing `LedgerClient` one command after another (what a platform's
-integration does). Bounded in commands and in time. Then a few inclusion
+integration does), then by 16 and by 64 clients at once (group-committed by
+the server). Bounded in commands and in time. Then a few inclusion
 proofs over HTTP, so the server's peak memory includes holding the Merkle
 tree of the whole log."""
 
@@ -9,19 +10,21 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from api.bench.measure import latencies, peak_rss_kib
+from api.bench.measure import latencies, peak_rss_kib, percentiles
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
 from api.client import LedgerClient
 
 STARTUP_TIMEOUT_SECONDS = 60
 MAX_SECONDS = 60
 PROOF_SAMPLES = 50
+CONCURRENT_CLIENTS = (16, 64)
 
 
 def free_port() -> int:
@@ -62,6 +65,9 @@ def _ok(response: httpx.Response) -> None:
 
 
 def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], commands: int) -> dict[str, Any]:
+    """One client sending one command after another, then CONCURRENT_CLIENTS at once (each on its own
+    vouchers); `vouchers` holds enough for the three runs."""
+    per_run = -(-commands // RECORDS_PER_VOUCHER)
     server, base_url = start_server(database_url)
     try:
         http = httpx.Client(base_url=base_url, timeout=30)
@@ -76,11 +82,45 @@ def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], 
             if time.perf_counter() - started > MAX_SECONDS:
                 break
         seconds = time.perf_counter() - started
+        concurrent = {f"clients_{clients}": _concurrent_clients(
+                          world, base_url, vouchers[per_run * (run + 1):per_run * (run + 2)], commands, clients)
+                      for run, clients in enumerate(CONCURRENT_CLIENTS)}
         size = world.ledger.max_notification_id()
         proofs = latencies(lambda i: _ok(http.get("/v1/proofs/inclusion", params={"seq": 1 + (i * 7919) % size})),
                            PROOF_SAMPLES)
         http.close()
         return {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
-                "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
+                **concurrent, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
     finally:
         stop_server(server)
+
+
+def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], commands: int,
+                        clients: int) -> dict[str, Any]:
+    """`commands` learning records, signed beforehand, sent by `clients` threads at once, each with its own
+    connection; commands/s over the wall time, and each request's latency."""
+    signed = [world.learning_record(vouchers[index // RECORDS_PER_VOUCHER], index % RECORDS_PER_VOUCHER)
+              for index in range(commands)]
+    timings: list[float] = []
+    start = threading.Barrier(clients + 1)
+
+    def client(mine: list[dict[str, Any]]) -> None:
+        with httpx.Client(base_url=base_url, timeout=60) as http:
+            senders = {key.actor: LedgerClient(None, key, http=http) for key in (world.platform, world.institution)}
+            start.wait()
+            for command in mine:
+                sent = time.perf_counter()
+                reply = senders[command["envelope"]["actor"]].send(command)
+                timings.append(time.perf_counter() - sent)
+                assert reply.status in (200, 201), reply.body
+
+    threads = [threading.Thread(target=client, args=(signed[number::clients],)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {"clients": clients, "commands": len(timings), "seconds": round(seconds, 3),
+            "commands_per_second": round(len(timings) / seconds, 1), **percentiles(timings)}

@@ -24,12 +24,17 @@ def latencies(call: Callable[[int], Any], samples: int) -> dict[str, Any]:
         started = time.perf_counter()
         call(index)
         timings.append(time.perf_counter() - started)
-    timings.sort()
+    return percentiles(timings)
+
+
+def percentiles(timings_seconds: list[float]) -> dict[str, Any]:
+    """The count, p50 and p99 in milliseconds of some timings in seconds."""
+    timings = sorted(timings_seconds)
 
     def at(fraction: float) -> float:
         return round(1000 * timings[min(len(timings) - 1, int(fraction * len(timings)))], 3)
 
-    return {"samples": samples, "p50_ms": at(0.50), "p99_ms": at(0.99)}
+    return {"samples": len(timings), "p50_ms": at(0.50), "p99_ms": at(0.99)}
 
 
 def ed25519_verify_rate(seconds: float = ED25519_SECONDS) -> float:

@@ -1,4 +1,4 @@
-"""The bench report: the targets of issue 8 checked against one run's ratios,
+"""The bench report: the targets of issues 8 and 15 checked against one run's ratios,
 the fields every report has, and the table `vledger bench` prints (rich)."""
 
 from __future__ import annotations
@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
+
+from api.bench.http_append import CONCURRENT_CLIENTS
 
 REQUIRED_FIELDS = (
     "command", "started_at", "seconds", "machine", "sizes", "ed25519", "append", "bulk", "reads",
@@ -24,14 +26,21 @@ def _ratio(top: float | None, bottom: float | None) -> float | None:
 
 
 def targets(report: dict[str, Any]) -> dict[str, Any]:
-    """Each target of issue 8 with the measured value (None: not available)."""
+    """Each target of issues 8 and 15 with the measured value (None: not available)."""
     verification = report["verification"]
     one, all_cores = verification.get("one_process", {}), verification.get("all_cores", {})
     ed25519 = report["ed25519"]
     largest = report["reads"][-1] if report["reads"] else {}
     memory = [value for value in report["memory"]["verifier_peak_rss_kib_by_events"].values() if value]
     found = {
-        "append_vs_baseline": (report["append"]["ratio_to_baseline"], ">=", 0.5),
+        "append_vs_baseline": (report["append"]["ratio_to_baseline"], ">=", 0.8),
+        "http_64_clients_commands_per_second": (
+            _number(report["append"].get("http", {}).get("clients_64", {}), "commands_per_second"), ">=", 500),
+        "http_64_clients_p99_latency_ms": (
+            _number(report["append"].get("http", {}).get("clients_64", {}), "p99_ms"), "<", 250),
+        "group_ingestion_vs_ed25519_all_cores": (
+            _ratio(_number(report["append"].get("group", {}), "commands_per_second"),
+                   ed25519["verify_per_second_all_cores"]), ">=", 0.3),
         "verify_one_process_vs_ed25519_one_core": (
             _ratio(_number(one, "events_per_second"), ed25519["verify_per_second_one_core"]), ">=", 0.7),
         "verify_all_cores_vs_ed25519_all_cores": (
@@ -67,7 +76,7 @@ def _cell(value: Any, unit: str = "") -> str:
 
 
 def _available(section: Any) -> bool:
-    return isinstance(section, dict) and section.get("available", True)
+    return isinstance(section, dict) and bool(section) and section.get("available", True)
 
 
 def table(report: dict[str, Any]) -> Table:
@@ -82,10 +91,19 @@ def table(report: dict[str, Any]) -> Table:
                 f"{_cell(append['ratio_to_baseline'])}× baseline")
     out.add_row("append, plain eventsourcing baseline (saves/s)", _cell(append["baseline"]["commands_per_second"]),
                 "2 events per save, both")
+    group = append.get("group", {})
+    out.add_row(f"append, {_cell(group.get('threads'))} threads, group-committed (commands/s)",
+                _cell(group.get("commands_per_second")),
+                f"{_cell(_ratio(group.get('commands_per_second'), report['ed25519']['verify_per_second_all_cores']))}"
+                "× Ed25519 all processes")
     http = append.get("http", {})
     out.add_row("append through HTTP (commands/s)", _cell(http.get("commands_per_second")),
                 f"{_cell(_ratio(http.get('commands_per_second'), append['application']['commands_per_second']))}"
                 "× application")
+    for clients in CONCURRENT_CLIENTS:
+        section = http.get(f"clients_{clients}", {})
+        out.add_row(f"append through HTTP, {clients} clients (commands/s)", _cell(section.get("commands_per_second")),
+                    f"p50 / p99 {_cell(section.get('p50_ms'))} / {_cell(section.get('p99_ms'))} ms")
     ed25519 = report["ed25519"]
     out.add_row("Ed25519 verify, one core (/s)", _cell(ed25519["verify_per_second_one_core"]), "the limit")
     out.add_row(f"Ed25519 verify, {ed25519['processes']} processes (/s)",

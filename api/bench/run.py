@@ -3,6 +3,7 @@
 1. the machine's Ed25519 verify rate, one core and all cores (the limit);
 2. appends: command by command through the application vs the plain
    eventsourcing baseline, interleaved in two halves so drift hits both;
+   then the same number from 16 threads at once, group-committed;
 3. the log grown in bulk (`api.bench.bulk`) to each read size (10^5, 10^6
    up to `--events`, and `--events` itself); at each: a checkpoint, read
    latencies, and verification on all cores in its own process (memory);
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -25,7 +27,7 @@ from uuid import UUID
 
 from api.bench.baseline import BaselineLedger
 from api.bench.bulk import grow_to
-from api.bench.http_append import run_http_append
+from api.bench.http_append import CONCURRENT_CLIENTS, run_http_append
 from api.bench.measure import ed25519_verify_rate, ed25519_verify_rate_all_cores, run_module
 from api.bench.reads import not_available, read_latencies
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
@@ -33,6 +35,7 @@ from ledger.application import VoucherLedger
 from ledger.envelope import iso, utc_now
 from projections import rebuild
 
+GROUP_THREADS = 16
 Phase = Callable[[str, int | None], Callable[[int], None]]
 """phase(description, total) -> advance(n): how the runner shows progress."""
 
@@ -75,8 +78,9 @@ def run_bench(database_url: str, events: int, phase: Phase = _quiet) -> dict[str
                          "verify_per_second_all_cores": round(ed25519_verify_rate_all_cores(cores)),
                          "processes": cores}
     report["append"] = _appends(world, database_url, sizes.append_commands, phase)
+    report["append"]["group"] = _group_ingestion(world, sizes.append_commands, phase)
     report["bulk"], report["reads"], by_size = [], [], []
-    vouchers: list[UUID] = []
+    vouchers: list[UUID] = report["append"]["group"].pop("voucher_ids")  # read too, when the sizes are tiny
     for size in sizes.read_sizes:
         grown = grow_to(world, size, phase(f"bulk log to {size:,} events", size - ledger.max_notification_id()))
         vouchers.extend(grown.pop("voucher_ids"))
@@ -94,7 +98,8 @@ def run_bench(database_url: str, events: int, phase: Phase = _quiet) -> dict[str
     report["verification"] = {"one_process": one, "all_cores": by_size[-1], "by_size": by_size, "vledger_verify": cli}
     report["projection_rebuild"] = _rebuild(ledger, phase)
     phase("appends through HTTP", None)(1)
-    http_vouchers = [world.enrolled_voucher() for _ in range(-(-sizes.http_commands // RECORDS_PER_VOUCHER))]
+    runs = 1 + len(CONCURRENT_CLIENTS)  # one client, then each number of concurrent clients
+    http_vouchers = [world.enrolled_voucher() for _ in range(runs * -(-sizes.http_commands // RECORDS_PER_VOUCHER))]
     report["append"]["http"] = run_http_append(world, database_url, http_vouchers, sizes.http_commands)
     report["memory"] = {
         "verifier_peak_rss_kib_by_events": {str(found.get("events_checked")): found.get("peak_rss_kib")
@@ -140,6 +145,39 @@ def _appends(world: BenchWorld, database_url: str, commands: int, phase: Phase) 
              "commands_per_second": round(commands / seconds["baseline"], 1)}
     return {"application": application, "baseline": plain,
             "ratio_to_baseline": round(seconds["baseline"] / seconds["application"], 3)}
+
+
+def _group_ingestion(world: BenchWorld, commands: int, phase: Phase) -> dict[str, Any]:
+    """`commands` learning records, signed beforehand, submitted by GROUP_THREADS threads at once through
+    `VoucherLedger.submit`: they are decided in order and committed in groups (ledger/group_commit.py)."""
+    voucher_count = -(-commands // RECORDS_PER_VOUCHER)
+    advance = phase("enrolling vouchers for group-committed ingestion", voucher_count)
+    vouchers = []
+    for _ in range(voucher_count):
+        vouchers.append(world.enrolled_voucher())
+        advance(1)
+    signed = [world.learning_record(vouchers[index // RECORDS_PER_VOUCHER], index % RECORDS_PER_VOUCHER)
+              for index in range(commands)]
+    slices = [signed[thread::GROUP_THREADS] for thread in range(GROUP_THREADS)]
+    advance = phase(f"group-committed ingestion, {GROUP_THREADS} threads", commands)
+    start = threading.Barrier(GROUP_THREADS + 1)
+
+    def submit_slice(mine: list[dict[str, Any]]) -> None:
+        start.wait()
+        for command in mine:
+            world.ledger.submit(command)
+            advance(1)
+
+    threads = [threading.Thread(target=submit_slice, args=(mine,)) for mine in slices]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {"commands": commands, "threads": GROUP_THREADS, "seconds": round(seconds, 3),
+            "commands_per_second": round(commands / seconds, 1), "voucher_ids": vouchers}
 
 
 def _verify_probe(database_url: str, processes: int) -> dict[str, Any]:
