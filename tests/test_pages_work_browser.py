@@ -157,3 +157,25 @@ def test_logging_out_deletes_the_key_kept_in_the_browser(site) -> None:
     page.click("header .who button")
     page.wait_for_url(f"{server.url}/login")
     assert page.evaluate("async () => (await window.VledgerEnvelope.signer()) === undefined")
+
+
+def test_h3_finance_pays_a_due_item_with_the_amount_the_rules_give(site) -> None:
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, key_file(demo, "finance"), next_path="/work")
+    row = page.locator("#due-items tr[data-voucher]").first
+    voucher, stage = row.get_attribute("data-voucher"), row.get_attribute("data-stage")
+    amount = row.locator('input[name="amount_fen"]')
+    due = amount.input_value()
+    amount.fill(str(int(due) + 1))  # one fen more than the rules give: refused by its rule
+    row.locator("button").click()
+    row.locator('.receipt[data-state="refused"]').wait_for()
+    assert row.locator(".receipt .rule").inner_text() == ("H3" if stage == "prepayment" else "H7")
+    amount.fill("12.5")
+    row.locator("button").click()
+    row.locator('.receipt[data-state="bad-input"]').wait_for()
+    assert "whole number of fen" in row.locator(".receipt").inner_text()
+    amount.fill(due)
+    row.locator("button").click()
+    row.locator('.receipt[data-state="recorded"]').wait_for()
+    assert voucher in row.locator(".receipt").inner_text()

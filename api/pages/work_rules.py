@@ -15,6 +15,7 @@ from ledger.errors import BadInput, RuleViolation
 from ledger.occupations import occupation_problem
 from ledger.rules import profile_for
 from ledger.standards import standards_for
+from ledger.steps.payments import stage_fen
 from ledger.steps.vouchers import catalogue_standard
 from ledger.subsidy import MAX_STANDARD_FEN, quote
 
@@ -65,12 +66,12 @@ class Due:
 
 def due_payment(voucher: Voucher) -> Due | None:
     """What finance may pay on `voucher` now, as the rules give it: the
-    balance once the notice cleared, else the prepayment its enrolment fixed
-    while nothing was prepaid; None when nothing is due."""
+    balance once the notice cleared, else what is left of the prepayment its
+    enrolment fixed (as the prepay step allows it); None when nothing is due."""
     funds = profile_for(voucher.region, voucher.profile_version).funds
     if voucher.status == "cleared" and voucher.balance_due_fen > 0:
         return Due("balance", voucher.balance_due_fen, funds, "pay")
-    prepayment = next((payment["fen"] for payment in voucher.payments if payment.get("stage") == "prepayment"), 0)
-    if voucher.prepaid_fen == 0 and prepayment > 0 and voucher.status != "cleared":
-        return Due("prepayment", prepayment, funds, "prepay")
+    prepayment_fen = stage_fen(voucher, "prepayment") - voucher.prepaid_fen  # what H3 still allows in advance
+    if prepayment_fen > 0 and voucher.status != "cleared":
+        return Due("prepayment", prepayment_fen, funds, "prepay")
     return None
