@@ -6,9 +6,12 @@ a sentence. Signing in the browser is in tests/test_pages_work_browser.py."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 
 from ledger.application import VoucherLedger
+from ledger.envelope import sign_command
 from ledger.personal import commitment
 from ledger.signing import SigningKey
 from tests.http_support import http_client
@@ -135,3 +138,25 @@ def test_work_needs_a_login_and_the_nav_links_to_it(world: World) -> None:
     page = http.get("/work")
     assert page.status_code == 200 and 'id="work-none"' in page.text and 'href="/work"' in page.text
     assert "/static/pages/envelope.js" in page.text
+
+
+def test_h4_the_bureaus_forms_name_each_waiting_item_and_the_route_the_page_embeds_records_it(world: World) -> None:
+    """What envelope.js does with a form: the step's path from the page's route map, the target from the form."""
+    certified = world.certified_voucher()
+    evidence = [{"kind": "photo", "sha256": "ab" * 32}]
+    world.do(world.institution, "request_redemption", certified, {"evidence": evidence})
+    pending = uuid.uuid4()
+    world.do(world.institution, "file_class", pending, world.filing_body())
+    http = http_client(world)
+    log_in(http, world.bureau)
+    page = http.get("/work").text
+    assert f'data-command="approve_filing" data-target="{pending}"' in page
+    assert f'data-command="reject_filing" data-target="{pending}"' in page
+    assert f'data-command="review_redemption" data-target="{certified}"' in page
+    routes = json.loads(re.search(r'id="vledger-routes">(.*?)</script>', page, re.S).group(1))
+    path = routes["approve_filing"].replace("{filing_id}", str(pending))
+    signed = sign_command(world.bureau, "approve_filing", pending, {}, signed_at=world.clock.now,
+                          ledger=world.ledger.origin)
+    recorded = http.post(path, json=signed)
+    assert recorded.status_code == 201, recorded.text
+    assert f'data-target="{pending}"' not in http.get("/work").text  # decided: no longer waiting
