@@ -112,7 +112,7 @@ def test_s2_an_over_standard_voucher_is_refused_by_its_rule_and_the_ledger_is_un
     page.fill("#issue-trainee", "not-an-id")
     page.click("#issue-button")
     page.wait_for_selector('#issue-receipt[data-state="bad-input"]')
-    assert "must be an id" in page.inner_text("#issue-receipt") and "Nothing was signed" in page.inner_text(
+    assert "must be an id" in page.inner_text("#issue-receipt") and "Nothing was sent" in page.inner_text(
         "#issue-receipt")
     assert events_in_log(demo) == before
 
@@ -128,7 +128,8 @@ def test_l7_the_trainee_claims_and_chooses_on_its_own_work_page(site) -> None:
         claim.locator('.receipt[data-state="recorded"]').wait_for()
         page.reload()
     choose = page.locator('#choose form[data-command="choose_institution"]').first
-    choose.locator("select").select_option(index=1)
+    institution = json.loads(key_file(demo, f"{REGION}-institution-1").read_text())["actor"]
+    choose.locator("select").select_option(value=institution)
     shot(page, "trainee")
     choose.locator("button").click()
     choose.locator('.receipt[data-state="recorded"]').wait_for()
@@ -179,3 +180,23 @@ def test_h3_finance_pays_a_due_item_with_the_amount_the_rules_give(site) -> None
     row.locator("button").click()
     row.locator('.receipt[data-state="recorded"]').wait_for()
     assert voucher in row.locator(".receipt").inner_text()
+
+
+def test_l7_the_chosen_institution_signs_an_enrolment_and_a_class_of_another_level_is_refused(site) -> None:
+    """The voucher the bureau issued above (level 3) and the demo classes (other levels, long over)."""
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, a_demo_trainee(demo), next_path="/work")
+    voucher = page.locator("#choose tr[data-voucher]").first.get_attribute("data-voucher")
+    page = new_page(browser)
+    log_in(page, server.url, key_file(demo, f"{REGION}-institution-1"), next_path="/work")
+    page.click("#enrol-button")
+    page.wait_for_selector('#enrol-receipt[data-state="bad-input"]')
+    assert "the voucher number is needed" in page.inner_text("#enrol-receipt")
+    page.fill("#enrol-voucher", voucher)
+    page.select_option("#enrol-filing", index=1)
+    before = events_in_log(demo)
+    page.click("#enrol-button")
+    page.wait_for_selector('#enrol-receipt[data-state="refused"]')
+    assert "Nothing was recorded" in page.inner_text("#enrol-receipt")
+    assert events_in_log(demo) == before

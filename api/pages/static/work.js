@@ -112,6 +112,12 @@
     box.append(line, element("p", { class: "note" }, "Nothing was recorded."));
   }
 
+  function showBadInput(box, sentence) {
+    box.replaceChildren(element("p", { class: "refusal" }, "Not signed: " + sentence + ". Nothing was sent."));
+    box.className = "receipt refused";
+    box.dataset.state = "bad-input";
+  }
+
   function showReceipt(box, form, target, result) {
     box.replaceChildren();
     box.className = "receipt recorded";
@@ -133,12 +139,11 @@
     const button = form.querySelector("button[type=submit]");
     let body, target;
     try {
-      body = await bodyOf(form);
       target = targetOf(form);
+      body = await bodyOf(form);
     } catch (error) {
       if (!(error instanceof BadField)) throw error;
-      showRefusal(box, { detail: error.message + ". Nothing was signed." }, 0);
-      box.dataset.state = "bad-input";
+      showBadInput(box, error.message);
       return;
     }
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
