@@ -150,13 +150,19 @@ def test_each_roles_work_home_opens(site, role: str, label: str) -> None:
     shot(page, role)
 
 
-def test_logging_out_deletes_the_key_kept_in_the_browser(site) -> None:
+def test_logging_out_or_a_page_without_a_session_deletes_the_key_kept_in_the_browser(site) -> None:
     demo, server, browser = site
     page = new_page(browser)
     log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
     assert page.evaluate("async () => Boolean(await window.VledgerEnvelope.signer())")
     page.click("header .who button")
     page.wait_for_url(f"{server.url}/login")
+    assert page.evaluate("async () => (await window.VledgerEnvelope.signer()) === undefined")
+    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    assert page.evaluate("async () => Boolean(await window.VledgerEnvelope.signer())")
+    page.context.clear_cookies()  # the session ends without a logout (expiry, restart)
+    page.goto(f"{server.url}/login")
+    page.wait_for_function("async () => (await window.VledgerEnvelope.signer()) === undefined")
     assert page.evaluate("async () => (await window.VledgerEnvelope.signer()) === undefined")
 
 

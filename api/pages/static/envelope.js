@@ -116,7 +116,8 @@
   // the WriteResult, or {ok: false, status, problem} with the RFC 9457 problem.
   async function signAndSend(command, target, body, extra) {
     const kept = await signer();
-    if (!kept) return { ok: false, status: 0, problem: { detail: "no signing key is kept in this browser: log in again with your key file" } };
+    if (!kept) return { ok: false, status: 0, problem: { detail: "no signing key is kept in this browser: log in again with your key file "
+      + "(a private window may not keep it)" } };
     const expected = document.body.dataset.viewer;
     if (expected && kept.actor !== expected) {
       return { ok: false, status: 0, problem: { detail: "the key kept in this browser belongs to another party: log in again" } };
@@ -150,8 +151,14 @@
 
   root.VledgerEnvelope = { canonicalJson, isoNow, buildEnvelope, keepSigner, signer, forgetSigner, signAndSend,
                            pathFor };
+  // A page served without a session (logged out, expired, the login page) forgets the key:
+  // it lives in this browser only while a session does.
+  function onLoad() {
+    forgetAtLogout();
+    if (!document.body.dataset.viewer) forgetSigner().catch(() => {});
+  }
   if (typeof document !== "undefined") {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", forgetAtLogout);
-    else forgetAtLogout();
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad);
+    else onLoad();
   }
 })(typeof window !== "undefined" ? window : globalThis);
