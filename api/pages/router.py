@@ -1,4 +1,5 @@
-"""All the inspector pages as one router; mount with `app.include_router(pages_router)`."""
+"""All the pages (the inspector pages and each party's Work page) as one router; mount with
+`app.include_router(pages_router)`."""
 
 from fastapi import APIRouter
 
