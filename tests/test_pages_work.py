@@ -124,6 +124,8 @@ def test_s2_the_issue_quote_is_the_catalogues_and_changes_nothing(world: World) 
     assert over.status_code == 200 and over.json()["eligible"] is False and over.json()["refusals"][0]["rule"]
     bad = http.get(f"/work/quote.json?occupation={ELECTRICIAN}&level=9")
     assert bad.status_code == 400 and "level" in bad.json()["detail"]
+    unknown = http.get("/work/quote.json?occupation=9-99-99-99&level=4")
+    assert unknown.status_code == 400 and "9-99-99-99" in unknown.json()["detail"]
     bad_yuan = http.get(f"/work/quote.json?occupation={ELECTRICIAN}&level=4&standard_yuan=1.234")
     assert bad_yuan.status_code == 400 and "two decimals" in bad_yuan.json()["detail"]
     assert world.ledger.max_notification_id() == before

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from ledger.signing import canonical_json
 from tests.browser import Server, build_demo_ledger, launch_chromium, log_in
+from tests.test_envelope_js import AWKWARD
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -74,6 +76,9 @@ def test_s2_a_bureau_issues_a_voucher_from_its_work_page_and_sees_the_receipt(si
     assert stored == {"actor": json.loads(key_file(demo, f"{REGION}-bureau").read_text())["actor"],
                       "extractable": False, "type": "private"}
     assert page.locator("#trainees tr").count() > 2
+    for value in AWKWARD:  # Chromium's canonical JSON of what it signs is the ledger's, byte for byte
+        assert page.evaluate("value => window.VledgerEnvelope.canonicalJson(value)", value) == canonical_json(
+            value).decode("utf-8")
     page.fill("#issue-trainee", trainee["actor"])
     page.fill("#issue-occupation", OCCUPATION)
     page.select_option("#issue-level", LEVEL)
