@@ -211,3 +211,34 @@ def test_l7_the_chosen_institution_signs_an_enrolment_and_a_class_of_another_lev
     page.wait_for_selector('#enrol-receipt[data-state="refused"]')
     assert "Nothing was recorded" in page.inner_text("#enrol-receipt")
     assert events_in_log(demo) == before
+
+
+def test_a_press_after_a_lost_answer_resends_the_same_signed_command_and_it_is_recorded_once(site) -> None:
+    demo, server, browser = site
+    lines = (demo.folder / "vledger-keys" / "demo" / f"{REGION}-trainees.jsonl").read_text().splitlines()
+    trainee = json.loads(lines[1])
+    page = new_page(browser)
+    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    sent: list[dict] = []
+
+    def record_then_lose_the_answer(route):
+        sent.append(route.request.post_data_json)
+        route.fetch()  # the ledger records it...
+        route.abort()  # ...and the answer never reaches the page
+
+    page.route("**/v1/vouchers", record_then_lose_the_answer)
+    page.fill("#issue-trainee", trainee["actor"])
+    page.fill("#issue-occupation", OCCUPATION)
+    page.select_option("#issue-level", LEVEL)
+    before = events_in_log(demo)
+    page.click("#issue-button")
+    page.wait_for_selector('#issue-receipt[data-state="refused"]')
+    assert "press again to resend" in page.inner_text("#issue-receipt")
+    recorded = events_in_log(demo)
+    assert recorded > before
+    page.unroute("**/v1/vouchers")
+    page.route("**/v1/vouchers", lambda route: (sent.append(route.request.post_data_json), route.continue_()))
+    page.click("#issue-button")
+    page.wait_for_selector('#issue-receipt[data-state="recorded"]')
+    assert sent[0] == sent[1]  # the very same signed envelope
+    assert events_in_log(demo) == recorded  # recorded once

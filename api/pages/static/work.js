@@ -2,8 +2,8 @@
 // body, refuse bad input with a sentence before anything is signed, show what
 // the rules give (a quote from the server, read-only), then sign and send
 // with envelope.js and show the receipt (event hashes, the voucher's
-// timeline) or the refusal (its rule and reason). Nothing is sent twice:
-// each submission gets a fresh command_id only when the party presses again.
+// timeline) or the refusal (its rule and reason). A press after a send that
+// got no answer resends the same signed envelope, so it is recorded once.
 "use strict";
 (function () {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -11,6 +11,7 @@
   const SHA256 = /^[0-9a-f]{64}$/;
 
   class BadField extends Error {}
+  const unanswered = new WeakMap();  // form -> the signed envelope sent without an answer
 
   function label(input) {
     return input.dataset.label || input.name.replace(/_/g, " ");
@@ -85,7 +86,10 @@
   }
 
   function targetOf(form) {
-    if (form.dataset.target === "new") return crypto.randomUUID();
+    if (form.dataset.target === "new") {  // a new voucher: its id is chosen once per signed command
+      const pending = unanswered.get(form);
+      return pending ? pending.envelope.target : crypto.randomUUID();
+    }
     if (form.dataset.target) return form.dataset.target;
     const input = form.querySelector("[data-role=target]");
     return valueOf(input);
@@ -146,17 +150,26 @@
       showBadInput(box, error.message);
       return;
     }
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
     button.disabled = true;
     box.className = "receipt";
     box.dataset.state = "signing";
     box.textContent = "Signing with your key and sending…";
+    // A retry after no answer resends the same signed envelope (same command_id: recorded
+    // at most once); a changed form, or any answer, means the next press signs afresh.
+    const wanted = JSON.stringify([form.dataset.command, target, body]);
     try {
-      const sent = await window.VledgerEnvelope.signAndSend(form.dataset.command, target, body);
+      let signed = unanswered.get(form);
+      if (!signed || signed.wanted !== wanted) {
+        signed = Object.assign(await window.VledgerEnvelope.sign(form.dataset.command, target, body), { wanted });
+        unanswered.set(form, signed);
+      }
+      const sent = await window.VledgerEnvelope.send(signed);
+      unanswered.delete(form);
       if (sent.ok) showReceipt(box, form, target, sent.result);
       else showRefusal(box, sent.problem, sent.status);
     } catch (error) {
-      showRefusal(box, { detail: "could not sign or send: " + error.message }, 0);
+      showRefusal(box, { detail: "could not sign or send (" + error.message + "); press again to resend the same "
+        + "signed command, which the ledger records at most once" }, 0);
     } finally {
       button.disabled = false;
     }
