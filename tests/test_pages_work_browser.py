@@ -242,3 +242,20 @@ def test_a_press_after_a_lost_answer_resends_the_same_signed_command_and_it_is_r
     page.wait_for_selector('#issue-receipt[data-state="recorded"]')
     assert sent[0] == sent[1]  # the very same signed envelope
     assert events_in_log(demo) == recorded  # recorded once
+
+
+def test_h1_an_assessor_signs_a_result_before_the_hours_are_done_and_is_refused_by_the_rule(site) -> None:
+    """The demo's 50-event voucher has far fewer minutes than its class: no assessment yet (H1)."""
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, key_file(demo, f"{REGION}-assessor"), next_path="/work")
+    page.fill("#assess-lookup", demo.long_voucher)
+    page.press("#assess-lookup", "Enter")
+    page.wait_for_selector("#assess-form")
+    page.fill("#assess-certificate", "CERT-WORK-PAGE-1")
+    page.select_option("#assess-kind", "training_qualified")
+    before = events_in_log(demo)
+    page.click("#assess-button")
+    page.wait_for_selector('#assess-receipt[data-state="refused"]')
+    assert page.locator("#assess-receipt .rule").count() == 1
+    assert events_in_log(demo) == before
