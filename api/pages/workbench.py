@@ -17,30 +17,20 @@ from fastapi.responses import JSONResponse, Response
 
 from api.http.access import voucher_readers
 from api.http.paths import ROUTE_BY_COMMAND
-from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
+from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
 from api.pages.work_queues import queue_for
 from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, due_payment, issue_quote
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import parse_date
-from ledger.errors import BadInput, ViewFailed
+from ledger.errors import BadInput
 from ledger.rules import profile_for
 from ledger.standards import standards_for
 from ledger.steps.redemption import EVIDENCE_KINDS
 from ledger.steps.vouchers import CERTIFICATE_KINDS
-from projections import catch_up
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ROUTES = {command: route.path for command, route in ROUTE_BY_COMMAND.items()}
 DEFAULT_VALIDITY_DAYS = 180
-
-
-def _caught_up_ledger(request: Request):
-    ledger = request.app.state.ledger
-    try:
-        catch_up(ledger)
-    except ViewFailed:
-        pass
-    return ledger
 
 
 def _voucher_for_assessor(ledger, who: Viewer, voucher_id: str) -> Voucher:
@@ -60,7 +50,7 @@ def _voucher_for_assessor(ledger, who: Viewer, voucher_id: str) -> Voucher:
 @router.get("/work")
 def work_page(request: Request, voucher: str | None = Query(default=None, max_length=60)) -> Response:
     who = viewer(request)
-    ledger = _caught_up_ledger(request)
+    ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         queue = queue_for(connection, who.caller)
     if queue is None:
