@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.pages import login, routes
+from api.pages import downloads, login, routes
 
 pages_router = APIRouter()
 pages_router.include_router(login.router)
 pages_router.include_router(routes.router)
+pages_router.include_router(downloads.router)
 
 __all__ = ["pages_router"]
