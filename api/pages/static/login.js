@@ -1,5 +1,6 @@
 // Login: the key file stays in the browser; only a signature over the
-// server's one-time challenge is sent (api/pages/session.py).
+// server's one-time challenge is sent (api/pages/session.py). The key is then
+// kept, non-extractable, in IndexedDB for signing commands (envelope.js).
 "use strict";
 (function () {
   const form = document.getElementById("login");
@@ -61,6 +62,12 @@
       const body = await reply.json();
       textArea.value = "";
       if (!reply.ok) { say("Refused: " + body.detail, "bad"); return; }
+      try {  // kept non-extractable in IndexedDB for signing commands on /work (envelope.js)
+        await window.VledgerEnvelope.keepSigner(key, keyFile.actor, keyFile.key_id);
+      } catch (error) {
+        say("Logged in, but this browser could not keep the key for signing: " + error.message, "bad");
+        return;
+      }
       say("Logged in.", "good");
       window.location.assign(body.next || "/");
     } catch (error) {
