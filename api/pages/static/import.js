@@ -118,7 +118,8 @@
       cell.textContent = String(text);  // text, never HTML
       line.appendChild(cell);
     }
-    tableBody.appendChild(line);
+    if (outcome.outcome === "refused" || outcome.outcome === "not sent") tableBody.prepend(line);  // the rows to fix, on top
+    else tableBody.appendChild(line);
   }
 
   function count(outcomes) {
@@ -151,6 +152,7 @@
     const kind = kindSelect.value;
     if (!file) { say("Choose a .xlsx or .csv file first.", "bad"); return; }
     if (!window.crypto || !crypto.subtle) { say("This browser gives no Web Crypto here: open the pages over HTTPS or on localhost.", "bad"); return; }
+    delete document.body.dataset.importDone;
     tableBody.textContent = "";
     summary.textContent = "";
     downloads.hidden = true;
@@ -159,7 +161,11 @@
     say("Reading " + file.name + "…");
     const planned = await fetch("/import/" + encodeURIComponent(kind) + "/plan.json?file=" + encodeURIComponent(file.name), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream" }, body: file });
-    if (!planned.ok) { say("Refused: " + (await problemOf(planned)).detail, "bad"); return; }
+    if (!planned.ok) {
+      say("Refused: " + (await problemOf(planned)).detail, "bad");
+      document.body.dataset.importDone = "refused";
+      return;
+    }
     const { rows } = await planned.json();
     const outcomes = [];
     const traineeKeys = [];
