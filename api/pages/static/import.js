@@ -40,15 +40,20 @@
 
   // -- signing: one step, with the command_id the server derived ---------------
   let ledgerName = null;
-  async function signAndPost(step, body) {
+  let kept = null;  // the signer kept at login, read from IndexedDB once per import
+  async function readySigner() {
     const envelopes = window.VledgerEnvelope;
-    const kept = envelopes && await envelopes.signer();
+    kept = envelopes ? await envelopes.signer() : null;
     if (!kept) throw new Error("no signing key is kept in this browser: log out, then log in again with your key file");
     if (kept.actor !== document.body.dataset.viewer) throw new Error("the key kept in this browser is another party's: log in again");
     if (ledgerName === null) {
       const keys = await fetch("/v1/keys?limit=1", { credentials: "same-origin" });
       ledgerName = (await keys.json()).origin;
     }
+  }
+
+  async function signAndPost(step, body) {
+    const envelopes = window.VledgerEnvelope;
     const envelope = envelopes.buildEnvelope({
       command_id: step.command_id, ledger: ledgerName, actor: kept.actor, key_id: kept.key_id,
       signed_at: envelopes.isoNow(), command: step.command, target: step.target, body });
@@ -158,6 +163,13 @@
     downloads.hidden = true;
     keysLink.hidden = true;
     stopped = null;
+    try {
+      await readySigner();
+    } catch (error) {
+      say(error.message, "bad");
+      document.body.dataset.importDone = "refused";
+      return;
+    }
     say("Reading " + file.name + "…");
     const planned = await fetch("/import/" + encodeURIComponent(kind) + "/plan.json?file=" + encodeURIComponent(file.name), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream" }, body: file });
