@@ -127,9 +127,7 @@
     else tableBody.appendChild(line);
   }
 
-  function count(outcomes) {
-    const counts = {};
-    outcomes.forEach((o) => { counts[o.outcome] = (counts[o.outcome] || 0) + 1; });
+  function count(counts) {
     return Object.keys(counts).sort().map((name) => counts[name] + " " + name).join(", ");
   }
 
@@ -180,6 +178,7 @@
     }
     const { rows } = await planned.json();
     const outcomes = [];
+    const counts = {};
     const traineeKeys = [];
     progress.max = Math.max(rows.length, 1);
     progress.value = 0;
@@ -191,14 +190,15 @@
         const row = rows[next++];
         const outcome = await importRow(row, traineeKeys);
         outcomes.push(outcome);
+        counts[outcome.outcome] = (counts[outcome.outcome] || 0) + 1;
         show(outcome);
         progress.value = outcomes.length;
-        summary.textContent = outcomes.length + " of " + rows.length + " rows: " + count(outcomes);
+        summary.textContent = outcomes.length + " of " + rows.length + " rows: " + count(counts);
       }
     }
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
     outcomes.sort((a, b) => a.row - b.row);
-    summary.textContent = rows.length + " rows: " + count(outcomes);
+    summary.textContent = rows.length + " rows: " + count(counts);
     try {
       await offerOutcomeFile(kind, file, outcomes);
       if (traineeKeys.length) {
