@@ -99,3 +99,14 @@ def test_the_pages_offer_csv_and_xlsx_links_for_their_tables(two_schools) -> Non
         for file_format in ("csv", "xlsx"):
             assert f"/tables/{name}.{file_format}?institution={school.actor}" in page
     assert "/tables/report.xlsx?fortnight=" in http.get("/").text
+
+
+def test_a_vouchers_audit_download_holds_its_timeline(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    catch_up(world.ledger)
+    http = http_client(world)
+    log_in(http, world.institution)
+    assert f"/tables/audit.xlsx?voucher={voucher}" in http.get(f"/vouchers/{voucher}").text
+    rows = sheet(http.get(f"/tables/audit.xlsx?voucher={voucher}").content)
+    voucher_column = rows[1].index("voucher")
+    assert len(rows) > 3 and {row[voucher_column] for row in rows[2:]} == {str(voucher)}

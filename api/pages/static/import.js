@@ -114,7 +114,30 @@
     return { row: row.row, outcome: "recorded", rule: null, reason: null, ids: row.ids };
   }
 
+  // Rows are drawn in batches, a few times a second: one layout per batch, not per row.
+  const waiting = [];
+  let drawing = null;
   function show(outcome) {
+    waiting.push(outcome);
+    if (drawing === null) drawing = setTimeout(drawWaiting, 200);
+  }
+  function drawWaiting() {
+    drawing = null;
+    const fixes = document.createDocumentFragment();
+    const fine = document.createDocumentFragment();
+    for (const outcome of waiting.splice(0)) {
+      const line = rowLine(outcome);
+      (outcome.outcome === "refused" || outcome.outcome === "not sent" ? fixes : fine).appendChild(line);
+    }
+    tableBody.prepend(fixes);  // the rows to fix, on top
+    tableBody.appendChild(fine);
+    progress.value = outcomesSeen;
+    summary.textContent = summaryText;
+  }
+  let outcomesSeen = 0;
+  let summaryText = "";
+
+  function rowLine(outcome) {
     const line = document.createElement("tr");
     line.dataset.outcome = outcome.outcome;
     line.className = "outcome-" + outcome.outcome.replace(/ /g, "-");
@@ -123,8 +146,7 @@
       cell.textContent = String(text);  // text, never HTML
       line.appendChild(cell);
     }
-    if (outcome.outcome === "refused" || outcome.outcome === "not sent") tableBody.prepend(line);  // the rows to fix, on top
-    else tableBody.appendChild(line);
+    return line;
   }
 
   function count(counts) {
@@ -158,6 +180,7 @@
     delete document.body.dataset.importDone;
     tableBody.textContent = "";
     summary.textContent = "";
+    outcomesSeen = 0;
     downloads.hidden = true;
     keysLink.hidden = true;
     stopped = null;
@@ -191,14 +214,16 @@
         const outcome = await importRow(row, traineeKeys);
         outcomes.push(outcome);
         counts[outcome.outcome] = (counts[outcome.outcome] || 0) + 1;
+        outcomesSeen = outcomes.length;
+        summaryText = outcomes.length + " of " + rows.length + " rows: " + count(counts);
         show(outcome);
-        progress.value = outcomes.length;
-        summary.textContent = outcomes.length + " of " + rows.length + " rows: " + count(counts);
       }
     }
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
     outcomes.sort((a, b) => a.row - b.row);
-    summary.textContent = rows.length + " rows: " + count(counts);
+    if (drawing !== null) { clearTimeout(drawing); }
+    summaryText = rows.length + " rows: " + count(counts);
+    drawWaiting();
     try {
       await offerOutcomeFile(kind, file, outcomes);
       if (traineeKeys.length) {
