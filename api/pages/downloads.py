@@ -1,7 +1,7 @@
 """Download buttons (issue 14 item 2): `GET /tables/{name}.{csv|xlsx}` writes
 a view as `vledger export-table` does (projections/tables.py shapes it,
-api/cli/tables.py turns it into cells, api/spreadsheets.py writes it), kept to
-the rows the logged-in viewer may read (api/pages/table_scope.py)."""
+api/export_sheets.py writes it), kept to the rows the logged-in viewer may
+read (api/pages/table_scope.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.cli.tables import _header, sheet_rows
+from api.export_sheets import write_export
 from api.pages.overview import report_day
 from api.pages.rendering import PageRefused, PageRoute, viewer
 from api.pages.table_scope import scoped_table
-from api.spreadsheets import FORMATS, write_table
+from api.spreadsheets import FORMATS
 from ledger.envelope import parse_date, parse_uuid
 from ledger.errors import ViewFailed
 from projections import catch_up
@@ -58,8 +58,7 @@ def download_table(request: Request, file_name: str,
         shaped = scoped_table(connection, who.caller, name, filters)
     with tempfile.TemporaryDirectory(prefix="vledger-table-") as folder:
         path = Path(folder) / f"{name}.{file_format}"
-        write_table(path, file_format, f"{shaped.chinese} {shaped.name}", [_header(c) for c in shaped.columns],
-                    sheet_rows(shaped))
+        write_export(path, file_format, shaped)
         content = path.read_bytes()
     return Response(content, media_type=MEDIA_TYPES[file_format],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"',

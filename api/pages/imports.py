@@ -22,6 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.http.access import with_article
 from api.http.paths import ROUTE_BY_COMMAND
 from api.imports.kinds import KINDS, ImportKind
 from api.imports.plan import PlannedRow, plan, read_import, write_template
@@ -49,7 +50,8 @@ def _kind_for(who: Viewer, name: str) -> ImportKind:
         raise PageRefused(404, f"no import {name[:40]!r}; imports are: {', '.join(KINDS)}")
     if who.role not in importers(kind):
         raise PageRefused(403, f"a {kind.name} file is imported with the key of "
-                               f"{' or '.join(importers(kind))}; you are logged in as a {who.role}")
+                               f"{' or '.join(map(with_article, importers(kind)))}; you are logged in as "
+                               f"{with_article(who.role)}")
     return kind
 
 

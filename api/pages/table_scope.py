@@ -18,11 +18,10 @@ from api.http.problems import HttpProblem
 from api.pages.rendering import PageRefused
 from projections.queries import MAX_AUDIT_ROWS
 from projections.registry import PARTIES
-from projections.tables import ExportTable, export_table
+from projections.tables import EXPORT_TABLES, ExportTable, export_table
 from projections.vouchers import VOUCHERS
 
 AUDIT_ROWS_SCOPED = MAX_AUDIT_ROWS  # a bureau's or institution's audit download reads this many rows before keeping its own
-LIST_NAMES = {"audit": "audit", "balances": "balances", "flags": "flags", "report": "report", "vouchers": "vouchers"}
 
 
 def scoped_table(connection: Connection, caller: Caller, name: str, filters: dict[str, Any]) -> ExportTable:
@@ -40,10 +39,10 @@ def _scoped(connection: Connection, caller: Caller, name: str, filters: dict[str
         raise HttpProblem("not-yours", f"{with_article(caller.role)} may not download {name}: {LIST_RULES[name]}")
     if name == "report" and caller.role == "institution":
         raise HttpProblem("not-yours", f"an institution may not download the report: {LIST_RULES['report']}")
-    scope = list_scope(caller, LIST_NAMES[name], {"institution": filters.get("institution"),
-                                                  "region": filters.get("region")}, REGION_OR_OWN)
+    scope = list_scope(caller, name, {"institution": filters.get("institution"), "region": filters.get("region")},
+                       REGION_OR_OWN)
     asked = {key: value for key, value in filters.items() if key not in ("institution", "region")}
-    if name in ("vouchers",):
+    if name == "vouchers":
         asked.update(scope)
     elif name == "balances":
         asked["institution"] = scope["institution"]
@@ -51,16 +50,10 @@ def _scoped(connection: Connection, caller: Caller, name: str, filters: dict[str
         asked["institution"] = filters.get("institution")
     if name == "audit" and caller.role != "inspector":
         asked["limit"] = AUDIT_ROWS_SCOPED
-    taken = _taken(name)
+    taken = EXPORT_TABLES[name][1]
     shaped = export_table(connection, name, {key: value for key, value in asked.items() if key in taken})
     keep = _keeper(connection, caller, name, {**narrowing, **{k: v for k, v in scope.items() if v is not None}})
     return replace(shaped, rows=[row for row in shaped.rows if keep(row)])
-
-
-def _taken(name: str) -> tuple[str, ...]:
-    from projections.tables import EXPORT_TABLES
-
-    return EXPORT_TABLES[name][1]
 
 
 def _keeper(connection: Connection, caller: Caller, name: str, scope: dict[str, Any]) -> Callable[[dict], bool]:
