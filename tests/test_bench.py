@@ -6,6 +6,7 @@ hot paths use is byte for byte RFC 8785 (J1: hashes and signatures depend on it)
 from __future__ import annotations
 
 import json
+import os
 import math
 import subprocess
 import sys
@@ -22,10 +23,13 @@ from ledger.signing import canonical_json
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
-def test_j1_bench_at_200_events_reports_every_measurement(tmp_path):
+def test_j1_bench_at_200_events_reports_every_measurement(tmp_path, database_url):
+    """On the suite's database: a temporary SQLite file, or the test PostgreSQL (`--db`)."""
     out = tmp_path / "report.json"
-    ran = subprocess.run([sys.executable, "-m", "api.cli", "bench", "--events", "200", "--out", str(out)],
-                         cwd=REPOSITORY, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    on_postgres = ("--db", database_url) if database_url.startswith("postgresql") else ()
+    ran = subprocess.run([sys.executable, "-m", "api.cli", "bench", "--events", "200", "--out", str(out), *on_postgres],
+                         cwd=REPOSITORY, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+                         env={**os.environ, "VLEDGER_KEYS": str(tmp_path / "keys")})
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert "append, application" in ran.stdout and "verify, 1 process" in ran.stdout
     report = json.loads(out.read_text())
@@ -39,6 +43,11 @@ def test_j1_bench_at_200_events_reports_every_measurement(tmp_path):
         section = append["http"][f"clients_{clients}"]
         assert section["clients"] == clients and section["commands"] == append["http"]["commands"]
         assert section["p99_ms"] >= section["p50_ms"] > 0 and section["commands_per_second"] > 0
+    if report["machine"]["database"] == "postgresql":  # `vledger serve --workers 2`, 16 clients on each
+        workers = append["http"]["workers"]
+        assert workers["workers"] == 2 and workers["clients"] == 32 and workers["commands"] == append["http"]["commands"]
+    else:
+        assert "workers" not in append["http"]
     assert report["ed25519"]["verify_per_second_one_core"] > 0
     assert report["bulk"][-1]["to_events"] == 200 and report["reads"][-1]["events"] >= 200
     for operation in READ_OPERATIONS:

@@ -25,6 +25,9 @@ STARTUP_TIMEOUT_SECONDS = 60
 MAX_SECONDS = 60
 PROOF_SAMPLES = 50
 CONCURRENT_CLIENTS = (16, 64)
+WORKERS = 2  # on PostgreSQL, `vledger serve --workers 2` with 16 clients on each
+CLIENTS_PER_WORKER = 16
+RETRIES_ON_CONFLICT = 5  # a 409 says another write changed the same record first: send it again
 
 
 def free_port() -> int:
@@ -33,10 +36,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+def http_runs(database_url: str) -> int:
+    """How many runs `run_http_append` makes, each on its own vouchers: one client, each number of concurrent
+    clients, and on PostgreSQL the server in WORKERS processes."""
+    return 1 + len(CONCURRENT_CLIENTS) + (1 if database_url.startswith("postgresql") else 0)
+
+
+def start_server(database_url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-                               "--db", database_url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--db", database_url, "--workers", str(workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -65,8 +75,9 @@ def _ok(response: httpx.Response) -> None:
 
 
 def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], commands: int) -> dict[str, Any]:
-    """One client sending one command after another, then CONCURRENT_CLIENTS at once (each on its own
-    vouchers); `vouchers` holds enough for the three runs."""
+    """One client sending one command after another, then CONCURRENT_CLIENTS at once, then on PostgreSQL
+    WORKERS server processes with CLIENTS_PER_WORKER clients each (each run on its own vouchers;
+    `vouchers` holds enough for `http_runs`)."""
     per_run = -(-commands // RECORDS_PER_VOUCHER)
     server, base_url = start_server(database_url)
     try:
@@ -89,10 +100,19 @@ def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], 
         proofs = latencies(lambda i: _ok(http.get("/v1/proofs/inclusion", params={"seq": 1 + (i * 7919) % size})),
                            PROOF_SAMPLES)
         http.close()
-        return {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
-                **concurrent, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
+        result = {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
+                  **concurrent, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
     finally:
         stop_server(server)
+    if http_runs(database_url) > 1 + len(CONCURRENT_CLIENTS):
+        server, base_url = start_server(database_url, WORKERS)
+        try:
+            rest = vouchers[per_run * (1 + len(CONCURRENT_CLIENTS)):]
+            result["workers"] = {"workers": WORKERS, **_concurrent_clients(world, base_url, rest, commands,
+                                                                           WORKERS * CLIENTS_PER_WORKER)}
+        finally:
+            stop_server(server)
+    return result
 
 
 def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], commands: int,
@@ -102,6 +122,8 @@ def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], 
     signed = [world.learning_record(vouchers[index // RECORDS_PER_VOUCHER], index % RECORDS_PER_VOUCHER)
               for index in range(commands)]
     timings: list[float] = []
+    retried: list[int] = []
+    failures: list[str] = []
     start = threading.Barrier(clients + 1)
 
     def client(mine: list[dict[str, Any]]) -> None:
@@ -111,8 +133,14 @@ def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], 
             for command in mine:
                 sent = time.perf_counter()
                 reply = senders[command["envelope"]["actor"]].send(command)
+                for _ in range(RETRIES_ON_CONFLICT):  # another process wrote the same voucher first: send again
+                    if reply.status != 409:
+                        break
+                    retried.append(1)
+                    reply = senders[command["envelope"]["actor"]].send(command)
                 timings.append(time.perf_counter() - sent)
-                assert reply.status in (200, 201), reply.body
+                if reply.status not in (200, 201):
+                    failures.append(f"{reply.status} {reply.body}"[:300])
 
     threads = [threading.Thread(target=client, args=(signed[number::clients],)) for number in range(clients)]
     for thread in threads:
@@ -122,5 +150,8 @@ def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], 
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} of {len(signed)} commands were not recorded; the first: {failures[0]}")
     return {"clients": clients, "commands": len(timings), "seconds": round(seconds, 3),
-            "commands_per_second": round(len(timings) / seconds, 1), **percentiles(timings)}
+            "commands_per_second": round(len(timings) / seconds, 1), "resent_after_conflict": len(retried),
+            **percentiles(timings)}

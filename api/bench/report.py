@@ -104,6 +104,11 @@ def table(report: dict[str, Any]) -> Table:
         section = http.get(f"clients_{clients}", {})
         out.add_row(f"append through HTTP, {clients} clients (commands/s)", _cell(section.get("commands_per_second")),
                     f"p50 / p99 {_cell(section.get('p50_ms'))} / {_cell(section.get('p99_ms'))} ms")
+    if "workers" in http:
+        section = http["workers"]
+        out.add_row(f"append through HTTP, --workers {section['workers']}, {section['clients']} clients (commands/s)",
+                    _cell(section.get("commands_per_second")),
+                    f"p50 / p99 {_cell(section.get('p50_ms'))} / {_cell(section.get('p99_ms'))} ms")
     ed25519 = report["ed25519"]
     out.add_row("Ed25519 verify, one core (/s)", _cell(ed25519["verify_per_second_one_core"]), "the limit")
     out.add_row(f"Ed25519 verify, {ed25519['processes']} processes (/s)",

@@ -27,7 +27,7 @@ from uuid import UUID
 
 from api.bench.baseline import BaselineLedger
 from api.bench.bulk import grow_to
-from api.bench.http_append import CONCURRENT_CLIENTS, run_http_append
+from api.bench.http_append import http_runs, run_http_append
 from api.bench.measure import ed25519_verify_rate, ed25519_verify_rate_all_cores, run_module
 from api.bench.reads import not_available, read_latencies
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
@@ -98,8 +98,8 @@ def run_bench(database_url: str, events: int, phase: Phase = _quiet) -> dict[str
     report["verification"] = {"one_process": one, "all_cores": by_size[-1], "by_size": by_size, "vledger_verify": cli}
     report["projection_rebuild"] = _rebuild(ledger, phase)
     phase("appends through HTTP", None)(1)
-    runs = 1 + len(CONCURRENT_CLIENTS)  # one client, then each number of concurrent clients
-    http_vouchers = [world.enrolled_voucher() for _ in range(runs * -(-sizes.http_commands // RECORDS_PER_VOUCHER))]
+    http_vouchers = [world.enrolled_voucher()
+                     for _ in range(http_runs(database_url) * -(-sizes.http_commands // RECORDS_PER_VOUCHER))]
     report["append"]["http"] = run_http_append(world, database_url, http_vouchers, sizes.http_commands)
     report["memory"] = {
         "verifier_peak_rss_kib_by_events": {str(found.get("events_checked")): found.get("peak_rss_kib")

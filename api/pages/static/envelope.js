@@ -111,28 +111,43 @@
              signed_at: fields.signed_at, command: fields.command, target: fields.target, body: fields.body };
   }
 
-  // Signs `command` on `target` with `body` and POSTs it; `extra` adds fields beside
-  // the envelope (e.g. a trainee's `personal` data). Returns {ok, status, result} with
-  // the WriteResult, or {ok: false, status, problem} with the RFC 9457 problem.
-  async function signAndSend(command, target, body, extra) {
+  // Signs `command` on `target` with `body`: {envelope, signature}, or throws with a sentence.
+  async function sign(command, target, body) {
     const kept = await signer();
-    if (!kept) return { ok: false, status: 0, problem: { detail: "no signing key is kept in this browser: log in again with your key file" } };
+    if (!kept) throw new Error("no signing key is kept in this browser: log in again with your key file "
+      + "(a private window may not keep it)");
     const expected = document.body.dataset.viewer;
-    if (expected && kept.actor !== expected) {
-      return { ok: false, status: 0, problem: { detail: "the key kept in this browser belongs to another party: log in again" } };
-    }
+    if (expected && kept.actor !== expected) throw new Error("the key kept in this browser belongs to another party: log in again");
     const envelope = buildEnvelope({ command_id: crypto.randomUUID(), ledger: await ledgerOrigin(), actor: kept.actor,
                                      key_id: kept.key_id, signed_at: isoNow(), command, target, body });
     const bytes = new TextEncoder().encode(canonicalJson(envelope));
-    const signature = base64(await crypto.subtle.sign({ name: "Ed25519" }, kept.key, bytes));
-    const reply = await fetch(pathFor(command, target, body), {
+    return { envelope, signature: base64(await crypto.subtle.sign({ name: "Ed25519" }, kept.key, bytes)) };
+  }
+
+  // POSTs a signed envelope to its step's route; `extra` adds fields beside it (e.g. a
+  // trainee's `personal` data). Sending the same signed envelope again records it once
+  // (command_id is the idempotency key). Returns {ok, status, result} with the WriteResult,
+  // or {ok: false, status, problem} with the RFC 9457 problem; throws when no answer came.
+  async function send(signed, extra) {
+    const { envelope } = signed;
+    const reply = await fetch(pathFor(envelope.command, envelope.target, envelope.body), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(Object.assign({}, extra || {}, { envelope, signature })),
+      body: JSON.stringify(Object.assign({}, extra || {}, { envelope, signature: signed.signature })),
     });
     let answer = null;
     try { answer = await reply.json(); } catch (error) { answer = { detail: "the server answered " + reply.status }; }
     return reply.ok ? { ok: true, status: reply.status, result: answer, envelope }
                     : { ok: false, status: reply.status, problem: answer, envelope };
+  }
+
+  async function signAndSend(command, target, body, extra) {
+    let signed;
+    try {
+      signed = await sign(command, target, body);
+    } catch (error) {
+      return { ok: false, status: 0, problem: { detail: error.message } };
+    }
+    return send(signed, extra);
   }
 
   // Logging out forgets the key first.
@@ -148,10 +163,16 @@
     });
   }
 
-  root.VledgerEnvelope = { canonicalJson, isoNow, buildEnvelope, keepSigner, signer, forgetSigner, signAndSend,
-                           pathFor };
+  root.VledgerEnvelope = { canonicalJson, isoNow, buildEnvelope, keepSigner, signer, forgetSigner, sign, send,
+                           signAndSend, pathFor };
+  // A page served without a session (logged out, expired, the login page) forgets the key:
+  // it lives in this browser only while a session does.
+  function onLoad() {
+    forgetAtLogout();
+    if (!document.body.dataset.viewer) forgetSigner().catch(() => {});
+  }
   if (typeof document !== "undefined") {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", forgetAtLogout);
-    else forgetAtLogout();
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad);
+    else onLoad();
   }
 })(typeof window !== "undefined" ? window : globalThis);
