@@ -3,11 +3,13 @@
 
 from fastapi import APIRouter
 
-from api.pages import login, routes, workbench
+from api.pages import downloads, imports, login, routes, workbench
 
 pages_router = APIRouter()
 pages_router.include_router(login.router)
 pages_router.include_router(routes.router)
 pages_router.include_router(workbench.router)
+pages_router.include_router(downloads.router)
+pages_router.include_router(imports.router)
 
 __all__ = ["pages_router"]
