@@ -84,3 +84,35 @@ def test_n1_a_trainee_registered_through_the_page_route_leaves_no_name_or_nation
     assert key.actor in text and commitment(personal) in text  # the registration is in the log...
     assert personal["name"] not in text and personal["national_id"] not in text  # ...its personal data is not
     assert personal["name"].encode("unicode_escape").decode() not in text
+
+
+def test_h7_finance_downloads_the_due_items_as_a_payment_file_and_no_one_else_may(world: World) -> None:
+    cleared = world.cleared_voucher()
+    due = world.ledger.get(cleared).balance_due_fen
+    http = http_client(world)
+    log_in(http, world.finance)
+    assert 'href="/work/payment-file.csv"' in http.get("/work").text
+    csv_file = http.get("/work/payment-file.csv")
+    assert csv_file.status_code == 200 and "attachment" in csv_file.headers["content-disposition"]
+    lines = csv_file.content.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("voucher,region,stage")
+    (row,) = [line for line in lines[2:] if str(cleared) in line]
+    assert f",balance,{world.institution.actor}," in row and f",{due}," in row and f"{due // 100}.{due % 100:02d}" in row
+    xlsx_file = http.get("/work/payment-file.xlsx")
+    assert xlsx_file.status_code == 200 and xlsx_file.content[:2] == b"PK"
+    assert http.get("/work/payment-file.pdf").status_code == 404
+    log_in(http, world.institution)
+    assert http.get("/work/payment-file.csv").status_code == 403
+
+
+def test_s6_a_trainee_reads_its_own_training_record_and_not_anothers(world: World) -> None:
+    mine, trainee = world.enrolled_voucher()
+    world.complete_hours(mine)
+    world.do(world.assessor, "assess", mine, {"passed": True, "certificate_number": "C-RECORD-1",
+                                              "certificate_kind": "training_qualified"})
+    other = world.issue(world.trainee())
+    http = http_client(world)
+    log_in(http, trainee)
+    page = http.get("/work").text
+    record = page[page.index('id="my-record"'):]
+    assert str(mine) in record and "C-RECORD-1" in record and str(other) not in record

@@ -3,11 +3,12 @@
 
 from fastapi import APIRouter
 
-from api.pages import login, routes, workbench
+from api.pages import login, payment_file, routes, workbench
 
 pages_router = APIRouter()
 pages_router.include_router(login.router)
 pages_router.include_router(routes.router)
 pages_router.include_router(workbench.router)
+pages_router.include_router(payment_file.router)
 
 __all__ = ["pages_router"]

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 
 from api.http.access import FILING_LIST_OWN, VOUCHER_LIST_OWN, may_read_voucher_row
 from api.http.deps import Caller
-from ledger.lifecycle import IN_TRAINING_OR_AFTER
+from ledger.lifecycle import IN_TRAINING_OR_AFTER, STATES
 from projections.queries import rows_of
 from projections.registry import FILINGS, PARTIES
 from projections.vouchers import VOUCHERS
@@ -81,7 +81,8 @@ def trainee_queue(connection: Connection, caller: Caller) -> dict[str, list[dict
                                   parties.c.listed.is_(True), parties.c.banned.is_(False))
                            .order_by(parties.c.name, parties.c.id).limit(MAX_QUEUE_ROWS))
     return {"to_claim": _vouchers(connection, caller, "issued"),
-            "to_choose": _vouchers(connection, caller, "claimed", "chosen"), "institutions": institutions}
+            "to_choose": _vouchers(connection, caller, "claimed", "chosen"), "institutions": institutions,
+            "record": _vouchers(connection, caller, *STATES)}  # its training record (S6): every voucher, any state
 
 
 def platform_queue(connection: Connection, caller: Caller) -> dict[str, list[dict[str, Any]]]:

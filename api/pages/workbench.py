@@ -18,9 +18,10 @@ from fastapi.responses import JSONResponse, Response
 from api.http.access import voucher_readers
 from api.http.paths import ROUTE_BY_COMMAND
 from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
+from api.pages.payment_file import dues_of
 from api.pages.step_forms import forms_for_role
 from api.pages.work_queues import queue_for
-from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, due_payment, issue_quote
+from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, issue_quote
 from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import parse_date
@@ -83,12 +84,7 @@ def work_page(request: Request, voucher: str | None = Query(default=None, max_le
     elif who.role == "institution":
         context.update(evidence_kinds=EVIDENCE_KINDS)
     elif who.role == "finance":
-        dues = []
-        for row in queue["balances"] + queue["prepayments"]:
-            due = due_payment(ledger.get(UUID(row["id"])))
-            if due is not None:
-                dues.append((row, due))
-        context.update(dues=dues)
+        context.update(dues=dues_of(ledger, queue))
     elif who.role == "assessor":
         context.update(certificate_kinds=CERTIFICATE_KINDS, asked=voucher,
                        voucher=_voucher_for_assessor(ledger, who, voucher) if voucher else None)
