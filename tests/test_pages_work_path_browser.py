@@ -160,10 +160,11 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     session_at = (ledger_now(2) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     platform = as_party(browser, server, key_file(demo, f"{REGION}-platform"))
     assert voucher in platform.inner_text("#training")
-    form = generated(platform, "record_online_learning")
+    platform.click(f'#training tr[data-voucher="{voucher}"] button')  # picks the voucher into the form
+    form = platform.locator("#form-record_online_learning")
+    assert form.locator("[data-role=target]").input_value() == voucher
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     platform.screenshot(path=str(SCREENSHOTS / "work-platform.png"), full_page=True)
-    form.locator("[data-role=target]").fill(voucher)
     form.locator("[name=signed_in_at]").fill("yesterday")
     assert "timezone" in sign(form, "bad-input")  # checked in the browser, nothing signed
     form.locator("[name=signed_in_at]").fill(session_at)

@@ -121,6 +121,13 @@ def steps_for_role(role: str) -> list[str]:
             if role in step.roles and name not in curated and name not in NOT_ON_PAGES]
 
 
+def first_sentence(function) -> str:
+    """The first sentence of a step's docstring, on one line."""
+    text = " ".join((function.__doc__ or "").split())
+    end = text.find(". ")
+    return text if end < 0 else text[:end + 1]
+
+
 def step_form(command: str, role: str) -> StepForm:
     step = load_all_steps()[command]
     route = ROUTE_BY_COMMAND[command]
@@ -129,7 +136,7 @@ def step_form(command: str, role: str) -> StepForm:
     if personal:  # the browser computes the commitment from the personal data
         fields = tuple(f for f in fields if f.name != "personal_sha256")
     target = "new" if command in CREATING else "fixed" if command in FIXED_TARGET else "typed"
-    return StepForm(command, step.description, route.path, target, fields, route.target_param, personal)
+    return StepForm(command, first_sentence(step.run), route.path, target, fields, route.target_param, personal)
 
 
 def forms_for_role(role: str) -> list[StepForm]:

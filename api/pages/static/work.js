@@ -282,6 +282,8 @@
   document.querySelectorAll("[data-fill]").forEach((button) => {
     button.addEventListener("click", () => {
       const input = document.getElementById(button.dataset.fill);
+      const folded = input.closest("details");
+      if (folded) folded.open = true;  // a generated form starts folded
       input.value = button.dataset.value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
       input.focus();
