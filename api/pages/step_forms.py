@@ -43,6 +43,7 @@ class FormField:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int | None = None
+    pattern: str | None = None  # the model's regular expression, checked in the browser too
 
     @property
     def label(self) -> str:
@@ -92,7 +93,7 @@ def _widget(name: str, schema: dict[str, Any], definitions: dict[str, Any]) -> t
         return "sha256", {}
     if "ISO 8601 time" in schema.get("description", ""):
         return "moment", {}
-    return "text", {"max_length": schema.get("maxLength")}
+    return "text", {"max_length": schema.get("maxLength"), "pattern": pattern}
 
 
 def fields_of(model: type[StepBody]) -> tuple[FormField, ...]:

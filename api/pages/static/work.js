@@ -82,6 +82,9 @@
         if (input.maxLength > 0 && text.length > input.maxLength) {
           throw new BadField(label(input) + " must be at most " + input.maxLength + " characters");
         }
+        if (input.dataset.pattern && !new RegExp(input.dataset.pattern).test(text)) {
+          throw new BadField(label(input) + " is not in the expected form" + (input.dataset.hint ? ": " + input.dataset.hint : ""));
+        }
         return text;
     }
   }
