@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy import inspect
 
-from api.pages.step_forms import CURATED, fields_of
+from api.pages.step_forms import CURATED, fields_of, step_form
 from api.http.step_bodies import FileClassBody
 from ledger.envelope import sign_command
 from ledger.personal import commitment
@@ -116,3 +116,25 @@ def test_s6_a_trainee_reads_its_own_training_record_and_not_anothers(world: Worl
     page = http.get("/work").text
     record = page[page.index('id="my-record"'):]
     assert str(mine) in record and "C-RECORD-1" in record and str(other) not in record
+
+
+def test_every_step_body_makes_a_form_for_every_role_that_may_take_it() -> None:
+    known = {"text", "integer", "day", "uuid", "moment", "sha256", "select", "checkbox", "yes-no", "lines",
+             "choices", "evidence"}
+    for name, step in load_all_steps().items():
+        for role in step.roles:
+            if name == "genesis":
+                continue
+            form = step_form(name, role)
+            assert form.route.startswith("/v1/") and form.description, name
+            assert {field.widget for field in form.fields} <= known, name
+
+
+def test_n1_the_personal_inputs_have_no_name_so_the_body_never_takes_them(world: World) -> None:
+    http = http_client(world)
+    log_in(http, world.bureau)
+    page = http.get("/work").text
+    personal_inputs = re.findall(r"<input [^>]*data-personal=[^>]*>", page)
+    assert len(personal_inputs) == 2 and not any(" name=" in tag for tag in personal_inputs)
+    register = page[page.index('id="form-register_party"'):]
+    assert 'name="personal_sha256"' not in register[:register.index("</form>")]
