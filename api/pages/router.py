@@ -3,7 +3,7 @@
 
 from fastapi import APIRouter
 
-from api.pages import downloads, imports, login, routes, workbench
+from api.pages import downloads, imports, login, payment_file, routes, workbench
 
 pages_router = APIRouter()
 pages_router.include_router(login.router)
@@ -11,5 +11,6 @@ pages_router.include_router(routes.router)
 pages_router.include_router(workbench.router)
 pages_router.include_router(downloads.router)
 pages_router.include_router(imports.router)
+pages_router.include_router(payment_file.router)
 
 __all__ = ["pages_router"]

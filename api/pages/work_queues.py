@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 
 from api.http.access import FILING_LIST_OWN, VOUCHER_LIST_OWN, may_read_voucher_row
 from api.http.deps import Caller
-from ledger.lifecycle import IN_TRAINING_OR_AFTER
+from ledger.lifecycle import IN_TRAINING_OR_AFTER, STATES
 from projections.queries import rows_of
 from projections.registry import FILINGS, PARTIES
 from projections.vouchers import VOUCHERS
@@ -33,7 +33,7 @@ def _vouchers(connection: Connection, caller: Caller, *statuses: str, **equal: A
                                      *[table.c[name] == value for name, value in equal.items()])
                  .order_by(table.c.updated_at.desc(), table.c.id).limit(MAX_QUEUE_ROWS))
     rows = rows_of(connection, statement)
-    aspect = "payments" if caller.role == "finance" else "voucher"
+    aspect = {"finance": "payments", "platform": "learning"}.get(caller.role, "voucher")
     assert all(may_read_voucher_row(caller, row, aspect) for row in rows), "a queue showed a voucher not the caller's"
     return rows
 
@@ -81,7 +81,17 @@ def trainee_queue(connection: Connection, caller: Caller) -> dict[str, list[dict
                                   parties.c.listed.is_(True), parties.c.banned.is_(False))
                            .order_by(parties.c.name, parties.c.id).limit(MAX_QUEUE_ROWS))
     return {"to_claim": _vouchers(connection, caller, "issued"),
-            "to_choose": _vouchers(connection, caller, "claimed", "chosen"), "institutions": institutions}
+            "to_choose": _vouchers(connection, caller, "claimed", "chosen"), "institutions": institutions,
+            "record": _vouchers(connection, caller, *STATES)}  # its training record (S6): every voucher, any state
+
+
+def platform_queue(connection: Connection, caller: Caller) -> dict[str, list[dict[str, Any]]]:
+    """Vouchers enrolled in classes on the platform, to record online learning on (N2)."""
+    return {"training": _vouchers(connection, caller, "enrolled", "training")}
+
+
+def inspector_queue(connection: Connection, caller: Caller) -> dict[str, list[dict[str, Any]]]:
+    return {}  # an inspector reads the whole ledger from the inspector pages
 
 
 def assessor_queue(connection: Connection, caller: Caller) -> dict[str, list[dict[str, Any]]]:
@@ -89,10 +99,11 @@ def assessor_queue(connection: Connection, caller: Caller) -> dict[str, list[dic
 
 
 QUEUES = {"bureau": bureau_queue, "institution": institution_queue, "finance": finance_queue,
-          "trainee": trainee_queue, "assessor": assessor_queue}
+          "trainee": trainee_queue, "assessor": assessor_queue, "platform": platform_queue,
+          "inspector": inspector_queue}
 
 
 def queue_for(connection: Connection, caller: Caller) -> dict[str, list[dict[str, Any]]] | None:
-    """The caller's queue, or None for a role with nothing to sign here (inspector, platform)."""
+    """The caller's queue, or None for a role with nothing to sign here (the root)."""
     queue = QUEUES.get(caller.role)
     return None if queue is None else queue(connection, caller)

@@ -18,8 +18,11 @@ from fastapi.responses import JSONResponse, Response
 from api.http.access import voucher_readers
 from api.http.paths import ROUTE_BY_COMMAND
 from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
+from api.pages.payment_file import dues_of
+from api.pages.step_forms import forms_for_role
 from api.pages.work_queues import queue_for
-from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, due_payment, issue_quote
+from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, issue_quote
+from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import parse_date
 from ledger.errors import BadInput
@@ -31,6 +34,7 @@ from ledger.steps.vouchers import CERTIFICATE_KINDS
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ROUTES = {command: route.path for command, route in ROUTE_BY_COMMAND.items()}
 DEFAULT_VALIDITY_DAYS = 180
+TEMPLATED_ROLES = ("bureau", "institution", "finance", "assessor", "trainee", "platform")
 
 
 def _voucher_for_assessor(ledger, who: Viewer, voucher_id: str) -> Voucher:
@@ -47,6 +51,20 @@ def _voucher_for_assessor(ledger, who: Viewer, voucher_id: str) -> Voucher:
     return found
 
 
+def _known_ids(queue: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """The ids the party's queue shows, offered as choices for a form's target."""
+    return [(str(row["id"]), f"{what} {row.get('status') or row.get('occupation') or ''}".strip())
+            for what, rows in queue.items() for row in rows if "id" in row]
+
+
+def _fixed_targets(who: Viewer) -> dict[str, str]:
+    """Where the steps recorded once per region or bureau live (ledger/steps/periods.py)."""
+    if who.role != "bureau":
+        return {}
+    return {"end_epidemic_period": str(EpidemicPeriod.id_for(who.region)),
+            "adopt_segmented_subsidy": str(SegmentedSubsidy.id_for(who.id))}
+
+
 @router.get("/work")
 def work_page(request: Request, voucher: str | None = Query(default=None, max_length=60)) -> Response:
     who = viewer(request)
@@ -56,7 +74,9 @@ def work_page(request: Request, voucher: str | None = Query(default=None, max_le
     if queue is None:
         return render(request, "work_none.html")
     today = ledger.clock().date()
-    context: dict[str, Any] = {"queue": queue, "routes": ROUTES, "today": today.isoformat()}
+    context: dict[str, Any] = {"queue": queue, "routes": ROUTES, "today": today.isoformat(),
+                               "step_forms": forms_for_role(who.role), "known_ids": _known_ids(queue),
+                               "fixed_targets": _fixed_targets(who)}
     if who.role == "bureau":
         catalogue = standards_for(who.region)
         context.update(valid_until=(today + timedelta(days=DEFAULT_VALIDITY_DAYS)).isoformat(),
@@ -64,16 +84,12 @@ def work_page(request: Request, voucher: str | None = Query(default=None, max_le
     elif who.role == "institution":
         context.update(evidence_kinds=EVIDENCE_KINDS)
     elif who.role == "finance":
-        dues = []
-        for row in queue["balances"] + queue["prepayments"]:
-            due = due_payment(ledger.get(UUID(row["id"])))
-            if due is not None:
-                dues.append((row, due))
-        context.update(dues=dues)
+        context.update(dues=dues_of(ledger, queue))
     elif who.role == "assessor":
         context.update(certificate_kinds=CERTIFICATE_KINDS, asked=voucher,
                        voucher=_voucher_for_assessor(ledger, who, voucher) if voucher else None)
-    return render(request, f"work_{who.role}.html", **context)
+    template = f"work_{who.role}.html" if who.role in TEMPLATED_ROLES else "work_none.html"
+    return render(request, template, **context)
 
 
 @router.get("/work/quote.json")

@@ -9,6 +9,7 @@
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   const DAY = /^\d{4}-\d{2}-\d{2}$/;
   const SHA256 = /^[0-9a-f]{64}$/;
+  const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
   class BadField extends Error {}
   const unanswered = new WeakMap();  // form -> the signed envelope sent without an answer
@@ -23,7 +24,31 @@
     return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0") || 0);
   }
 
+  // A list: one item a line (courses, teachers), or the options chosen in a multiple select.
+  function listOf(input) {
+    const items = input.dataset.kind === "choices"
+      ? Array.from(input.selectedOptions, (option) => option.value)
+      : input.value.split("\n").map((line) => line.trim()).filter((line) => line);
+    if (!items.length) {
+      if (input.dataset.optional !== undefined) return undefined;
+      throw new BadField(label(input) + " needs at least one " + (input.dataset.kind === "choices" ? "choice" : "line"));
+    }
+    const longest = Number(input.dataset.maxLength || 0);
+    const tooLong = items.find((item) => longest && item.length > longest);
+    if (tooLong) throw new BadField(label(input) + " has a line longer than " + longest + " characters");
+    return items;
+  }
+
+  function withinLimits(input, number) {
+    const { min, max } = input.dataset;
+    if ((min !== undefined && number < Number(min)) || (max !== undefined && number > Number(max))) {
+      throw new BadField(label(input) + " must be from " + (min ?? "any") + " to " + (max ?? "any"));
+    }
+    return number;
+  }
+
   function valueOf(input) {
+    if (input.dataset.kind === "lines" || input.dataset.kind === "choices") return listOf(input);
     const text = (input.type === "checkbox" ? (input.checked ? "true" : "false") : input.value).trim();
     if (text === "") {
       if (input.dataset.optional !== undefined) return undefined;
@@ -34,7 +59,7 @@
         if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
           throw new BadField(label(input) + " must be a whole number" + (input.dataset.unit ? " of " + input.dataset.unit : ""));
         }
-        return Number(text);
+        return withinLimits(input, Number(text));
       case "yuan": return yuanToFen(text, input);
       case "boolean":
         if (text !== "true" && text !== "false") throw new BadField(label(input) + " must be yes or no");
@@ -45,7 +70,21 @@
       case "day":
         if (!DAY.test(text)) throw new BadField(label(input) + " must be a date written YYYY-MM-DD");
         return text;
+      case "moment":
+        if (!MOMENT.test(text) || Number.isNaN(Date.parse(text))) {
+          throw new BadField(label(input) + " must be a time with its timezone, e.g. 2023-03-01T08:00:00Z");
+        }
+        return text;
+      case "sha256":
+        if (!SHA256.test(text)) throw new BadField(label(input) + " must be 64 lowercase hex digits (SHA-256)");
+        return text;
       default:
+        if (input.maxLength > 0 && text.length > input.maxLength) {
+          throw new BadField(label(input) + " must be at most " + input.maxLength + " characters");
+        }
+        if (input.dataset.pattern && !new RegExp(input.dataset.pattern).test(text)) {
+          throw new BadField(label(input) + " is not in the expected form" + (input.dataset.hint ? ": " + input.dataset.hint : ""));
+        }
         return text;
     }
   }
@@ -85,8 +124,29 @@
     return body;
   }
 
+  // A trainee's name and national ID (register_party by a bureau): they go beside the
+  // envelope to the personal-data store; the envelope carries only their commitment,
+  // SHA-256 of the canonical {name, national_id, nonce} (ledger/personal.py commitment).
+  async function personalOf(form, body) {
+    const name = form.querySelector("[data-personal=name]").value.trim();
+    const nationalId = form.querySelector("[data-personal=national_id]").value.trim().toUpperCase();
+    if (body.role !== "trainee") {
+      if (name || nationalId) throw new BadField("only a trainee's registration carries personal data; clear the name and national ID");
+      return undefined;
+    }
+    if (!name) throw new BadField("a trainee's name is needed (it stays out of the log)");
+    if (!/^[0-9]{17}[0-9X]$/.test(nationalId)) throw new BadField("a national ID is 18 characters: 17 digits and a digit or X");
+    const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const personal = { name, national_id: nationalId, nonce };
+    const bytes = new TextEncoder().encode(window.VledgerEnvelope.canonicalJson(personal));
+    const digest = await crypto.subtle.digest("SHA-256", bytes);
+    return { personal, sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("") };
+  }
+
   function targetOf(form) {
-    if (form.dataset.target === "new") {  // a new voucher: its id is chosen once per signed command
+    if (form.dataset.target === "new") {  // a new record: its id is chosen once per signed command
+      const typed = form.querySelector("[data-role=target]");
+      if (typed && typed.value.trim()) return valueOf(typed);
       const pending = unanswered.get(form);
       return pending ? pending.envelope.target : crypto.randomUUID();
     }
@@ -141,10 +201,11 @@
     event.preventDefault();
     const box = form.querySelector(".receipt");
     const button = form.querySelector("button[type=submit]");
-    let body, target;
+    let body, target, personal;
     try {
       target = targetOf(form);
       body = await bodyOf(form);
+      if (form.dataset.personal === "yes") personal = await personalOf(form, body);
     } catch (error) {
       if (!(error instanceof BadField)) throw error;
       showBadInput(box, error.message);
@@ -156,14 +217,17 @@
     box.textContent = "Signing with your key and sending…";
     // A retry after no answer resends the same signed envelope (same command_id: recorded
     // at most once); a changed form, or any answer, means the next press signs afresh.
-    const wanted = JSON.stringify([form.dataset.command, target, body]);
+    const wanted = JSON.stringify([form.dataset.command, target, body,
+                                   personal ? [personal.personal.name, personal.personal.national_id] : null]);
+    if (personal) body.personal_sha256 = personal.sha256;
     try {
       let signed = unanswered.get(form);
       if (!signed || signed.wanted !== wanted) {
-        signed = Object.assign(await window.VledgerEnvelope.sign(form.dataset.command, target, body), { wanted });
+        signed = Object.assign(await window.VledgerEnvelope.sign(form.dataset.command, target, body),
+                               { wanted, extra: personal ? { personal: personal.personal } : undefined });
         unanswered.set(form, signed);
       }
-      const sent = await window.VledgerEnvelope.send(signed);
+      const sent = await window.VledgerEnvelope.send(signed, signed.extra);
       unanswered.delete(form);
       if (sent.ok) showReceipt(box, form, target, sent.result);
       else showRefusal(box, sent.problem, sent.status);
@@ -221,6 +285,8 @@
   document.querySelectorAll("[data-fill]").forEach((button) => {
     button.addEventListener("click", () => {
       const input = document.getElementById(button.dataset.fill);
+      const folded = input.closest("details");
+      if (folded) folded.open = true;  // a generated form starts folded
       input.value = button.dataset.value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
       input.focus();
