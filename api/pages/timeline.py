@@ -46,7 +46,8 @@ def what_happened(name: str, facts: dict[str, Any]) -> str:
         return (f"{facts.get('minutes')} min online from {facts.get('signed_in_at')}; face checks passed "
                 f"{facts.get('face_checks_passed', 0)}, failed {facts.get('face_checks_failed', 0)}")
     if name == "OfflineTrainingRecorded":
-        return f"{facts.get('minutes')} min offline from {facts.get('started_at')} at {facts.get('location')}"
+        evidence = f"; {len(facts['evidence'])} evidence hash(es)" if facts.get("evidence") else ""
+        return f"{facts.get('minutes')} min offline from {facts.get('started_at')} at {facts.get('location')}{evidence}"
     if name == "Assessed":
         return ("passed, certificate " + str(facts.get("certificate_number"))) if facts.get("passed") else "failed"
     if name == "RedemptionRequested":
