@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,6 +167,24 @@ def launch_chromium(playwright: Any):
     assert Path(CHROMIUM).exists(), (f"{CHROMIUM} is missing: run scripts/chromium-for-tests.sh "
                                      "(make test-sqlite does) to install Debian's chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium_over(server: Any) -> Iterator[Any]:
+    """Debian's Chromium for the tests of one module; the browser and `server` stop at the end."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            server.stop()
+
+
+def new_page(browser: Any) -> Any:
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def log_in(page: Any, base_url: str, key_file: Path, next_path: str = "/") -> None:

@@ -15,10 +15,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from ledger.signing import canonical_json
-from tests.browser import Server, build_demo_ledger, launch_chromium, log_in
+from tests.browser import Server, build_demo_ledger, chromium_over, log_in, new_page
 from tests.test_envelope_js import AWKWARD
 
 pytestmark = pytest.mark.browser
@@ -31,17 +30,8 @@ OCCUPATION, LEVEL = "4-03-02-01", "3"  # catalogued in Liaoning; the demo issues
 def site(tmp_path_factory):
     demo = build_demo_ledger(tmp_path_factory.mktemp("work-demo"))
     server = Server(demo)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield demo, server, browser
-        finally:
-            browser.close()
-            server.stop()
-
-
-def new_page(browser):
-    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with chromium_over(server) as browser:
+        yield demo, server, browser
 
 
 def key_file(demo, label: str) -> Path:

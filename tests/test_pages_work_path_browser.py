@@ -25,11 +25,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from ledger.personal import national_id_check_character
 from ledger.signing import SigningKey
-from tests.browser import build_demo_ledger, launch_chromium, log_in
+from tests.browser import build_demo_ledger, chromium_over, log_in, new_page
 from tests.shifted_server import ShiftedServer
 from tests.world import ELECTRICIAN
 
@@ -43,13 +42,8 @@ CLASS_MINUTES_EACH_WAY = 540  # 24 class hours of 45 minutes (L1): 540 online + 
 def site(tmp_path_factory):
     demo = build_demo_ledger(tmp_path_factory.mktemp("work-path-demo"))
     server = ShiftedServer(demo)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield demo, server, browser
-        finally:
-            browser.close()
-            server.stop()
+    with chromium_over(server) as browser:
+        yield demo, server, browser
 
 
 def key_file(demo, label: str) -> Path:
@@ -61,7 +55,7 @@ def actor(demo, label: str) -> str:
 
 
 def as_party(browser, server, key) -> object:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = new_page(browser)
     log_in(page, server.url, key, next_path="/work")
     return page
 
@@ -178,7 +172,13 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     form.locator("[name=started_at]").fill(session_at)
     form.locator("[name=minutes]").fill(str(CLASS_MINUTES_EACH_WAY))
     form.locator("[name=location]").fill("实训车间 workshop")
-    sign(form)
+    sign_in_sheet = tmp_path / "sign-in.pdf"
+    sign_in_sheet.write_bytes(b"the day's sign-in sheet, " + voucher.encode())
+    form.locator("[data-evidence=kind]").first.select_option("attendance_sheet")
+    form.locator("[data-evidence=file]").first.set_input_files(str(sign_in_sheet))
+    sign(form)  # only the sheet's hash goes into the log (decision 0066)
+    assert hashlib.sha256(sign_in_sheet.read_bytes()).hexdigest() in log_text(demo)
+    assert b"the day's sign-in sheet" not in log_text(demo).encode()
 
     # an independent assessor records a pass
     assessor = as_party(browser, server, key_file(demo, f"{REGION}-assessor"))
