@@ -62,6 +62,10 @@ class DemoLedger:
     busiest_institution: str  # the demo institution with the most money movements (for the chart)
     events: int
 
+    def key_file(self, label: str) -> Path:
+        """The key file `vledger demo` wrote for `label`, e.g. "liaoning-bureau"."""
+        return self.folder / "vledger-keys" / "demo" / f"{label}.json"
+
 
 def run_vledger(folder: Path, database_url: str, *arguments: str) -> str:
     environment = {**os.environ, "VLEDGER_DB": database_url}
