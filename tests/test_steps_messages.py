@@ -542,7 +542,13 @@ def a_person_registered_twice(world):
         f"this person is already registered as trainee {first.actor}", person
 
 
-MORE_REFUSALS = [a_voucher_for_a_party_that_is_not_a_trainee, a_voucher_valid_only_until_today, a_second_live_voucher,
+def a_public_key_longer_than_any_ed25519_key(world):
+    body = {"role": "assessor", "public_key": "A" * 65, "name": "long key"}
+    return world.bureau, "register_party", uuid.uuid4(), body, BadInput, None, \
+        "body.public_key must be text of 1 to 64 characters"
+
+
+MORE_REFUSALS = [a_voucher_for_a_party_that_is_not_a_trainee, a_public_key_longer_than_any_ed25519_key, a_voucher_valid_only_until_today, a_second_live_voucher,
                  an_expired_voucher_claimed, an_exited_voucher_redeemed, a_platform_chosen_as_institution,
                  an_enrolment_by_an_institution_not_chosen, an_enrolment_in_a_filing_not_yet_approved,
                  a_key_rotated_to_itself, an_unknown_key_revoked, a_key_revoked_twice, a_class_filed_to_start_today,
