@@ -14,6 +14,7 @@ from ledger.credit_code import make_credit_code
 from ledger.errors import BadInput, Conflict, RoleNotAllowed, RuleViolation
 from ledger.signing import SigningKey
 from tests.test_rules_enforced import refused
+from tests.test_steps_messages import NOWHERE
 from tests.world import ELECTRICIAN, World
 
 
