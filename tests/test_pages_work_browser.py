@@ -157,6 +157,31 @@ def test_logging_out_or_a_page_without_a_session_deletes_the_key_kept_in_the_bro
     assert page.evaluate("async () => (await window.VledgerEnvelope.signer()) === undefined")
 
 
+def test_h3_h7_finance_signs_the_payments_it_ticked_each_on_its_own(site) -> None:
+    """Pay selected items: each ticked row is its own signed payment with its own receipt;
+    a row the rules refuse (one fen too many) is refused alone and the other is recorded.
+    (Before the single payment below: the demo has two items due.)"""
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.key_file("finance"), next_path="/work")
+    rows = page.locator("#due-items tr[data-voucher]")
+    assert rows.count() >= 2
+    first, second = rows.nth(0), rows.nth(1)
+    amount = second.locator('input[name="amount_fen"]')
+    amount.fill(str(int(amount.input_value()) + 1))
+    for row in (first, second):
+        row.locator("input[data-pick]").check()
+    page.click("#pay-selected")
+    page.wait_for_selector('#pay-selected-status[data-state="done"]')
+    assert page.inner_text("#pay-selected-status") == "2 of 2 signed: 1 recorded, 1 not recorded (see each row)."
+    assert first.locator(".receipt").get_attribute("data-state") == "recorded"
+    assert second.locator(".receipt").get_attribute("data-state") == "refused"
+    assert second.locator(".receipt .rule").inner_text() in ("H3", "H7")
+    paid = first.get_attribute("data-voucher")
+    page.reload()
+    assert paid not in page.inner_text("#due-items")  # paid, so no longer due
+
+
 def test_h3_finance_pays_a_due_item_with_the_amount_the_rules_give(site) -> None:
     demo, server, browser = site
     page = new_page(browser)
