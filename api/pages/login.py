@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from api.pages.language import _
 from api.pages.rendering import HERE, PageRefused, PageRoute, keeper, render
 from api.pages.session import COOKIE_NAME, SESSION_SECONDS
 
@@ -57,7 +58,8 @@ def same_origin_json(request: Request) -> tuple[int, str] | None:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", next=safe_next(next))
+    target = safe_next(next)
+    return render(request, "login.html", next=target, here=f"/login?next={quote(target, safe='')}")
 
 
 @router.post("/login/challenge")
@@ -106,5 +108,5 @@ def logout() -> RedirectResponse:
 def static_file(name: str) -> FileResponse:
     path = STATIC / name
     if "/" in name or name.startswith(".") or not path.is_file() or path.suffix not in STATIC_TYPES:
-        raise PageRefused(404, f"no static file {name}")
+        raise PageRefused(404, _("no static file {name}"), name=name)
     return FileResponse(path, media_type=STATIC_TYPES[path.suffix], headers={"Cache-Control": "max-age=3600"})
