@@ -1,0 +1,188 @@
+"""The pages in Chinese and in English (issue 14 item 4): every marked string
+has its Chinese and no Chinese entry is left over, every page renders in both
+languages, the language follows the `lang` cookie, else Accept-Language, the
+header's switch returns to a local path only, and a refusal shows its rule's
+line from DOMAIN.md in the reader's language."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi import APIRouter
+from jinja2 import Environment, nodes
+from markupsafe import escape
+
+from api.pages.language import CHINESE, RULE_WORDS, preferred
+from api.pages.rendering import PageRoute
+from ledger.errors import RuleViolation
+from ledger.transparency import record_checkpoint
+from tests.http_support import http_client
+from tests.test_pages import log_in
+from tests.world import World
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "api" / "pages"
+DOMAIN = ROOT.parent / "shared" / "DOMAIN.md"
+
+
+def marked_strings() -> set[str]:
+    """Every literal `_("...")` in the templates and the pages' modules."""
+    found = set()
+    for path in sorted((PAGES / "templates").glob("*.html")):
+        for call in Environment().parse(path.read_text(encoding="utf-8")).find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "_" and call.args:
+                if isinstance(call.args[0], nodes.Const):  # else a marked value shown (a role, a search's kind)
+                    found.add(call.args[0].value)
+    for path in sorted(PAGES.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args:
+                if isinstance(node.args[0], ast.Constant):
+                    found.add(node.args[0].value)
+    return found
+
+
+def test_every_marked_string_has_its_chinese_and_no_chinese_entry_is_unused() -> None:
+    marked = marked_strings()
+    assert len(marked) > 100
+    assert sorted(marked - set(CHINESE)) == []
+    assert sorted(set(CHINESE) - marked) == []
+    for english, chinese in CHINESE.items():
+        assert chinese.strip() and chinese != english, english
+        places = sorted(part.split("}")[0] for part in english.split("{")[1:])
+        assert places == sorted(part.split("}")[0] for part in chinese.split("{")[1:]), english
+
+
+def test_accept_language_picks_the_first_of_chinese_or_english() -> None:
+    assert preferred("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert preferred("zh") == "zh" and preferred("zh-TW") == "zh" and preferred("ZH-hans-CN") == "zh"
+    assert preferred("en-US,en;q=0.9") == "en"
+    assert preferred("fr-FR, zh;q=0.5") == "zh"  # French is not offered; Chinese is the first offered
+    assert preferred("en;q=0.5, zh-CN;q=0.8") == "zh"
+    assert preferred("zh;q=0, en") == "en"
+    assert preferred("") == preferred("fr") == preferred("zh;q=nonsense") == "en"
+
+
+@pytest.fixture
+def inspector_http(world: World):
+    paid = world.paid_voucher()
+    record_checkpoint(world.ledger)
+    http = http_client(world)
+    log_in(http, world.inspector)
+    return http, paid
+
+
+def pages_of(world: World, paid: uuid.UUID) -> list[str]:
+    return ["/", f"/vouchers/{paid}", f"/institutions/{world.institution.actor}", "/search",
+            f"/search?q={world.institution.actor}", "/draw", "/draw?of=vouchers", "/draw?checkpoint=999999",
+            f"/vouchers/{uuid.uuid4()}", "/vouchers/not-an-id", "/login"]
+
+
+def english_sentences() -> list[str]:
+    """Catalogue entries long enough that finding one on a Chinese page means it was left in English."""
+    return [str(escape(english)) for english in CHINESE if " " in english and "{" not in english and len(english) > 12]
+
+
+def test_every_page_renders_in_chinese_with_no_english_sentence_left(world: World, inspector_http) -> None:
+    http, paid = inspector_http
+    http.cookies.set("lang", "zh")
+    sentences = english_sentences()
+    for path in pages_of(world, paid):
+        page = http.get(path)
+        assert page.status_code in (200, 404), path
+        assert '<html lang="zh-CN">' in page.text and "账本" in page.text, path
+        assert [sentence for sentence in sentences if sentence in page.text] == [], path
+    searched = http.post("/search", data={"q": "no such thing"})
+    assert "检索方式： 文本" in searched.text and "没有您有权查看的匹配培训券。" in searched.text
+
+
+def test_every_page_renders_in_english_by_default(world: World, inspector_http) -> None:
+    http, paid = inspector_http
+    for path in pages_of(world, paid):
+        page = http.get(path)
+        assert page.status_code in (200, 404), path
+        assert '<html lang="en">' in page.text and "Ledger" in page.text, path
+        assert "账本" not in page.text and "培训券" not in page.text, path
+
+
+def test_accept_language_zh_cn_gives_chinese_and_the_cookie_overrides_it(world: World, inspector_http) -> None:
+    http, paid = inspector_http
+    chinese = http.get(f"/vouchers/{paid}", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert '<html lang="zh-CN">' in chinese.text and "全程记录" in chinese.text
+    assert '<strong lang="zh">中文</strong>' in chinese.text
+    http.cookies.set("lang", "en")
+    english = http.get(f"/vouchers/{paid}", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert '<html lang="en">' in english.text and "Timeline" in english.text
+    http.cookies.set("lang", "klingon")  # not a language of the pages: the browser's choice stands
+    assert '<html lang="zh-CN">' in http.get("/", headers={"Accept-Language": "zh-CN"}).text
+
+
+def test_the_switch_sets_a_years_lax_cookie_and_comes_back_to_the_page(world: World, inspector_http) -> None:
+    http, paid = inspector_http
+    page = http.get(f"/vouchers/{paid}?x=1")
+    assert f'href="/language/zh?next=/vouchers/{paid}%3Fx%3D1"' in page.text
+    switched = http.get(f"/language/zh?next=/vouchers/{paid}%3Fx%3D1", follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == f"/vouchers/{paid}?x=1"
+    cookie = switched.headers["set-cookie"].lower()
+    assert cookie.startswith("lang=zh;") and "max-age=31536000" in cookie and "path=/" in cookie
+    assert "samesite=lax" in cookie
+    assert '<html lang="zh-CN">' in http.get(f"/vouchers/{paid}").text
+    assert http.get("/language/fr", follow_redirects=False).status_code == 404
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/%09/evil.example", "https://evil.example/",
+                                    "/\\evil.example", "%2F%2Fevil.example", "javascript:alert(1)"])
+def test_the_switch_goes_back_to_a_local_path_only(world: World, target: str) -> None:
+    switched = http_client(world).get(f"/language/en?next={target}", follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/"
+
+
+def test_a_refused_searchs_switch_does_not_carry_the_national_id(world: World, inspector_http) -> None:
+    """L10: the switch's way back keeps a refusal's path, never its query."""
+    http, _paid = inspector_http
+    national_id = world.person()["national_id"]
+    refused = http.get(f"/search?q={national_id}")
+    assert refused.status_code == 400 and national_id not in refused.text
+    assert 'href="/language/zh?next=/search"' in refused.text
+
+
+def test_a_ledger_refusal_shows_its_rules_line_in_the_readers_language(world: World) -> None:
+    router = APIRouter(route_class=PageRoute)
+
+    @router.get("/refused-for-the-test")
+    def refused() -> None:
+        raise RuleViolation("online hours over the cap", rule="L1")
+
+    http = http_client(world)
+    http.app.include_router(router)
+    english = http.get("/refused-for-the-test")
+    assert english.status_code == 400 and "L1: online hours over the cap" in english.text
+    assert str(escape(RULE_WORDS["L1"]["en"])) in english.text
+    chinese = http.get("/refused-for-the-test", headers={"Accept-Language": "zh-CN"})
+    assert "L1: online hours over the cap" in chinese.text  # the ledger's refusal, as the ledger wrote it
+    assert "线下完成全部实操课时培训" in chinese.text and "已拒绝" in chinese.text
+
+
+def test_a_pages_own_refusal_is_in_the_readers_language(world: World, inspector_http) -> None:
+    http, _paid = inspector_http
+    missing = uuid.uuid4()
+    assert f"voucher {missing} does not exist" in http.get(f"/vouchers/{missing}").text
+    chinese = http.get(f"/vouchers/{missing}", headers={"Accept-Language": "zh"})
+    assert f"培训券 {missing} 不存在" in chinese.text and "未找到" in chinese.text
+    assert http.get(f"/vouchers/{missing}/proofs.json?tree_size=1", headers={"Accept-Language": "zh"}
+                    ).json()["detail"] == f"培训券 {missing} 不存在"
+
+
+@pytest.mark.skipif(not DOMAIN.is_file(), reason="the house docs (../shared) are not beside this clone")
+def test_rule_words_json_matches_domain_md() -> None:
+    spec = importlib.util.spec_from_file_location("rule_words_script", ROOT / "scripts" / "rule-words.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    expected = script.rule_words(DOMAIN.read_text(encoding="utf-8"))
+    assert json.loads((PAGES / "rule_words.json").read_text(encoding="utf-8")) == expected, \
+        "run: python scripts/rule-words.py"
+    assert expected["L11"]["zh"] == "双随机、一公开" and expected["H6"]["zh"] == ""
