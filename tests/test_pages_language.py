@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from fastapi import APIRouter
 from jinja2 import Environment, nodes
 from markupsafe import escape
 
-from api.pages.language import CHINESE, RULE_WORDS, preferred
+from api.pages.language import CHINESE, RULE_WORDS, SCRIPT_TEXT, SCRIPT_TEXTS, preferred
 from api.pages.rendering import PageRoute
 from ledger.errors import RuleViolation
 from ledger.transparency import record_checkpoint
@@ -43,6 +44,8 @@ def marked_strings() -> set[str]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args:
                 if isinstance(node.args[0], ast.Constant):
                     found.add(node.args[0].value)
+    for path in sorted((PAGES / "static").glob("*.js")):
+        found.update(SCRIPT_TEXT.findall(path.read_text(encoding="utf-8")))
     return found
 
 
@@ -95,7 +98,10 @@ def test_every_page_renders_in_chinese_with_no_english_sentence_left(world: Worl
         page = http.get(path)
         assert page.status_code in (200, 404), path
         assert '<html lang="zh-CN">' in page.text and "账本" in page.text, path
-        assert [sentence for sentence in sentences if sentence in page.text] == [], path
+        shown = re.sub(r'<script type="application/json" id="page-words">.*?</script>', "", page.text, flags=re.S)
+        assert [sentence for sentence in sentences if sentence in shown] == [], path
+    words = json.loads(re.search(r'id="page-words">(.*?)</script>', page.text, re.S).group(1))
+    assert words["✓ in tree"] == "✓ 在树中" and len(words) == len(SCRIPT_TEXTS)
     searched = http.post("/search", data={"q": "no such thing"})
     assert "检索方式： 文本" in searched.text and "没有您有权查看的匹配培训券。" in searched.text
 
@@ -107,6 +113,7 @@ def test_every_page_renders_in_english_by_default(world: World, inspector_http) 
         assert page.status_code in (200, 404), path
         assert '<html lang="en">' in page.text and "Ledger" in page.text, path
         assert "账本" not in page.text and "培训券" not in page.text, path
+        assert 'id="page-words"' not in page.text, path
 
 
 def test_accept_language_zh_cn_gives_chinese_and_the_cookie_overrides_it(world: World, inspector_http) -> None:

@@ -12,6 +12,7 @@ marked string and checks the catalogue has it, and nothing more."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +26,7 @@ COOKIE_NAME = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 MAX_ACCEPT_LANGUAGE_CHARACTERS = 500
 RULE_WORDS = json.loads((Path(__file__).parent / "rule_words.json").read_text(encoding="utf-8"))
+SCRIPT_TEXT = re.compile(r'\bt\("([^"\\]*)"')  # t("...") in static/*.js (static/words.js)
 
 
 def _(text: str) -> str:
@@ -79,6 +81,12 @@ def plain(language: str, text: str, /, **values: object) -> str:
     if text not in CHINESE:
         return text
     return (CHINESE[text] if language == "zh" else text).format(**values)
+
+
+def script_words(language: str) -> dict[str, str]:
+    """The Chinese of the text the pages' scripts write (`t("...")` in
+    static/*.js), for the page to hand them (#page-words); none in English."""
+    return {text: CHINESE[text] for text in SCRIPT_TEXTS} if language == "zh" else {}
 
 
 def rule_line(language: str) -> Callable[[str | None], dict[str, str] | None]:
@@ -318,6 +326,43 @@ CHINESE: dict[str, str] = {
     "you saved at tree size {size}), then":
         "使用命令行：<code>vledger checkpoint --latest --json &gt; checkpoint.json</code>"
         "（或使用您在树大小为 {size} 时保存的检查点），然后运行",
+    # the pages' scripts (static/*.js): the voucher page's proof check
+    "✓ in tree": "✓ 在树中",
+    "after checkpoint": "在检查点之后",
+    "✗ proof fails": "✗ 证明不成立",
+    "✓ verifies": "✓ 核验通过",
+    "✗ does NOT verify": "✗ 核验不通过",
+    "Checkpoint {size} ({time}): ledger key {key} signature {verdict}": "检查点 {size}（{time}）：账本密钥 {key} 的签名{verdict}",
+    "; witnesses: {witnesses}": "；见证方：{witnesses}",
+    "; no witness cosignatures yet": "；尚无见证方联署",
+    ". Compare the key id with the one you hold.": "。请与您持有的密钥编号核对。",
+    "This browser cannot check Ed25519 signatures: the checkpoint's signature is checked by vledger verify.":
+        "本浏览器无法核验 Ed25519 签名：检查点的签名由 vledger verify 核验。",
+    "This browser gives no Web Crypto here (open the page over 127.0.0.1, localhost or HTTPS): run vledger verify.":
+        "本浏览器在此无法使用 Web Crypto（请通过 127.0.0.1、localhost 或 HTTPS 打开本页）：请运行 vledger verify。",
+    "No checkpoint yet: nothing to check these events against.": "尚无检查点：无从核验这些事件。",
+    "The checkpoint's signature does not verify: do not trust this page; run vledger verify.":
+        "检查点的签名核验不通过：请勿信任本页，请运行 vledger verify。",
+    "{bad} of {total} events do NOT verify against checkpoint {size}: do not trust this page; run vledger verify.":
+        "{total} 个事件中有 {bad} 个未能通过检查点 {size} 的核验：请勿信任本页，请运行 vledger verify。",
+    "{ok} of {total} events verified in checkpoint {size}; {after} recorded after it (wait for the next checkpoint).":
+        "{total} 个事件中 {ok} 个已在检查点 {size} 中核验；{after} 个在其之后记录（请等待下一个检查点）。",
+    "Verified in this browser: all {ok} events are in the ledger's Merkle tree at signed checkpoint {size}.":
+        "已在本浏览器中核验：全部 {ok} 个事件都在已签名检查点 {size} 的账本默克尔树中。",
+    "No event to check.": "没有需要核验的事件。",
+    "Verification could not run: {error}": "核验无法进行：{error}",
+    "the public keys could not be fetched ({status})": "无法获取公钥（{status}）",
+    "the latest checkpoint could not be fetched ({status})": "无法获取最新检查点（{status}）",
+    "the proofs could not be fetched ({status})": "无法获取证明（{status}）",
+    # the login page's script
+    "This browser gives no Web Crypto here: open the pages at http://127.0.0.1 or localhost, or over HTTPS.":
+        "本浏览器在此无法使用 Web Crypto：请通过 http://127.0.0.1、localhost 或 HTTPS 打开页面。",
+    "the key file has no {name}": "密钥文件缺少 {name}",
+    "That is not a vledger key file: {error}": "这不是 vledger 密钥文件：{error}",
+    "Signing the challenge…": "正在对挑战码签名…",
+    "Refused: {detail}": "已拒绝：{detail}",
+    "Logged in.": "已登录。",
+    "Could not sign with this key: {error}": "无法用此密钥签名：{error}",
     # logging in
     "Log in with your key file": "用密钥文件登录",
     "Choose or paste your party's key file (the JSON that <code>vledger keys</code> or <code>vledger demo</code> "
@@ -330,3 +375,6 @@ CHINESE: dict[str, str] = {
     "Key file": "密钥文件",
     "or paste it": "或粘贴文件内容",
 }
+
+SCRIPT_TEXTS = sorted({text for path in (Path(__file__).parent / "static").glob("*.js")
+                       for text in SCRIPT_TEXT.findall(path.read_text(encoding="utf-8"))})

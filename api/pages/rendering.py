@@ -18,7 +18,7 @@ from markupsafe import Markup
 from starlette.requests import ClientDisconnect
 
 from api.http.deps import Caller
-from api.pages.language import HTML_LANG, ROLE_WORDS, _, language_of, plain, rule_line, rule_title, words
+from api.pages.language import HTML_LANG, ROLE_WORDS, _, language_of, plain, rule_line, rule_title, script_words, words
 from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
 from api.pages.timeline import yuan
 from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound
@@ -118,6 +118,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     language = language_of(request)
     context.update({"_": words(language), "language": language, "html_lang": HTML_LANG[language],
                     "rule_line": rule_line(language), "rule_title": rule_title(language), "role_words": ROLE_WORDS,
+                    "script_words": script_words(language),
                     "here": context.get("here") or _here(request, with_query=status_code == 200)})
     return templates.TemplateResponse(request, name, context, status_code=status_code,
                                       headers={"Cache-Control": "no-store"})
