@@ -24,7 +24,7 @@ from api.pages import overview
 from api.pages.language import _
 from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
 from api.pages.search import MAX_QUERY_CHARACTERS, NATIONAL_ID_KINDS, classify, search as run_search
-from api.pages.timeline import inclusion_proofs, timeline, voucher_events
+from api.pages.timeline import EVENT_WORDS, inclusion_proofs, timeline, voucher_events
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.errors import ViewFailed
@@ -107,7 +107,8 @@ def voucher_page(request: Request, voucher_id: str) -> Response:
     ledger, voucher = _voucher_for(request, who, voucher_id)
     rows = timeline(ledger, voucher_events(ledger, voucher.id))
     institution = ledger.find(UUID(voucher.institution)) if voucher.institution else None
-    return render(request, "voucher.html", voucher=voucher, rows=rows, institution=institution)
+    return render(request, "voucher.html", voucher=voucher, rows=rows, institution=institution,
+                  event_words=EVENT_WORDS)
 
 
 @router.get("/vouchers/{voucher_id}/proofs.json")

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from sqlalchemy import select
 
+from api.pages.language import _
 from ledger.aggregates.party import Party
 from ledger.errors import BadInput
 from ledger.occupations import occupation_label
@@ -23,6 +24,16 @@ EVENT_RULES = {
     "OfflineTrainingRecorded": "L5", "Assessed": "L14", "RedemptionRequested": "H6", "Reviewed": "L13",
     "NoticeOpened": "H7", "ObjectionRaised": "H7", "NoticeClosed": "H7", "Prepaid": "H3", "Paid": "H7",
     "AllowancePaid": "N4", "Expired": "L7", "Revoked": "L7", "ClawedBack": "L12",
+}
+# Each event's name as the pages show it (Chinese in api/pages/language.py).
+EVENT_WORDS = {
+    "Issued": _("Issued"), "Claimed": _("Claimed"), "InstitutionChosen": _("InstitutionChosen"),
+    "Enrolled": _("Enrolled"), "OnlineLearningRecorded": _("OnlineLearningRecorded"),
+    "OfflineTrainingRecorded": _("OfflineTrainingRecorded"), "Assessed": _("Assessed"),
+    "RedemptionRequested": _("RedemptionRequested"), "Reviewed": _("Reviewed"), "NoticeOpened": _("NoticeOpened"),
+    "ObjectionRaised": _("ObjectionRaised"), "NoticeClosed": _("NoticeClosed"), "Prepaid": _("Prepaid"),
+    "Paid": _("Paid"), "AllowancePaid": _("AllowancePaid"), "Expired": _("Expired"), "Revoked": _("Revoked"),
+    "ClawedBack": _("ClawedBack"),
 }
 MAX_PROOFS = 2000
 
