@@ -119,6 +119,18 @@ ROLE_WORDS = {
     "witness": _("witness"), "unknown": _("unknown"),
 }
 
+# Codes the ledger stores and the pages show with `_(code)`: in English the
+# code itself, in Chinese the notices' words (regions; L14 certificate kinds;
+# occupation types, L1/J2; L3 institution kinds; the fraud flags' kinds).
+LEDGER_CODES = (
+    _("national"), _("hunan-hengyang"), _("liaoning"), _("shandong"), _("jiangxi"),
+    _("vocational_qualification"), _("skill_level"), _("special_ability"), _("special_operations"),
+    _("training_qualified"), _("knowledge"), _("skill"), _("simulation"),
+    _("social_training"), _("high_skill_base"), _("enterprise"), _("project_based"),
+    _("redemption_after_exit"), _("certificate_reused"), _("face_check_failed"), _("online_share"), _("two_places"),
+    _("day_overflow"), _("training_before_approval"), _("outside_catalogue"), _("institution_outlier"),
+)
+
 # English (as the templates and modules write it) → Chinese. `{name}` places
 # stay as they are; markup (<code>) is the pages' own.
 CHINESE: dict[str, str] = {
@@ -142,6 +154,33 @@ CHINESE: dict[str, str] = {
     "ledger": "账本",
     "witness": "见证方",
     "unknown": "未知",
+    # the ledger's codes
+    "national": "全国",
+    "hunan-hengyang": "湖南衡阳",
+    "liaoning": "辽宁",
+    "shandong": "山东",
+    "jiangxi": "江西",
+    "vocational_qualification": "职业资格证书",
+    "skill_level": "职业技能等级证书",
+    "special_ability": "专项职业能力证书",
+    "special_operations": "特种作业操作证书",
+    "training_qualified": "培训合格证书",
+    "knowledge": "知识型",
+    "skill": "技能型",
+    "simulation": "可仿真实训",
+    "social_training": "社会培训机构",
+    "high_skill_base": "高技能人才培训基地",
+    "enterprise": "企业",
+    "project_based": "项目制培训机构",
+    "redemption_after_exit": "退出后申请兑现",
+    "certificate_reused": "证书编号重复使用",
+    "face_check_failed": "人脸识别未通过",
+    "online_share": "线上课时超比例",
+    "two_places": "同一时间出现在两地",
+    "day_overflow": "单日学时超出一天",
+    "training_before_approval": "开班备案批准前培训",
+    "outside_catalogue": "目录外平台",
+    "institution_outlier": "机构指标异常",
     # refusals the pages write (the ledger's own refusals are shown as the ledger wrote them)
     "Not yours to see": "无权查看",
     "Not found": "未找到",
@@ -288,7 +327,7 @@ CHINESE: dict[str, str] = {
     "This institution": "本机构",
     "{rate}% ({passed} of {assessed})": "{rate}%（{assessed} 人中 {passed} 人合格）",
     "no assessment yet": "尚无考核",
-    "Rest of {region}": "{region} 其他机构",
+    "Rest of {region}": "{region}其他机构",
     "Fraud flags": "疑点预警",
     "Kind": "类型",
     "Detail": "详情",
