@@ -193,3 +193,19 @@ def test_rule_words_json_matches_domain_md() -> None:
     assert json.loads((PAGES / "rule_words.json").read_text(encoding="utf-8")) == expected, \
         "run: python scripts/rule-words.py"
     assert expected["L11"]["zh"] == "双随机、一公开" and expected["H6"]["zh"] == ""
+
+
+def test_a_refusal_names_the_viewers_role_and_the_verification_in_the_readers_language(world: World) -> None:
+    from api.pages.verification import record_verification
+    from tests.test_pages import second_institution
+
+    paid = world.paid_voucher()
+    other = http_client(world)
+    log_in(other, second_institution(world))
+    other.cookies.set("lang", "zh")
+    refused = other.get(f"/vouchers/{paid}")
+    assert refused.status_code == 403 and "培训机构 " in refused.text and f"无权查看培训券 {paid}" in refused.text
+    record_verification(world.ledger.engine, {"first_problem": None, "events_checked": 42, "checkpoints_checked": 1})
+    assert "完好：已核验 42 个事件和 1 个检查点" in other.get("/").text
+    record_verification(world.ledger.engine, {"first_problem": "event #7: its hash does not match", "events_checked": 6})
+    assert "不完好：event #7: its hash does not match" in other.get("/").text

@@ -34,6 +34,11 @@ def _(text: str) -> str:
     return text
 
 
+class Word(str):
+    """A value for a `{name}` place that is itself catalogue text (a role, a
+    region): the page shows it in the reader's language too."""
+
+
 def language_of(request: Request) -> str:
     """The `lang` cookie if it names a language, else the first of zh or en the
     browser's Accept-Language prefers (zh, zh-CN, zh-TW... are Chinese), else English."""
@@ -71,6 +76,7 @@ def words(language: str) -> Callable[..., Markup]:
     def translate(text: str, /, **values: object) -> Markup:
         if not isinstance(text, str) or text not in CHINESE:
             return escape(text)
+        values = {name: translate(value) if isinstance(value, Word) else value for name, value in values.items()}
         return Markup(CHINESE[text] if language == "zh" else text).format(**values)
 
     return translate
@@ -80,6 +86,7 @@ def plain(language: str, text: str, /, **values: object) -> str:
     """As `words`, for a JSON answer: plain text, nothing escaped."""
     if text not in CHINESE:
         return text
+    values = {name: plain(language, value) if isinstance(value, Word) else value for name, value in values.items()}
     return (CHINESE[text] if language == "zh" else text).format(**values)
 
 
@@ -215,6 +222,8 @@ CHINESE: dict[str, str] = {
     "and every checkpoint) to record a result here.":
         "从未核验：请运行 <code>vledger verify</code>（逐一复核每个事件的哈希、链接和签名，以及每个检查点），"
         "核验结果会记录在这里。",
+    "intact: {events} events and {checkpoints} checkpoints verified": "完好：已核验 {events} 个事件和 {checkpoints} 个检查点",
+    "NOT intact: {problem}": "不完好：{problem}",
     "Views stopped": "视图已停止",
     "View <code>{view}</code> cannot apply event {sequence} ({event_type}): {error}":
         "视图 <code>{view}</code> 无法应用事件 {sequence}（{event_type}）：{error}",

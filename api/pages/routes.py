@@ -21,7 +21,7 @@ from api.http.problems import HttpProblem
 from api.pages import draw as draws
 from api.pages import institution as institutions
 from api.pages import overview
-from api.pages.language import _
+from api.pages.language import Word, _
 from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
 from api.pages.search import MAX_QUERY_CHARACTERS, NATIONAL_ID_KINDS, classify, search as run_search
 from api.pages.timeline import EVENT_WORDS, inclusion_proofs, timeline, voucher_events
@@ -63,7 +63,7 @@ def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, V
     if "history" not in voucher_readers(voucher, who.caller):
         raise PageRefused(403, _("{role} {party} may not see voucher {voucher}: an institution sees its own vouchers, "
                                  "a bureau its region, an inspector everything"),
-                          role=who.role, party=who.id, voucher=voucher_id)
+                          role=Word(who.role), party=who.id, voucher=voucher_id)
     return ledger, voucher
 
 
@@ -151,7 +151,8 @@ def institution_page(request: Request, institution_id: str) -> Response:
         raise PageRefused(404, _("institution {institution} does not exist"), institution=institution_id)
     if not may_read_institution_records(who.caller, str(party.id), party.region):
         raise PageRefused(403, _("{role} {party} may not see institution {institution}: an institution sees only "
-                                 "itself, a bureau its region"), role=who.role, party=who.id, institution=institution_id)
+                                 "itself, a bureau its region"),
+                          role=Word(who.role), party=who.id, institution=institution_id)
     key = str(party.id)
     with ledger.engine.connect() as connection:
         rates = institutions.pass_rates(connection, key)
