@@ -136,6 +136,8 @@ LEDGER_CODES = (
     _("social_training"), _("high_skill_base"), _("enterprise"), _("project_based"),
     _("redemption_after_exit"), _("certificate_reused"), _("face_check_failed"), _("online_share"), _("two_places"),
     _("day_overflow"), _("training_before_approval"), _("outside_catalogue"), _("institution_outlier"),
+    _("skills_upgrading_account"), _("employment_subsidy_fund"), _("unemployment_insurance_fund"),
+    _("approved"), _("rejected"), _("cleared"), _("upheld"),
 )
 
 # English (as the templates and modules write it) → Chinese. `{name}` places
@@ -188,6 +190,40 @@ CHINESE: dict[str, str] = {
     "training_before_approval": "开班备案批准前培训",
     "outside_catalogue": "目录外平台",
     "institution_outlier": "机构指标异常",
+    "skills_upgrading_account": "职业技能提升行动专账资金",
+    "employment_subsidy_fund": "就业补助资金",
+    "unemployment_insurance_fund": "失业保险基金",
+    "approved": "审核通过",
+    "rejected": "审核不通过",
+    "cleared": "无异议",
+    "upheld": "异议成立",
+    # a voucher's events in a sentence (api/pages/timeline.py); reasons and places stay as recorded
+    "issued for {occupation}, standard {standard}, valid until {valid_until}":
+        "{occupation}，补贴标准 {standard}，有效期至 {valid_until}",
+    "enrolled at institution {institution} in class {filing}; subsidy {subsidy}":
+        "培训机构 {institution} 受理，编入已备案班级 {filing}；补贴 {subsidy}",
+    "{minutes} min online from {signed_in_at}; face checks passed {passed}, failed {failed}":
+        "自 {signed_in_at} 起线上学习 {minutes} 分钟；人脸识别通过 {passed} 次，未通过 {failed} 次",
+    "{minutes} min offline from {started_at} at {location}": "自 {started_at} 起在 {location} 线下培训 {minutes} 分钟",
+    "passed, certificate {certificate}": "考核合格，证书编号 {certificate}",
+    "failed": "考核不合格",
+    "redemption requested with {count} evidence hash(es)": "附佐证材料哈希 {count} 个",
+    "{decision}: {reason}; checks failed: {failed}": "{decision}：{reason}；未通过的核查：{failed}",
+    "{decision}: {reason}; {count} checks passed (L13)": "{decision}：{reason}；{count} 项核查全部通过（L13）",
+    "{decision}: {reason}": "{decision}：{reason}",
+    "public notice opened until {closes_at}": "公示至 {closes_at} 止",
+    "objection: {reason}": "异议：{reason}",
+    "public notice closed: {outcome}": "公示结束：{outcome}",
+    "living allowance {amount} for {days} day(s), {from_day} to {to_day}, from {fund}":
+        "生活费补贴 {amount}，共 {days} 天（{from_day} 至 {to_day}），资金来源：{fund}",
+    "prepaid {amount} from {fund}": "预拨 {amount}，资金来源：{fund}",
+    "paid {amount} from {fund}": "拨付 {amount}，资金来源：{fund}",
+    "allowance paid {amount} from {fund}": "发放生活费补贴 {amount}，资金来源：{fund}",
+    "clawed back {amount}: {reason}": "追回 {amount}：{reason}",
+    "revoked: {reason}": "撤销：{reason}",
+    "expired (valid until {valid_until})": "已过期（有效期至 {valid_until}）",
+    "claimed by the trainee": "劳动者已领取",
+    "the trainee chose institution {institution}": "劳动者选择培训机构 {institution}",
     # refusals the pages write (the ledger's own refusals are shown as the ledger wrote them)
     "Not yours to see": "无权查看",
     "Not found": "未找到",
