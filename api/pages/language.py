@@ -472,6 +472,11 @@ CHINESE: dict[str, str] = {
         "请选择或粘贴本单位的密钥文件（由 <code>vledger keys</code> 或 <code>vledger demo</code> 生成的 JSON 文件，"
         "例如 <code>vledger-keys/demo/inspector.json</code>）。密钥文件只留在本浏览器中：页面用它对服务器发来的"
         "一次性挑战码签名（Web Crypto Ed25519），服务器再用您已登记的公钥核验签名。登录有效期 30 分钟。",
+    "a login is sent as application/json by the login page": "登录须由登录页面以 application/json 格式提交",
+    "a login is accepted only from this server's own login page ({own}), not from {origin}":
+        "只接受来自本服务器登录页面（{own}）的登录，不接受来自 {origin} 的登录",
+    "a login is at most {count} bytes": "登录请求最多 {count} 字节",
+    "send {fields} as JSON": "请以 JSON 格式提交 {fields}",
     "Key file": "密钥文件",
     "or paste it": "或粘贴文件内容",
 }

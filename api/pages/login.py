@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from api.pages.language import _
+from api.pages.language import _, language_of, plain
 from api.pages.rendering import HERE, PageRefused, PageRoute, keeper, render
 from api.pages.session import COOKIE_NAME, SESSION_SECONDS
 
@@ -47,12 +47,12 @@ def same_origin_json(request: Request) -> tuple[int, str] | None:
     server's own scheme and host (browsers send it on every POST from script)."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
-        return 415, "a login is sent as application/json by the login page"
+        return 415, plain(language_of(request), _("a login is sent as application/json by the login page"))
     origin = request.headers.get("origin")
     own = f"{request.url.scheme}://{request.url.netloc}"
     if origin != own:
-        return 403, (f"a login is accepted only from this server's own login page ({own}), "
-                     f"not from {str(origin)[:100]}")
+        return 403, plain(language_of(request), _("a login is accepted only from this server's own login page "
+                                                   "({own}), not from {origin}"), own=own, origin=str(origin)[:100])
     return None
 
 
@@ -74,13 +74,15 @@ async def login(request: Request) -> JSONResponse:
         return JSONResponse({"detail": refusal[1]}, status_code=refusal[0])
     body = await request.body()
     if len(body) > MAX_LOGIN_BYTES:
-        return JSONResponse({"detail": f"a login is at most {MAX_LOGIN_BYTES} bytes"}, status_code=413)
+        return JSONResponse({"detail": plain(language_of(request), _("a login is at most {count} bytes"),
+                                             count=MAX_LOGIN_BYTES)}, status_code=413)
     try:
         data: Any = json.loads(body or b"null")
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        return JSONResponse({"detail": "send {challenge, actor, key_id, signature} as JSON"}, status_code=400)
+        return JSONResponse({"detail": plain(language_of(request), _("send {fields} as JSON"),
+                                             fields="{challenge, actor, key_id, signature}")}, status_code=400)
     from ledger.errors import BadInput, LedgerError
 
     try:
