@@ -123,29 +123,41 @@ class WriteCache:
 
 
 class GroupCommit:
-    """The queue and the writer lock of one ledger object."""
+    """The queue and the writer of one ledger object. One submitting thread at a time is the writer: it runs
+    batches until its own command is decided, then hands over. The others wait on one condition, and a
+    thread whose command another writer decided returns without ever taking the writer's part, so the
+    commands queued while a batch commits are all in the next one."""
 
     def __init__(self, ledger: "VoucherLedger") -> None:
         self.ledger = ledger
         self.cache = WriteCache()
         self._queue: deque[Pending] = deque()
-        self._queue_lock = threading.Lock()
-        self._writer = threading.Lock()
+        self._changed = threading.Condition()  # guards the queue and `_writing`; told when a writer hands over
+        self._writing = False
 
     def submit(self, signed: Any, personal: dict[str, Any] | None) -> "Outcome":
         pending = Pending(signed, personal)
-        with self._queue_lock:
+        with self._changed:
             self._queue.append(pending)
-        with self._writer:
-            while not pending.done:
-                self._run(self._take())
+            while self._writing and not pending.done:
+                self._changed.wait()
+            writer = not pending.done
+            self._writing = self._writing or writer
+        if writer:
+            try:
+                while not pending.done:
+                    self._run(self._take())
+            finally:
+                with self._changed:
+                    self._writing = False
+                    self._changed.notify_all()
         if pending.error is not None:
             raise pending.error
         assert pending.outcome is not None
         return pending.outcome
 
     def _take(self) -> list[Pending]:
-        with self._queue_lock:
+        with self._changed:
             return [self._queue.popleft() for _ in range(min(len(self._queue), MAX_BATCH_COMMANDS))]
 
     def _run(self, batch: list[Pending]) -> None:

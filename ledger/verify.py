@@ -319,6 +319,8 @@ class ChainVerifier:
         registered to them in the log, or the first that does not."""
         names = []
         for cosignature in checkpoint.cosignatures:
+            if not isinstance(cosignature, dict):
+                return names, f"a cosignature is {type(cosignature).__name__}, not a JSON object (altered)"
             key = self.keys.get((cosignature.get("party", ""), cosignature.get("key_id", "")))
             if key is None or key.public_key != cosignature.get("public_key") or key.role not in WITNESS_ROLES \
                     or key.role != cosignature.get("role"):

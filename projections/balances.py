@@ -20,7 +20,7 @@ Accounts: `fund:<region>:<fund>` (the named funds, N6), `commitment:<bureau>`
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, String, Table
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, Table
 
 from ledger.lifecycle import leads_out
 from ledger.rules import profile_for
@@ -36,7 +36,7 @@ POSTINGS = ViewTable(Table(
     Column("credit_account", String(120), nullable=False, index=True),
     Column("debit_kind", String(16), nullable=False),
     Column("credit_kind", String(16), nullable=False),
-    Column("amount_fen", Integer, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
     Column("stage", String(16), nullable=False),
     Column("rule", String(8), nullable=False),
     Column("region", String(32), nullable=False),
@@ -49,7 +49,7 @@ BALANCES = ViewTable(Table(
     Column("kind", String(16), nullable=False),
     Column("owner", String(64), nullable=False, index=True),
     Column("region", String(32), nullable=False),
-    Column("balance_fen", Integer, nullable=False),
+    Column("balance_fen", BigInteger, nullable=False),
     Column("last_sequence", Integer, nullable=False),
 ), key=("account",))
 
@@ -61,8 +61,8 @@ COMMITMENTS = ViewTable(Table(
     Column("trainee", String(36), nullable=False),
     Column("region", String(32), nullable=False),
     Column("fund", String(64), nullable=False),
-    Column("committed_fen", Integer, nullable=False),
-    Column("receivable_fen", Integer, nullable=False),
+    Column("committed_fen", BigInteger, nullable=False),
+    Column("receivable_fen", BigInteger, nullable=False),
     Column("paid_by_fund", JSON, nullable=False),
     Column("allowance_by_fund", JSON, nullable=False),
     Column("last_sequence", Integer, nullable=False),

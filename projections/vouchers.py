@@ -7,7 +7,7 @@ sequence number of the last event applied."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Integer, String, Table
 
 from ledger.lifecycle import status_after
 from ledger.rules import profile_for
@@ -39,11 +39,11 @@ VOUCHERS = ViewTable(Table(
     Column("certificate_number", String(64)),
     Column("certificate_kind", String(32)),
     Column("certified_at", String(27), index=True),
-    Column("approved_fen", Integer, nullable=False),
-    Column("prepaid_fen", Integer, nullable=False),
-    Column("paid_fen", Integer, nullable=False),
-    Column("allowance_fen", Integer, nullable=False),
-    Column("clawed_back_fen", Integer, nullable=False),
+    Column("approved_fen", BigInteger, nullable=False),
+    Column("prepaid_fen", BigInteger, nullable=False),
+    Column("paid_fen", BigInteger, nullable=False),
+    Column("allowance_fen", BigInteger, nullable=False),
+    Column("clawed_back_fen", BigInteger, nullable=False),
     Column("objections", Integer, nullable=False),
     Column("last_sequence", Integer, nullable=False),
     Column("updated_at", String(27), nullable=False),

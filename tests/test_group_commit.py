@@ -55,11 +55,18 @@ def submit_together(ledger: VoucherLedger, commands: list[dict[str, Any]]) -> li
             outcomes[index] = error
 
     threads = [threading.Thread(target=send, args=(index,)) for index in range(len(commands))]
-    with ledger.group_commit._writer:
+    group = ledger.group_commit
+    with group._changed:  # as if a writer were busy: every thread queues and waits
+        group._writing = True
+    try:
         for index, thread in enumerate(threads):
             thread.start()
-            while len(ledger.group_commit._queue) < index + 1:  # queued in this order
+            while len(group._queue) < index + 1:  # queued in this order
                 time.sleep(0.001)
+    finally:
+        with group._changed:  # the busy writer hands over: one waiting thread takes the whole queue
+            group._writing = False
+            group._changed.notify_all()
     for thread in threads:
         thread.join(timeout=60)
     return outcomes

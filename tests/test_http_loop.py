@@ -135,6 +135,7 @@ class RacingLedger(VoucherLedger):
 def test_concurrent_writes_to_one_voucher_from_two_servers_one_wins_the_other_gets_409(world: World) -> None:
     voucher, _ = world.enrolled_voucher()
     world.clock.advance(days=3)
+    RacingLedger.waiting, RacingLedger.barrier = 2, threading.Barrier(2, timeout=10)  # fresh when run again
     servers, ledgers = [], []
     for _ in range(2):
         world.ledger = RacingLedger(world.ledger.database_url, keys=world.ledger.keys_dir, clock=world.clock)

@@ -155,6 +155,25 @@ def test_j1_any_single_changed_byte_of_the_events_or_checkpoints_fails_verify(de
     assert not report.intact, f"{table}.{column} of {row_key}, {how} byte {position} ({new_byte}): verify passed"
 
 
+@pytest.mark.parametrize("cosignatures", ["[0]", '["x"]', "[[]]", '"ab"'])
+def test_j1_a_checkpoints_cosignatures_that_are_not_objects_fail_verify_with_a_sentence(
+        demo_ledger, tmp_path: Path, cosignatures: str) -> None:
+    """Found by the property test above: a "0" inserted after the "[" of a checkpoint's cosignatures
+    made the report's summary crash on `0.get(...)` instead of naming the altered row."""
+    database, keys, saved = demo_ledger
+    copy = copy_database(database, tmp_path / "copy.db")
+    with sqlite3.connect(copy) as connection:
+        size = connection.execute("select max(tree_size) from vledger_checkpoints").fetchone()[0]
+        connection.execute("update vledger_checkpoints set cosignatures = ? where tree_size = ?",
+                           (cosignatures, size))
+    try:
+        report = verify_copy(copy, keys, saved)
+    except TamperDetected as refused:
+        assert "altered" in str(refused)
+        return
+    assert not report.intact and "altered" in str(report.first_problem), report.first_problem
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_j1_any_event_stored_under_its_topic_of_the_other_kind_fails_verify(mixed_ledger, tmp_path_factory,

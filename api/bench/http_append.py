@@ -19,7 +19,7 @@ import httpx
 
 from api.bench.measure import latencies, peak_rss_kib, percentiles
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
-from api.client import LedgerClient
+from api.client import ApiProblem, LedgerClient
 
 STARTUP_TIMEOUT_SECONDS = 60
 MAX_SECONDS = 60
@@ -115,6 +115,15 @@ def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], 
     return result
 
 
+def _send(client: LedgerClient, command: dict[str, Any]) -> ApiProblem | None:
+    """Sends one command; its refusal, or None when it was recorded."""
+    try:
+        client.send(command)
+    except ApiProblem as refusal:
+        return refusal
+    return None
+
+
 def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], commands: int,
                         clients: int) -> dict[str, Any]:
     """`commands` learning records, signed beforehand, sent by `clients` threads at once, each with its own
@@ -132,15 +141,15 @@ def _concurrent_clients(world: BenchWorld, base_url: str, vouchers: list[UUID], 
             start.wait()
             for command in mine:
                 sent = time.perf_counter()
-                reply = senders[command["envelope"]["actor"]].send(command)
+                refusal = _send(senders[command["envelope"]["actor"]], command)
                 for _ in range(RETRIES_ON_CONFLICT):  # another process wrote the same voucher first: send again
-                    if reply.status != 409:
+                    if refusal is None or refusal.status != 409:
                         break
                     retried.append(1)
-                    reply = senders[command["envelope"]["actor"]].send(command)
+                    refusal = _send(senders[command["envelope"]["actor"]], command)
                 timings.append(time.perf_counter() - sent)
-                if reply.status not in (200, 201):
-                    failures.append(f"{reply.status} {reply.body}"[:300])
+                if refusal is not None:
+                    failures.append(str(refusal)[:300])
 
     threads = [threading.Thread(target=client, args=(signed[number::clients],)) for number in range(clients)]
     for thread in threads:

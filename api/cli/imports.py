@@ -16,8 +16,8 @@ from api.cli import app
 from api.cli.options import JsonOption
 from api.client import LedgerClient
 from api.imports.kinds import KINDS
+from api.imports.plan import write_template
 from api.imports.runner import Importer, read_import, write_outcomes
-from api.spreadsheets import format_of, write_table
 from ledger.errors import BadInput
 
 FINE = ("recorded", "already recorded")
@@ -38,12 +38,8 @@ def import_file(kind: str = typer.Argument(..., metavar="KIND", help=f"One of: {
     if template is not None:
         if file is not None:
             raise BadInput("give either FILE to import or --template to write, not both")
-        columns = chosen.columns
-        headers = [(c.chinese + ("" if c.required else "（选填）"), c.english + ("" if c.required else " (optional)"))
-                   for c in columns]
-        rows = [[example.get(c.key, "") for c in columns] for example in chosen.examples()]
-        write_table(template, format_of(template), f"{kind}", headers, rows)
-        typer.echo(json.dumps({"template": str(template), "rows": len(rows)}) if json_output
+        rows = write_template(chosen, template)
+        typer.echo(json.dumps({"template": str(template), "rows": rows}) if json_output
                    else f"template for {kind} written to {template}")
         return
     if file is None or key is None or server is None:

@@ -1,43 +1,23 @@
 """`vledger export-table audit|balances|flags|report|vouchers --format csv|xlsx
 --out FILE [filters]`: a view as a spreadsheet (projections/tables.py shapes
-it, api/spreadsheets.py writes it), each row with its event sequence and hash."""
+it, api/export_sheets.py writes it, as the pages' download buttons do), each
+row with its event sequence and hash."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
 from api.cli import app
 from api.cli.options import DatabaseOption, JsonOption, open_ledger, print_json
-from api.spreadsheets import LOCAL_CHINESE, LOCAL_ENGLISH, format_of, local_time, write_table, yuan
+from api.export_sheets import write_export
+from api.spreadsheets import format_of
 from ledger.envelope import iso, parse_date, parse_time, parse_uuid
 from ledger.errors import BadInput
 from projections import catch_up
-from projections.tables import EXPORT_TABLES, Column, ExportTable, export_table as shaped_table
-
-
-def _header(column: Column) -> tuple[str, str]:
-    if column.kind == "utc_time":
-        return column.chinese + LOCAL_CHINESE, column.english + LOCAL_ENGLISH
-    return column.chinese, column.english
-
-
-def _cell(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.kind == "fen":
-        return yuan(value)
-    if column.kind == "utc_time":
-        return local_time(value)
-    if column.kind == "list":
-        return " ".join(str(item) for item in value)
-    return value
-
-
-def sheet_rows(table: ExportTable) -> list[list[Any]]:
-    return [[_cell(column, row.get(column.key)) for column in table.columns] for row in table.rows]
+from projections.tables import EXPORT_TABLES, export_table as shaped_table
 
 
 @app.command("export-table")
@@ -78,8 +58,7 @@ def export_table(table: str = typer.Argument(..., metavar="TABLE", help=f"One of
     with ledger.engine.connect() as connection:
         shaped = shaped_table(connection, table, filters)
     try:
-        count = write_table(out, chosen, f"{shaped.chinese} {shaped.name}", [_header(c) for c in shaped.columns],
-                            sheet_rows(shaped))
+        count = write_export(out, chosen, shaped)
     except OSError as error:
         raise BadInput(f"cannot write {out}: {error.strerror}") from None
     if json_output:

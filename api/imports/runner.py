@@ -1,6 +1,6 @@
-"""Running an import file through the signing client: read the rows (api/spreadsheets.py),
-find the columns by their Chinese or English header, turn each row into its
-steps (api/imports/kinds.py), sign and send them one by one, and record each
+"""Running an import file through the signing client: read the rows and derive
+each row's steps (api/imports/plan.py, shared with the import page), sign and
+send them one by one, and record each
 row's outcome: `recorded`, `refused` (with the rule and reason), `already
 recorded`, or `not sent` when the server stopped answering.
 
@@ -12,10 +12,8 @@ row's `already recorded`."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -23,11 +21,13 @@ from typing import Any, Callable
 import httpx
 
 from api.client import ApiProblem, LedgerClient
-from api.imports.kinds import ImportKind, Step
-from api.spreadsheets import format_of, read_rows, write_table
-from ledger.errors import BadInput, LedgerError
+from api.imports.kinds import ImportKind
+from api.imports.plan import ImportFile, PlannedStep, derived_id, plan_row, read_import
+from api.spreadsheets import format_of, write_table
+from ledger.errors import LedgerError
 
-IMPORT_NAMESPACE = uuid.UUID("5b0c7f0e-6a49-5d1e-9d57-0e5c1a1f1400")
+__all__ = ["Importer", "RowOutcome", "derived_id", "outcome_path", "read_import", "write_outcomes"]
+
 ALREADY_USED = "command-id-reused"  # the problem type of ledger.errors.CommandIdReused
 OUTCOME_HEADERS = (("行号", "row"), ("结果", "outcome"), ("规则", "rule"), ("原因", "reason"), ("编号", "ids"))
 
@@ -42,60 +42,6 @@ class RowOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class ImportFile:
-    path: Path
-    digest: str
-    headers: list[list[str]]  # the header row(s) as the file has them
-    positions: dict[str, int]  # column key -> cell index
-    rows: list[tuple[int, list[str]]]  # data rows with their row numbers
-
-
-def _label(text: str) -> str:
-    """A header as compared: case, spaces, `*` and the template's "(optional)" / "(选填)" aside."""
-    text = text.replace("*", "").replace("（", "(").replace("）", ")").lower()
-    return " ".join(text.replace("(optional)", "").replace("(选填)", "").split())
-
-
-def _lookup(kind: ImportKind) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for column in kind.columns:
-        for text in (column.key, column.chinese, column.english, f"{column.chinese} {column.english}",
-                     column.chinese + column.english):
-            names[_label(text)] = column.key
-    return names
-
-
-def read_import(path: Path, kind: ImportKind) -> ImportFile:
-    """The file's rows under its header; a file without the kind's columns is
-    refused in one sentence."""
-    rows = read_rows(path)
-    needed = ", ".join(f"{c.chinese} ({c.english})" for c in kind.columns if c.required)
-    if not rows:
-        raise BadInput(f"{path.name} is empty; its first row names the columns: {needed}")
-    names = _lookup(kind)
-    header = rows[0][1]
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = names.get(_label(cell))
-        if key is not None and key not in positions:
-            positions[key] = index
-    missing = [f"{c.chinese} ({c.english})" for c in kind.columns if c.required and c.key not in positions]
-    if missing:
-        raise BadInput(f"{path.name} is not a {kind.name} file: its first row lacks the columns "
-                       f"{', '.join(missing)} (see `vledger import {kind.name} --template FILE`)")
-    headers = [header]
-    data = rows[1:]
-    if data and all(names.get(_label(cell)) is not None for cell in data[0][1] if cell):
-        headers.append(data[0][1])  # the second header row (English under Chinese)
-        data = data[1:]
-    return ImportFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), headers, positions, data)
-
-
-def derived_id(signer: str, digest: str, row: int, what: str) -> uuid.UUID:
-    return uuid.uuid5(IMPORT_NAMESPACE, f"{signer}:{digest}:{row}:{what}")
 
 
 class Importer:
@@ -115,28 +61,24 @@ class Importer:
     def row(self, number: int, cells: list[str]) -> RowOutcome:
         if self.stopped is not None:
             return RowOutcome(number, "not sent", None, self.stopped)
-        values = {key: cells[index].strip() if index < len(cells) else ""
-                  for key, index in self.source.positions.items()}
-        signer = self.client.key.actor
-        try:
-            steps = self.kind.steps(values, lambda what: derived_id(signer, self.source.digest, number, what))
-        except LedgerError as error:
-            return RowOutcome(number, "refused", error.rule, str(error))
+        planned = plan_row(self.kind, self.source, self.client.key.actor, number, cells)
+        if planned.refusal is not None:
+            return RowOutcome(number, "refused", planned.rule, planned.refusal)
+        ids = [str(planned_step.step.target) for planned_step in planned.steps]
         results = []
-        for step in steps:
-            result = self.send(number, step)
+        for planned_step in planned.steps:
+            result = self.send(number, planned_step)
             results.append(result)
             if result.outcome != "recorded" and result.outcome != "already recorded":
-                return RowOutcome(number, result.outcome, result.rule, result.reason, [str(s.target) for s in steps])
-        ids = [str(step.target) for step in steps]
+                return RowOutcome(number, result.outcome, result.rule, result.reason, ids)
         if all(result.outcome == "already recorded" for result in results):
             return RowOutcome(number, "already recorded", None, None, ids)
         return RowOutcome(number, "recorded", None, None, ids)
 
-    def send(self, number: int, step: Step) -> RowOutcome:
-        command_id = derived_id(self.client.key.actor, self.source.digest, number, step.command)
+    def send(self, number: int, planned: PlannedStep) -> RowOutcome:
+        step = planned.step
         try:
-            signed = self.client.sign(step.command, step.target, step.body, command_id=command_id)
+            signed = self.client.sign(step.command, step.target, step.body, command_id=planned.command_id)
             reply = self.client.send(signed, step.personal)
         except ApiProblem as problem:
             detail = str(problem.problem.get("detail") or problem)
@@ -165,9 +107,10 @@ def outcome_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.outcome{path.suffix.lower()}")
 
 
-def write_outcomes(source: ImportFile, outcomes: list[RowOutcome]) -> Path:
-    """The input's rows with the outcome columns, in the input's format, beside it."""
-    out = outcome_path(source.path)
+def write_outcomes(source: ImportFile, outcomes: list[RowOutcome], out: Path | None = None) -> Path:
+    """The input's rows with the outcome columns, in the input's format, beside
+    it (or at `out`, in the format its suffix names)."""
+    out = out or outcome_path(source.path)
     first = source.headers[0]
     second = source.headers[1] if len(source.headers) > 1 else first
     width = max([len(first), len(second), *(len(cells) for _, cells in source.rows)] or [0])

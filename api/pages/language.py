@@ -147,6 +147,8 @@ CHINESE: dict[str, str] = {
     "Ledger": "账本",
     "Search": "检索",
     "Inspection draw": "随机抽查",
+    "Work": "工作台",
+    "Import": "导入",
     "Log in": "登录",
     "Log out": "退出",
     "Every event is signed by the party that did it and chained; checkpoints are signed Merkle roots (RFC 9162). "
@@ -322,6 +324,7 @@ CHINESE: dict[str, str] = {
     "prepaid {prepaid}, paid {paid}, allowance {allowance}, clawed back {clawed_back}":
         "预拨 {prepaid}，拨付 {paid}，生活费补贴 {allowance}，追回 {clawed_back}",
     "Timeline": "全程记录",
+    "Its audit trail:": "本券审计记录：",
     "{count} events": "{count} 个事件",
     "Issued": "发券",
     "Claimed": "领取",
@@ -365,6 +368,8 @@ CHINESE: dict[str, str] = {
     "prepaid (¥)": "预拨（元）",
     "paid (¥)": "拨付（元）",
     "clawed back (¥)": "追回（元）",
+    "(balances now)": "（当前余额）",
+    "audit trail": "审计记录",
     "No money has moved for this institution yet.": "该机构尚无资金往来。",
     "Vouchers by status": "培训券状态分布",
     "Vouchers": "培训券",
@@ -379,6 +384,7 @@ CHINESE: dict[str, str] = {
     "Raised by events": "触发事件",
     "No flag names this institution.": "暂无涉及该机构的疑点。",
     "Latest vouchers": "最近的培训券",
+    "All of them:": "全部：",
     "Approved": "核定补贴",
     "Prepaid": "预拨",
     "Updated": "更新日期",
@@ -462,6 +468,8 @@ CHINESE: dict[str, str] = {
     "Signing the challenge…": "正在对挑战码签名…",
     "Refused: {detail}": "已拒绝：{detail}",
     "Logged in.": "已登录。",
+    "Logged in, but this browser could not keep the key for signing: {error}":
+        "已登录，但本浏览器无法保存用于签名的密钥：{error}",
     "Could not sign with this key: {error}": "无法用此密钥签名：{error}",
     # logging in
     "Log in with your key file": "用密钥文件登录",
@@ -472,6 +480,9 @@ CHINESE: dict[str, str] = {
         "请选择或粘贴本单位的密钥文件（由 <code>vledger keys</code> 或 <code>vledger demo</code> 生成的 JSON 文件，"
         "例如 <code>vledger-keys/demo/inspector.json</code>）。密钥文件只留在本浏览器中：页面用它对服务器发来的"
         "一次性挑战码签名（Web Crypto Ed25519），服务器再用您已登记的公钥核验签名。登录有效期 30 分钟。",
+    "The page then keeps the key in this browser as a key it cannot read back (Web Crypto, non-extractable, in IndexedDB) to sign the commands you make on your Work page; logging out deletes it.":
+        "随后页面把密钥以不可导出的形式保存在本浏览器中（Web Crypto，不可导出，存于 IndexedDB），"
+        "用于对您在工作台上提交的操作签名；退出登录即删除。",
     "a login is sent as application/json by the login page": "登录须由登录页面以 application/json 格式提交",
     "a login is accepted only from this server's own login page ({own}), not from {origin}":
         "只接受来自本服务器登录页面（{own}）的登录，不接受来自 {origin} 的登录",

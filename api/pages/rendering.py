@@ -21,9 +21,10 @@ from api.http.deps import Caller
 from api.pages.language import HTML_LANG, ROLE_WORDS, _, language_of, plain, rule_line, rule_title, script_words, words
 from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
 from api.pages.timeline import yuan
-from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound
+from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound, ViewFailed
 from ledger.lifecycle import STATES
 from ledger.occupations import occupation_label
+from projections import catch_up
 
 log = logging.getLogger("vledger.pages")
 HERE = Path(__file__).parent
@@ -110,6 +111,18 @@ def viewer(request: Request) -> Viewer:
     if found is None:
         raise PageRefused(401, _("log in with your key file to see this page"))
     return found
+
+
+def caught_up_ledger(request: Request):
+    """The ledger with its views caught up; a view that cannot apply an event
+    stops the views before it, and the pages show what they hold (the ledger
+    page names the failure)."""
+    ledger = request.app.state.ledger
+    try:
+        catch_up(ledger)
+    except ViewFailed:
+        pass
+    return ledger
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -22,14 +22,13 @@ from api.pages import draw as draws
 from api.pages import institution as institutions
 from api.pages import overview
 from api.pages.language import Word, _
-from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
+from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
 from api.pages.search import MAX_QUERY_CHARACTERS, NATIONAL_ID_KINDS, classify, search as run_search
 from api.pages.timeline import EVENT_WORDS, inclusion_proofs, timeline, voucher_events
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
-from ledger.errors import ViewFailed
 from ledger.transparency import log_identity
-from projections import catch_up, failures
+from projections import failures
 from projections.audit import AUDIT
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -41,18 +40,6 @@ def _uuid(text: str, refusal: str) -> UUID:
         return UUID(text)
     except ValueError:
         raise PageRefused(404, refusal, text=repr(text[:60])) from None
-
-
-def _ledger(request: Request):
-    """The ledger with its views caught up; a view that cannot apply an event
-    stops the views before it, and the pages show what they hold (the ledger
-    page names the failure)."""
-    ledger = request.app.state.ledger
-    try:
-        catch_up(ledger)
-    except ViewFailed:
-        pass
-    return ledger
 
 
 def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, Voucher]:
@@ -74,7 +61,7 @@ def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, V
 def ledger_page(request: Request, day: date | None = Query(default=None, description="a day of the fortnight")
                 ) -> Response:
     who = viewer(request)
-    ledger = _ledger(request)
+    ledger = caught_up_ledger(request)
     report_region = _report_scope(who)
     report_allowed = report_region is not False
     with ledger.engine.connect() as connection:
@@ -130,7 +117,7 @@ def event_link(request: Request, sequence: int) -> Response:
     from sqlalchemy import select
 
     who = viewer(request)
-    ledger = _ledger(request)
+    ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         row = connection.execute(select(AUDIT.table.c.voucher).where(AUDIT.table.c.sequence == sequence)).first()
     voucher = ledger.find(UUID(row.voucher)) if row is not None and row.voucher is not None else None
@@ -145,7 +132,7 @@ def event_link(request: Request, sequence: int) -> Response:
 @router.get("/institutions/{institution_id}")
 def institution_page(request: Request, institution_id: str) -> Response:
     who = viewer(request)
-    ledger = _ledger(request)
+    ledger = caught_up_ledger(request)
     party = ledger.find(_uuid(institution_id, _("{text} is not an institution id")))
     if not isinstance(party, Party) or party.role != "institution":
         raise PageRefused(404, _("institution {institution} does not exist"), institution=institution_id)
@@ -191,7 +178,7 @@ def _search(request: Request, query: str) -> Response:
     who = viewer(request)
     if not query.strip():
         return render(request, "search.html", results=None)
-    ledger = _ledger(request)
+    ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         results = run_search(ledger, connection, query)
     results.vouchers = [row for row in results.vouchers if may_read_voucher_row(who.caller, row)]

@@ -1,5 +1,6 @@
 // Login: the key file stays in the browser; only a signature over the
-// server's one-time challenge is sent (api/pages/session.py).
+// server's one-time challenge is sent (api/pages/session.py). The key is then
+// kept, non-extractable, in IndexedDB for signing commands (envelope.js).
 "use strict";
 (function () {
   const form = document.getElementById("login");
@@ -61,6 +62,12 @@
       const body = await reply.json();
       textArea.value = "";
       if (!reply.ok) { say(t("Refused: {detail}", { detail: body.detail }), "bad"); return; }
+      try {  // kept non-extractable in IndexedDB for signing commands on /work (envelope.js)
+        await window.VledgerEnvelope.keepSigner(key, keyFile.actor, keyFile.key_id);
+      } catch (error) {
+        say(t("Logged in, but this browser could not keep the key for signing: {error}", { error: error.message }), "bad");
+        return;
+      }
       say(t("Logged in."), "good");
       window.location.assign(body.next || "/");
     } catch (error) {

@@ -1,0 +1,295 @@
+// The Work page's forms (api/pages/workbench.py): read a form into a step's
+// body, refuse bad input with a sentence before anything is signed, show what
+// the rules give (a quote from the server, read-only), then sign and send
+// with envelope.js and show the receipt (event hashes, the voucher's
+// timeline) or the refusal (its rule and reason). A press after a send that
+// got no answer resends the same signed envelope, so it is recorded once.
+"use strict";
+(function () {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const DAY = /^\d{4}-\d{2}-\d{2}$/;
+  const SHA256 = /^[0-9a-f]{64}$/;
+  const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+  class BadField extends Error {}
+  const unanswered = new WeakMap();  // form -> the signed envelope sent without an answer
+
+  function label(input) {
+    return input.dataset.label || input.name.replace(/_/g, " ");
+  }
+
+  function yuanToFen(text, input) {
+    const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+    if (!match) throw new BadField(label(input) + " must be yuan with at most two decimals, e.g. 800 or 800.50");
+    return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0") || 0);
+  }
+
+  // A list: one item a line (courses, teachers), or the options chosen in a multiple select.
+  function listOf(input) {
+    const items = input.dataset.kind === "choices"
+      ? Array.from(input.selectedOptions, (option) => option.value)
+      : input.value.split("\n").map((line) => line.trim()).filter((line) => line);
+    if (!items.length) {
+      if (input.dataset.optional !== undefined) return undefined;
+      throw new BadField(label(input) + " needs at least one " + (input.dataset.kind === "choices" ? "choice" : "line"));
+    }
+    const longest = Number(input.dataset.maxLength || 0);
+    const tooLong = items.find((item) => longest && item.length > longest);
+    if (tooLong) throw new BadField(label(input) + " has a line longer than " + longest + " characters");
+    return items;
+  }
+
+  function withinLimits(input, number) {
+    const { min, max } = input.dataset;
+    if ((min !== undefined && number < Number(min)) || (max !== undefined && number > Number(max))) {
+      throw new BadField(label(input) + " must be from " + (min ?? "any") + " to " + (max ?? "any"));
+    }
+    return number;
+  }
+
+  function valueOf(input) {
+    if (input.dataset.kind === "lines" || input.dataset.kind === "choices") return listOf(input);
+    const text = (input.type === "checkbox" ? (input.checked ? "true" : "false") : input.value).trim();
+    if (text === "") {
+      if (input.dataset.optional !== undefined) return undefined;
+      throw new BadField(label(input) + " is needed");
+    }
+    switch (input.dataset.kind) {
+      case "integer":
+        if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+          throw new BadField(label(input) + " must be a whole number" + (input.dataset.unit ? " of " + input.dataset.unit : ""));
+        }
+        return withinLimits(input, Number(text));
+      case "yuan": return yuanToFen(text, input);
+      case "boolean":
+        if (text !== "true" && text !== "false") throw new BadField(label(input) + " must be yes or no");
+        return text === "true";
+      case "uuid":
+        if (!UUID.test(text)) throw new BadField(label(input) + " must be an id like 7d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f (lowercase)");
+        return text;
+      case "day":
+        if (!DAY.test(text)) throw new BadField(label(input) + " must be a date written YYYY-MM-DD");
+        return text;
+      case "moment":
+        if (!MOMENT.test(text) || Number.isNaN(Date.parse(text))) {
+          throw new BadField(label(input) + " must be a time with its timezone, e.g. 2023-03-01T08:00:00Z");
+        }
+        return text;
+      case "sha256":
+        if (!SHA256.test(text)) throw new BadField(label(input) + " must be 64 lowercase hex digits (SHA-256)");
+        return text;
+      default:
+        if (input.maxLength > 0 && text.length > input.maxLength) {
+          throw new BadField(label(input) + " must be at most " + input.maxLength + " characters");
+        }
+        if (input.dataset.pattern && !new RegExp(input.dataset.pattern).test(text)) {
+          throw new BadField(label(input) + " is not in the expected form" + (input.dataset.hint ? ": " + input.dataset.hint : ""));
+        }
+        return text;
+    }
+  }
+
+  async function sha256Hex(file) {
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // Evidence (H6): each row a kind and a file hashed here, or a SHA-256 typed; the file never leaves.
+  async function evidenceOf(fieldset) {
+    const items = [];
+    for (const row of fieldset.querySelectorAll(".evidence-row")) {
+      const kind = row.querySelector("[data-evidence=kind]").value;
+      const file = row.querySelector("[data-evidence=file]");
+      const typed = row.querySelector("[data-evidence=sha256]").value.trim().toLowerCase();
+      if (file && file.files.length) items.push({ kind, sha256: await sha256Hex(file.files[0]) });
+      else if (typed) {
+        if (!SHA256.test(typed)) throw new BadField("a typed evidence hash must be 64 hex digits (SHA-256)");
+        items.push({ kind, sha256: typed });
+      }
+    }
+    if (!items.length) throw new BadField("give at least one piece of evidence: a file to hash or its SHA-256");
+    return items;
+  }
+
+  async function bodyOf(form) {
+    const body = {};
+    for (const input of form.querySelectorAll("[name]")) {
+      if (input.dataset.role === "target" || input.dataset.skip !== undefined) continue;
+      const value = valueOf(input);
+      if (value !== undefined) body[input.name] = value;
+    }
+    for (const fieldset of form.querySelectorAll("fieldset[data-kind=evidence]")) {
+      body[fieldset.dataset.field] = await evidenceOf(fieldset);
+    }
+    return body;
+  }
+
+  // A trainee's name and national ID (register_party by a bureau): they go beside the
+  // envelope to the personal-data store; the envelope carries only their commitment,
+  // SHA-256 of the canonical {name, national_id, nonce} (ledger/personal.py commitment).
+  async function personalOf(form, body) {
+    const name = form.querySelector("[data-personal=name]").value.trim();
+    const nationalId = form.querySelector("[data-personal=national_id]").value.trim().toUpperCase();
+    if (body.role !== "trainee") {
+      if (name || nationalId) throw new BadField("only a trainee's registration carries personal data; clear the name and national ID");
+      return undefined;
+    }
+    if (!name) throw new BadField("a trainee's name is needed (it stays out of the log)");
+    if (!/^[0-9]{17}[0-9X]$/.test(nationalId)) throw new BadField("a national ID is 18 characters: 17 digits and a digit or X");
+    const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const personal = { name, national_id: nationalId, nonce };
+    const bytes = new TextEncoder().encode(window.VledgerEnvelope.canonicalJson(personal));
+    const digest = await crypto.subtle.digest("SHA-256", bytes);
+    return { personal, sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("") };
+  }
+
+  function targetOf(form) {
+    if (form.dataset.target === "new") {  // a new record: its id is chosen once per signed command
+      const typed = form.querySelector("[data-role=target]");
+      if (typed && typed.value.trim()) return valueOf(typed);
+      const pending = unanswered.get(form);
+      return pending ? pending.envelope.target : crypto.randomUUID();
+    }
+    if (form.dataset.target) return form.dataset.target;
+    const input = form.querySelector("[data-role=target]");
+    return valueOf(input);
+  }
+
+  function element(tag, attributes, ...children) {
+    const made = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(([name, value]) => made.setAttribute(name, value));
+    children.forEach((child) => made.append(child));
+    return made;
+  }
+
+  function yuan(fen) {
+    return (fen / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + " yuan";
+  }
+
+  function showRefusal(box, problem, status) {
+    box.replaceChildren();
+    box.className = "receipt refused";
+    box.dataset.state = "refused";
+    const line = element("p", { class: "refusal" }, "Refused" + (status ? " (" + status + ")" : "") + ": ");
+    if (problem && problem.rule) line.append(element("span", { class: "rule", "data-rule": problem.rule }, problem.rule), " ");
+    line.append(String((problem && (problem.detail || problem.title)) || "no reason given"));
+    box.append(line, element("p", { class: "note" }, "Nothing was recorded."));
+  }
+
+  function showBadInput(box, sentence) {
+    box.replaceChildren(element("p", { class: "refusal" }, "Not signed: " + sentence + ". Nothing was sent."));
+    box.className = "receipt refused";
+    box.dataset.state = "bad-input";
+  }
+
+  function showReceipt(box, form, target, result) {
+    box.replaceChildren();
+    box.className = "receipt recorded";
+    box.dataset.state = "recorded";
+    box.append(element("p", { class: "status good" },
+      "Recorded: " + result.command + " on " + result.target + ", version " + result.version + ", at " + result.recorded_at));
+    const list = element("ul", { class: "event-hashes" });
+    (result.event_hashes || []).forEach((hash) => list.append(element("li", {}, "event hash ", element("code", { class: "wrap event-hash" }, hash))));
+    box.append(list);
+    if (form.dataset.timeline === "yes") {
+      box.append(element("p", {}, element("a", { href: "/vouchers/" + encodeURIComponent(target), class: "timeline-link" }, "Open the voucher's timeline")));
+    }
+    box.append(element("p", { class: "note" }, "Command id " + result.command_id + ". Reload the page to see the queue without it."));
+  }
+
+  async function submit(form, event) {
+    event.preventDefault();
+    const box = form.querySelector(".receipt");
+    const button = form.querySelector("button[type=submit]");
+    let body, target, personal;
+    try {
+      target = targetOf(form);
+      body = await bodyOf(form);
+      if (form.dataset.personal === "yes") personal = await personalOf(form, body);
+    } catch (error) {
+      if (!(error instanceof BadField)) throw error;
+      showBadInput(box, error.message);
+      return;
+    }
+    button.disabled = true;
+    box.className = "receipt";
+    box.dataset.state = "signing";
+    box.textContent = "Signing with your key and sending…";
+    // A retry after no answer resends the same signed envelope (same command_id: recorded
+    // at most once); a changed form, or any answer, means the next press signs afresh.
+    const wanted = JSON.stringify([form.dataset.command, target, body,
+                                   personal ? [personal.personal.name, personal.personal.national_id] : null]);
+    if (personal) body.personal_sha256 = personal.sha256;
+    try {
+      let signed = unanswered.get(form);
+      if (!signed || signed.wanted !== wanted) {
+        signed = Object.assign(await window.VledgerEnvelope.sign(form.dataset.command, target, body),
+                               { wanted, extra: personal ? { personal: personal.personal } : undefined });
+        unanswered.set(form, signed);
+      }
+      const sent = await window.VledgerEnvelope.send(signed, signed.extra);
+      unanswered.delete(form);
+      if (sent.ok) showReceipt(box, form, target, sent.result);
+      else showRefusal(box, sent.problem, sent.status);
+    } catch (error) {
+      showRefusal(box, { detail: "could not sign or send (" + error.message + "); press again to resend the same "
+        + "signed command, which the ledger records at most once" }, 0);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // -- what the rules give, before signing ------------------------------------
+  function quoteTable(quote) {
+    const box = element("div", {});
+    if (quote.steps && quote.steps.length) {
+      const table = element("table", { class: "compact" }, element("tr", {}, element("th", {}, "rule"), element("th", {}, "step"), element("th", {}, "amount")));
+      quote.steps.forEach((step) => table.append(element("tr", {}, element("td", {}, element("span", { class: "rule" }, step.rule)),
+        element("td", {}, step.description), element("td", {}, yuan(step.fen)))));
+      box.append(table);
+    }
+    box.append(element("p", { class: "quote-total" }, "Subsidy the rules give: " + yuan(quote.total_fen) + " (" + quote.total_fen + " fen)" +
+      (quote.payments && quote.payments.length ? "; paid as " + quote.payments.map((p) => p.stage + " " + yuan(p.fen) + " to the " + p.payee).join(", ") : "")));
+    (quote.refusals || []).forEach((refusal) => box.append(element("p", { class: "refusal" },
+      element("span", { class: "rule", "data-rule": refusal.rule }, refusal.rule), " " + refusal.reason)));
+    return box;
+  }
+
+  function previewer(form) {
+    const box = form.querySelector(".preview");
+    let timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const query = new URLSearchParams();
+        form.querySelectorAll("[data-preview-as]").forEach((input) => query.set(input.dataset.previewAs, input.value.trim()));
+        if (!query.get("occupation") || !query.get("level")) { box.textContent = "Choose an occupation and a level to see the subsidy the rules give."; return; }
+        const reply = await fetch(form.dataset.preview + "?" + query.toString(), { credentials: "same-origin" });
+        const answer = await reply.json();
+        box.replaceChildren(reply.ok ? quoteTable(answer) : element("p", { class: "refusal" }, answer.detail || "no quote"));
+        box.dataset.state = reply.ok ? "quoted" : "bad-input";
+      }, 250);
+    };
+  }
+
+  document.querySelectorAll("form.act").forEach((form) => {
+    form.addEventListener("submit", (event) => submit(form, event));
+    if (form.dataset.preview) {
+      const update = previewer(form);
+      form.addEventListener("input", update);
+      form.addEventListener("change", update);
+      update();
+    }
+  });
+  // A choice from a queue fills the form it names.
+  document.querySelectorAll("[data-fill]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const input = document.getElementById(button.dataset.fill);
+      const folded = input.closest("details");
+      if (folded) folded.open = true;  // a generated form starts folded
+      input.value = button.dataset.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.focus();
+    });
+  });
+})();
