@@ -8,6 +8,7 @@ before signing (static/work.js), and the ledger checks them again."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,8 +126,8 @@ def steps_for_role(role: str) -> list[str]:
 def first_sentence(function) -> str:
     """The first sentence of a step's docstring, on one line."""
     text = " ".join((function.__doc__ or "").split())
-    end = text.find(". ")
-    return text if end < 0 else text[:end + 1]
+    end = re.search(r"(?<!e\.g)(?<!i\.e)\. ", text)  # "e.g. " does not end it
+    return text if end is None else text[:end.start() + 1]
 
 
 def step_form(command: str, role: str) -> StepForm:
