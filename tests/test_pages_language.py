@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from api.pages.language import CHINESE, RULE_WORDS, SCRIPT_TEXT, SCRIPT_TEXTS, preferred
 from api.pages.rendering import PageRoute
+from api.pages.step_forms import forms_for_role
 from ledger.errors import RuleViolation
 from ledger.transparency import record_checkpoint
 from tests.http_support import http_client
@@ -46,6 +47,21 @@ def marked_strings() -> set[str]:
                     found.add(node.args[0].value)
     for path in sorted((PAGES / "static").glob("*.js")):
         found.update(SCRIPT_TEXT.findall(path.read_text(encoding="utf-8")))
+    return found | step_form_texts()
+
+
+ROLES = ("bureau", "institution", "assessor", "platform", "finance", "trainee", "inspector")
+
+
+def step_form_texts() -> set[str]:
+    """What the forms made from the steps show (api/pages/step_forms.py): each
+    step's name and summary, the id it asks for, each field's label, hint and options."""
+    found = set()
+    for role in ROLES:
+        for form in forms_for_role(role):
+            found.update({form.step_name, form.description} | ({form.target_label} if form.target_param else set()))
+            for field in form.fields:
+                found.update({field.label, *field.options} | ({field.description} if field.description else set()))
     return found
 
 
@@ -209,3 +225,4 @@ def test_a_refusal_names_the_viewers_role_and_the_verification_in_the_readers_la
     assert "完好：已核验 42 个事件和 1 个检查点" in other.get("/").text
     record_verification(world.ledger.engine, {"first_problem": "event #7: its hash does not match", "events_checked": 6})
     assert "不完好：event #7: its hash does not match" in other.get("/").text
+

@@ -19,6 +19,9 @@ from typing import Callable
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
+from api.pages.language_steps import STEP_CHINESE
+from api.pages.language_work import WORK_CHINESE
+
 LANGUAGES = ("zh", "en")
 DEFAULT = "en"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -112,6 +115,13 @@ def rule_line(language: str) -> Callable[[str | None], dict[str, str] | None]:
     return line
 
 
+def rule_lines(language: str) -> dict[str, str]:
+    """Every rule's line in `language` (as rule_line gives it), for a script
+    that shows a refusal's rule (static/work.js reads #rule-lines)."""
+    line = rule_line(language)
+    return {rule: line(rule)["text"] for rule in RULE_WORDS}
+
+
 def rule_title(language: str) -> Callable[[str | None], str]:
     """A rule's line as a tooltip: its text, or "" for no rule."""
     line = rule_line(language)
@@ -138,6 +148,14 @@ LEDGER_CODES = (
     _("day_overflow"), _("training_before_approval"), _("outside_catalogue"), _("institution_outlier"),
     _("skills_upgrading_account"), _("employment_subsidy_fund"), _("unemployment_insurance_fund"),
     _("approved"), _("rejected"), _("cleared"), _("upheld"),
+    # on the Work and import pages (api/pages/language_work.py): evidence kinds (H6), allowance groups (N4),
+    # training kinds (H4), the import kinds, the queues a form's id comes from (workbench.py)
+    _("photo"), _("video"), _("platform_record"), _("attendance_sheet"), _("certificate_scan"),
+    _("registered_poor"), _("employment_difficulty"), _("zero_employment_family"), _("two_after_rural"),
+    _("urban_minimum_living"), _("employment"), _("upgrade"), _("apprenticeship"),
+    _("roster"), _("sessions"), _("results"),
+    _("trainees"), _("filings"), _("redemptions"), _("certified"), _("training"), _("balances"), _("prepayments"),
+    _("to_claim"), _("to_choose"), _("institutions"), _("record"),
 )
 
 # English (as the templates and modules write it) → Chinese. `{name}` places
@@ -491,6 +509,9 @@ CHINESE: dict[str, str] = {
     "Key file": "密钥文件",
     "or paste it": "或粘贴文件内容",
 }
+for _more in (WORK_CHINESE, STEP_CHINESE):
+    assert not set(CHINESE) & set(_more), f"one place only for the Chinese of {sorted(set(CHINESE) & set(_more))}"
+    CHINESE.update(_more)
 
 SCRIPT_TEXTS = sorted({text for path in (Path(__file__).parent / "static").glob("*.js")
                        for text in SCRIPT_TEXT.findall(path.read_text(encoding="utf-8"))})

@@ -66,6 +66,16 @@ class StepForm:
     def on_voucher(self) -> bool:
         return self.target_param == "voucher_id"
 
+    @property
+    def step_name(self) -> str:
+        """The step as its button names it, e.g. "register party"."""
+        return self.command.replace("_", " ")
+
+    @property
+    def target_label(self) -> str:
+        """The id the form asks for, e.g. "voucher id" for `voucher_id`."""
+        return (self.target_param or "").replace("_", " ")
+
 
 def _widget(name: str, schema: dict[str, Any], definitions: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The widget for one JSON-schema property, and the limits it shows."""

@@ -15,3 +15,17 @@ const t = (function () {
     return out;
   };
 })();
+window.VledgerWords = t;  // for the scripts that keep their own scope (envelope.js)
+
+// A rule's line from DOMAIN.md in the page's language, from the page's
+// #rule-lines (api/pages/language.py rule_lines); "" when the page has none.
+const ruleLine = (function () {
+  let lines = null;
+  return function (rule) {
+    if (lines === null) {
+      const source = document.getElementById("rule-lines");
+      lines = source ? JSON.parse(source.textContent) : {};
+    }
+    return (rule && Object.prototype.hasOwnProperty.call(lines, rule)) ? lines[rule] : "";
+  };
+})();
