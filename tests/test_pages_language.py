@@ -226,3 +226,78 @@ def test_a_refusal_names_the_viewers_role_and_the_verification_in_the_readers_la
     record_verification(world.ledger.engine, {"first_problem": "event #7: its hash does not match", "events_checked": 6})
     assert "不完好：event #7: its hash does not match" in other.get("/").text
 
+
+@pytest.fixture
+def busy_world(world: World) -> dict[str, uuid.UUID]:
+    """Something in every role's queue: a voucher to claim, a filing to decide, a voucher
+    in training, a certified one to redeem, a cleared one to pay."""
+    world.issue(world.trainee())
+    world.do(world.institution, "file_class", uuid.uuid4(), world.filing_body())
+    enrolled, _trainee = world.enrolled_voucher()
+    world.certified_voucher()
+    world.cleared_voucher()
+    return {"enrolled": enrolled}
+
+
+def work_pages(world: World, busy: dict[str, uuid.UUID]) -> list[tuple[object, str]]:
+    """Every role's Work page (the inspector's is the no-role page) and the import page."""
+    trainee = world.trainee()
+    world.issue(trainee)
+    return [(world.bureau, "/work"), (world.institution, "/work"), (world.assessor, "/work"),
+            (world.assessor, f"/work?voucher={busy['enrolled']}"), (world.platform, "/work"),
+            (world.finance, "/work"), (trainee, "/work"), (world.inspector, "/work"),
+            (world.bureau, "/import"), (world.platform, "/import"), (world.assessor, "/import"),
+            (world.finance, "/import"), (world.bureau, "/"), (world.institution, f"/institutions/{world.institution.actor}")]
+
+
+def test_every_work_page_and_the_import_page_render_in_chinese_with_no_english_sentence_left(
+        world: World, busy_world: dict[str, uuid.UUID]) -> None:
+    sentences = english_sentences()
+    for key, path in work_pages(world, busy_world):
+        http = http_client(world)
+        log_in(http, key)
+        http.cookies.set("lang", "zh")
+        page = http.get(path)
+        assert page.status_code == 200, (key.role, path, page.text[-500:])
+        assert '<html lang="zh-CN">' in page.text, (key.role, path)
+        shown = re.sub(r'<script type="application/json" id="(page-words|rule-lines)">.*?</script>', "", page.text,
+                       flags=re.S)
+        left = [sentence for sentence in sentences if sentence in shown]
+        assert left == [], (key.role, path, left)
+        words = json.loads(re.search(r'id="page-words">(.*?)</script>', page.text, re.S).group(1))
+        assert len(words) == len(SCRIPT_TEXTS), path
+        if path.startswith(("/work", "/import")):
+            lines = json.loads(re.search(r'id="rule-lines">(.*?)</script>', page.text, re.S).group(1))
+            assert lines["L11"] == "双随机、一公开" and lines["H6"] == RULE_WORDS["H6"]["en"], path
+
+
+def test_the_work_pages_speak_chinese_in_their_own_words(world: World, busy_world: dict[str, uuid.UUID]) -> None:
+    expected = {world.bureau: ["发放培训券", "待审批的开班备案", "签名同意备案", "登记参与方", "统一社会信用代码"],
+                world.institution: ["受理选择本机构的劳动者", "已取证、待申请兑现的培训券", "开班备案", "照片"],
+                world.finance: ["待拨付款项", "付款清单（CSV）", "余额"],
+                world.platform: ["在本平台学习的培训券", "登记线上学习", "人脸识别通过次数"],
+                world.inspector: ["在这里没有待办事项", "监管方"]}
+    for key, phrases in expected.items():
+        http = http_client(world)
+        log_in(http, key)
+        page = http.get("/work", headers={"Accept-Language": "zh-CN"}).text
+        assert [phrase for phrase in phrases if phrase not in page] == [], key.role
+        assert "我的工作台" in page and 'id="nav-work">工作台</a>' in page
+        english = http.get("/work", headers={"Accept-Language": "en"}).text
+        assert "Your work" in english and "我的工作台" not in english and 'id="page-words"' not in english
+
+
+def test_the_pages_own_refusals_on_the_work_and_import_pages_are_in_the_readers_language(world: World) -> None:
+    http = http_client(world)
+    log_in(http, world.assessor)
+    missing = uuid.uuid4()
+    refused = http.get(f"/work?voucher={missing}", headers={"Accept-Language": "zh"})
+    assert refused.status_code == 404 and f"培训券 {missing} 不存在" in refused.text
+    assert "不是培训券编号" in http.get("/work?voucher=nonsense", headers={"Accept-Language": "zh"}).text
+    quote = http.get("/work/quote.json", headers={"Accept-Language": "zh"})
+    assert quote.status_code == 403 and quote.json()["detail"] == "只有人社局发券，因此只有人社局可以试算发券补贴"
+    log_in(http, world.finance)
+    wrong = http.get("/import/roster/template.pdf", headers={"Accept-Language": "zh"})
+    assert wrong.status_code == 404 and "没有模板 roster.pdf" in wrong.text
+    kind = http.post("/import/roster/plan.json?file=a.csv", content=b"x", headers={"Accept-Language": "zh"})
+    assert kind.status_code == 403 and "花名册文件须用人社局的密钥导入；您的角色是财政局" in kind.json()["detail"]
