@@ -26,6 +26,7 @@ from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, issue_quote
 from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import parse_date
+from ledger.lifecycle import STATES
 from ledger.rules import profile_for
 from ledger.standards import standards_for
 from ledger.steps.redemption import EVIDENCE_KINDS
@@ -58,6 +59,11 @@ def _known_ids(queue: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, s
             for what, rows in queue.items() for row in rows if "id" in row]
 
 
+def _status_words(language: str) -> dict[str, str]:
+    """A voucher status as a form's id choices name it: the lifecycle's Chinese (ledger/lifecycle.py), or the code."""
+    return {name: state.chinese for name, state in STATES.items()} if language == "zh" else {}
+
+
 def _fixed_targets(who: Viewer) -> dict[str, str]:
     """Where the steps recorded once per region or bureau live (ledger/steps/periods.py)."""
     if who.role != "bureau":
@@ -77,6 +83,7 @@ def work_page(request: Request, voucher: str | None = Query(default=None, max_le
         return render(request, "work_none.html", rule_lines=lines)
     today = ledger.clock().date()
     context: dict[str, Any] = {"queue": queue, "routes": ROUTES, "today": today.isoformat(), "rule_lines": lines,
+                               "status_words": _status_words(language_of(request)),
                                "step_forms": forms_for_role(who.role), "known_ids": _known_ids(queue),
                                "fixed_targets": _fixed_targets(who)}
     if who.role == "bureau":
