@@ -47,15 +47,15 @@ def importers(kind: ImportKind) -> tuple[str, ...]:
 def _kind_for(who: Viewer, name: str) -> ImportKind:
     kind = KINDS.get(name)
     if kind is None:
-        raise PageRefused(404, _("no import {name}; imports are: {kinds}"), name=repr(name[:40]), kinds=", ".join(KINDS))
+        raise PageRefused(404, _("no import {name}; imports are: {kinds}"), name=repr(name[:40]),
+                          kinds=", ".join(KINDS))
     if who.role not in importers(kind):
-        roles = importers(kind)
-        if len(roles) == 1:
-            raise PageRefused(403, _("a {kind} file is imported with the key of a party whose role is {importer}; your "
-                                     "role is {role}"), kind=Word(kind.name), importer=Word(roles[0]), role=Word(who.role))
-        raise PageRefused(403, _("a {kind} file is imported with the key of a party whose role is {importer} or "
-                                 "{other}; your role is {role}"), kind=Word(kind.name), importer=Word(roles[0]),
-                          other=Word(roles[1]), role=Word(who.role))
+        roles = [Word(role) for role in importers(kind)]
+        message = (_("a {kind} file is imported with the key of a party whose role is {importer}; your role is {role}")
+                   if len(roles) == 1 else
+                   _("a {kind} file is imported with the key of a party whose role is {importer} or {other}; your "
+                     "role is {role}"))
+        raise PageRefused(403, message, kind=Word(kind.name), importer=roles[0], other=roles[-1], role=Word(who.role))
     return kind
 
 
