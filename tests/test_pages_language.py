@@ -296,6 +296,9 @@ def test_the_pages_own_refusals_on_the_work_and_import_pages_are_in_the_readers_
     assert "不是培训券编号" in http.get("/work?voucher=nonsense", headers={"Accept-Language": "zh"}).text
     quote = http.get("/work/quote.json", headers={"Accept-Language": "zh"})
     assert quote.status_code == 403 and quote.json()["detail"] == "只有人社局发券，因此只有人社局可以试算发券补贴"
+    log_in(http, world.bureau)
+    level = http.get("/work/quote.json?occupation=6-31-01-03&level=9", headers={"Accept-Language": "zh"})
+    assert level.status_code == 400 and level.json()["detail"] == "等级须为 1 至 5 的整数"
     log_in(http, world.finance)
     wrong = http.get("/import/roster/template.pdf", headers={"Accept-Language": "zh"})
     assert wrong.status_code == 404 and "没有模板 roster.pdf" in wrong.text

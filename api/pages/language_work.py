@@ -196,6 +196,10 @@ WORK_CHINESE: dict[str, str] = {
     "{role} {party} may not read voucher {voucher}: an assessor reads the vouchers of its region":
         "{role} {party} 无权查阅培训券 {voucher}：评价机构只能查阅本地区的培训券",
     "only a bureau issues vouchers, so only a bureau asks for an issue quote": "只有人社局发券，因此只有人社局可以试算发券补贴",
+    "the standard {text} must be yuan with at most two decimals, e.g. 800 or 800.50":
+        "补贴标准 {text} 须以元为单位，最多两位小数，例如 800 或 800.50",
+    "the level must be a whole number from 1 to 5": "等级须为 1 至 5 的整数",
+    "the standard must be between 0.01 and {most} yuan": "补贴标准须在 0.01 至 {most} 元之间",
     "only finance pays, so only finance downloads the payment file": "只有财政局拨付资金，因此只有财政局可以下载付款清单",
     "the payment file comes as {formats}": "付款清单的格式为 {formats}",
     # the Work page's script (static/work.js)

@@ -60,7 +60,7 @@ def payment_file(request: Request, file_format: str) -> Response:
     ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         dues = dues_of(ledger, finance_queue(connection, who.caller))
-        names = _names(connection, {row["institution"] for row, _ in dues if row["institution"]})
+        names = _names(connection, {row["institution"] for row, _due in dues if row["institution"]})
     rows = [(row["id"], row["region"], due.stage, row["institution"], names.get(row["institution"], ""),
              yuan(due.amount_fen), due.amount_fen, " / ".join(due.funds), due.command) for row, due in dues]
     with tempfile.TemporaryDirectory() as folder:
