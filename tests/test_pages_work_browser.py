@@ -282,7 +282,7 @@ def test_s2_on_the_chinese_work_page_a_refusal_names_its_rules_line_and_bad_inpu
     receipt = page.inner_text("#issue-receipt")
     rule = page.locator("#issue-receipt .rule").get_attribute("data-rule")
     words = RULE_WORDS[rule]["zh"] or RULE_WORDS[rule]["en"]
-    assert "不予办理" in receipt and "未作任何记录" in receipt and "above" in receipt  # the ledger's reason, as recorded
+    assert "已拒绝" in receipt and "未作任何记录" in receipt and "above" in receipt  # the ledger's reason, as recorded
     assert page.inner_text("#issue-receipt .rule-line") == f"{rule} · {words}"
     assert page.locator("#issue-receipt .rule").get_attribute("title") == words
     page.fill("#issue-standard", "")

@@ -20,7 +20,7 @@ WORK_CHINESE: dict[str, str] = {
     "and records nothing. Today is {today} on the ledger's clock.":
         "下面每张表单都在本浏览器中用您登录时的密钥签名（Web Crypto Ed25519，服务器从不接触密钥），"
         "再作为签名信封发送到账本自己的接口，与 <code>vledger submit</code> 完全相同。账本在记录之前核验签名、"
-        "密钥、角色和规则；不予办理时会说明依据的规则，且不作任何记录。按账本时钟，今天是 {today}。",
+        "密钥、角色和规则；拒绝时会说明依据的规则，且不作任何记录。按账本时钟，今天是 {today}。",
     'A {role} has no queue here: an inspector reads the whole ledger from the <a href="/">Ledger</a>, '
     '<a href="/search">Search</a> and <a href="/draw">Inspection draw</a> pages. The steps it may sign are below.':
         '{role}在这里没有待办事项：监管方通过<a href="/">账本</a>、<a href="/search">检索</a>和'
@@ -228,8 +228,8 @@ WORK_CHINESE: dict[str, str] = {
     "a trainee's name is needed (it stays out of the log)": "请填写劳动者姓名（不会写入日志）",
     "a national ID is 18 characters: 17 digits and a digit or X": "身份证号为 18 位：17 位数字加 1 位数字或 X",
     "{amount} yuan": "{amount} 元",
-    "Refused ({status}): ": "不予办理（{status}）：",
-    "Refused: ": "不予办理：",
+    "Refused ({status}): ": "已拒绝（{status}）：",
+    "Refused: ": "已拒绝：",
     "no reason given": "未说明理由",
     "Nothing was recorded.": "未作任何记录。",
     "Not signed: {reason}. Nothing was sent.": "未签名：{reason}。未发送任何内容。",
@@ -298,7 +298,7 @@ WORK_CHINESE: dict[str, str] = {
     "the key kept in this browser is another party's: log in again": "本浏览器中保存的密钥属于其他参与方：请重新登录",
     "the server did not answer; upload the same file again later": "服务器没有响应；请稍后重新上传同一文件",
     "recorded": "已记录",
-    "refused": "不予办理",
+    "refused": "已拒绝",
     "already recorded": "已记录过",
     "not sent": "未发送",
     "{count} {outcome}": "{outcome} {count} 行",
