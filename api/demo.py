@@ -276,7 +276,8 @@ class RegionScenario:
                         "tests_taken": 1, "tests_passed": 1, "face_checks_passed": 2, "face_checks_failed": 0})
                 if offline_today:
                     demo.act(voucher["institution"], "record_offline_training", voucher["id"], {
-                        "started_at": iso(moment), "minutes": offline_today, "location": "实训车间 workshop"})
+                        "started_at": iso(moment), "minutes": offline_today, "location": "实训车间 workshop",
+                        "evidence": [{"kind": "attendance_sheet", "sha256": sha256_hex(voucher["id"].bytes + b"sign-in")}]})
 
     def end_epidemic_period(self) -> None:
         """Offline practical training waits for the city's end of the epidemic (H5): one

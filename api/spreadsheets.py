@@ -10,10 +10,11 @@ headers as text. A file's format is its suffix: `.csv` or `.xlsx`."""
 from __future__ import annotations
 
 import csv
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from ledger.errors import BadInput
@@ -23,7 +24,9 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 LOCAL_CHINESE = "（北京时间）"
 LOCAL_ENGLISH = " (Asia/Shanghai, UTC+8)"
 MAX_READ_BYTES = 64 * 1024 * 1024
-MAX_READ_ROWS = 100_000
+MAX_READ_ROWS = 100_000  # lines of a file, blank ones included
+MAX_READ_COLUMNS = 64  # an import has about ten; cells further right are not read
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # an XLSX's parts as its zip declares them, unpacked
 MAX_CELL_CHARACTERS = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -125,39 +128,59 @@ def read_rows(path: Path) -> list[tuple[int, list[str]]]:
     raw = _read_csv(path) if file_format == "csv" else _read_xlsx(path)
     rows = []
     for number, cells in raw:
-        texts = [_text(cell) for cell in cells]
+        if number > MAX_READ_ROWS:
+            raise BadInput(f"{path.name} has more than {MAX_READ_ROWS} rows; split it")
+        texts = [_text(cell) for cell in cells[:MAX_READ_COLUMNS]]
         while texts and texts[-1] == "":
             texts.pop()
         if texts:
             rows.append((number, texts))
-        if len(rows) > MAX_READ_ROWS:
-            raise BadInput(f"{path.name} has more than {MAX_READ_ROWS} rows; split it")
     return rows
 
 
-def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
+def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput(f"{path.name} is not a UTF-8 CSV file; save it as CSV UTF-8 and try again") from None
     if "\x00" in text:
         raise BadInput(f"{path.name} is not a CSV file (it holds binary data)")
+    longest = MAX_READ_COLUMNS * (MAX_CELL_CHARACTERS + 3)
     try:
-        return [(number, row) for number, row in enumerate(csv.reader(text.splitlines()), start=1)]
+        for number, line in enumerate(text.splitlines(), start=1):
+            if len(line) > longest:  # refused before the reader splits it into cells
+                raise BadInput(f"{path.name} line {number} is longer than {longest} characters")
+            yield from ((number, row) for row in csv.reader([line]))
     except csv.Error as error:
         raise BadInput(f"{path.name} is not a readable CSV file: {error}") from None
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
+def _read_xlsx(path: Path) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The first sheet's rows, read as they stream, at most MAX_READ_COLUMNS wide.
+    A workbook whose parts unpack to more than MAX_UNPACKED_BYTES is refused
+    before it is opened (a few kilobytes can declare gigabytes of cells)."""
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise BadInput(f"{path.name} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB; split it")
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except BadInput:
+        raise
     except Exception as error:  # zipfile.BadZipFile, openpyxl's InvalidFileException, a damaged part's parse error
         raise BadInput(f"{path.name} is not a readable XLSX workbook ({type(error).__name__})") from None
     try:
-        worksheet = workbook.worksheets[0]
-        return [(number, list(row)) for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)]
+        rows = enumerate(workbook.worksheets[0].iter_rows(max_col=MAX_READ_COLUMNS, values_only=True), start=1)
+        while True:
+            try:
+                numbered = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # a sheet part that stops parsing part-way
+                raise BadInput(f"{path.name} is not a readable XLSX workbook ({type(error).__name__})") from None
+            yield numbered
     finally:
         workbook.close()
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,10 @@ class DemoLedger:
     long_voucher_national_id: str
     busiest_institution: str  # the demo institution with the most money movements (for the chart)
     events: int
+
+    def key_file(self, label: str) -> Path:
+        """The key file `vledger demo` wrote for `label`, e.g. "liaoning-bureau"."""
+        return self.folder / "vledger-keys" / "demo" / f"{label}.json"
 
 
 def run_vledger(folder: Path, database_url: str, *arguments: str) -> str:
@@ -165,6 +171,24 @@ def launch_chromium(playwright: Any):
     assert Path(CHROMIUM).exists(), (f"{CHROMIUM} is missing: run scripts/chromium-for-tests.sh "
                                      "(make test-sqlite does) to install Debian's chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium_over(server: Any) -> Iterator[Any]:
+    """Debian's Chromium for the tests of one module; the browser and `server` stop at the end."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            server.stop()
+
+
+def new_page(browser: Any) -> Any:
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 def log_in(page: Any, base_url: str, key_file: Path, next_path: str = "/") -> None:

@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from api.demo_people import national_id
 from api.imports.kinds import KINDS
 from api.imports.plan import template_headers
+from tests.world import ELECTRICIAN
 
-ELECTRICIAN = "6-31-01-03"
 BREAKAGES = ("level", "valid_until", "allowance_groups")
 
 
-def write_roster(path: Path, count: int, bad: dict[int, str] | None = None, serial: int = 950_000,
-                 valid_until: date | None = None) -> Path:
+def roster_workbook(count: int, bad: dict[int, str] | None = None, serial: int = 950_000,
+                    valid_until: date | None = None) -> Workbook:
     """`count` data rows from sheet row 3; `bad` maps a sheet row to the breakage of BREAKAGES it gets."""
     until = (valid_until or date.today() + timedelta(days=180)).isoformat()
     workbook = Workbook(write_only=True)
@@ -37,5 +37,10 @@ def write_roster(path: Path, count: int, bad: dict[int, str] | None = None, seri
         elif broken == "allowance_groups":
             row[5] = "astronauts"
         sheet.append(row)
-    workbook.save(path)
+    return workbook
+
+
+def write_roster(path: Path, count: int, bad: dict[int, str] | None = None, serial: int = 950_000,
+                 valid_until: date | None = None) -> Path:
+    roster_workbook(count, bad, serial, valid_until).save(path)
     return path

@@ -16,9 +16,16 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sqlalchemy import select
+
+from api.bench.bulk import grow_to
 from api.bench.report import READ_OPERATIONS, REQUIRED_FIELDS
+from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
 from ledger.errors import BadInput
 from ledger.signing import canonical_json
+from projections import rebuild
+from projections.flags import FLAGS
+from projections.queries import rows_of
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -106,3 +113,21 @@ def test_j1_canonical_json_sorts_keys_by_utf16_and_writes_floats_like_rfc8785(va
 def test_j1_canonical_json_refuses_what_rfc8785_refuses():
     for value in ({"amount": 2**53}, {"x": "\ud800"}, {"x": math.nan}, {1: "a"}, {"x": object()}):
         assert _ours(value) is BadInput
+
+
+def test_the_bench_log_is_a_timetable_not_a_fraud_pattern(ledger) -> None:
+    """The bench's sessions keep a class's timetable: inside the class period, after the
+    approval, never two of one trainee at once, so its views hold no fraud flag and a
+    rebuild measures the views a real log has (the log's times still only move forward)."""
+    world = BenchWorld(ledger)
+    voucher = world.enrolled_voucher()
+    for index in range(RECORDS_PER_VOUCHER):
+        world.submit(world.learning_record(voucher, index))
+    grow_to(world, ledger.max_notification_id() + 300)
+    rebuild(ledger)
+    state = ledger.get(voucher)
+    assert state.online_minutes + state.offline_minutes > 0 and state.sessions_outside_class_period == 0
+    with ledger.engine.connect() as connection:
+        assert rows_of(connection, select(FLAGS.table)) == []
+    recorded = [json.loads(n.state)["seal"]["recorded_at"] for n in ledger.notifications()]
+    assert recorded == sorted(recorded)

@@ -64,6 +64,10 @@ def test_h1_practical_courses_for_home_practice_may_be_wholly_online(hengyang: W
     hengyang.do(hengyang.assessor, "assess", voucher, {"passed": True, "certificate_number": "HP-1",
                                                           "certificate_kind": "training_qualified"})
     assert hengyang.ledger.get(voucher).status == "certified"
+    # the redemption's quote counts the same home practice: wholly online is still within the hours (H1)
+    hengyang.do(hengyang.institution, "request_redemption", voucher,
+                {"evidence": [{"kind": "platform_record", "sha256": "ab" * 32}]})
+    assert hengyang.ledger.get(voucher).status == "redemption_requested"
 
 
 def test_h1_l1_assessment_needs_the_full_class_hours_online_and_offline(world: World) -> None:

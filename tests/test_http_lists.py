@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from api.client import ApiProblem, LedgerClient
-from ledger.personal import commitment
 from ledger.signing import SigningKey
 from tests.http_support import http_client, party, problem_of
 from tests.world import World
@@ -42,37 +41,17 @@ class Scene:
         return party(self.world, self.http, key)
 
 
-def enrol_at(world: World, institution: SigningKey) -> uuid.UUID:
-    filing = uuid.uuid4()
-    world.do(institution, "file_class", filing, world.filing_body())
-    world.do(world.bureau, "approve_filing", filing, {})
-    trainee = world.trainee()
-    voucher = world.issue(trainee)
-    world.claim_and_choose(trainee, voucher, institution)
-    world.do(institution, "enrol", voucher, {"filing": str(filing)})
-    return voucher
-
-
-def trainee_of(world: World, bureau: SigningKey) -> SigningKey:
-    """A trainee registered by `bureau`, in its region."""
-    personal = world.person()
-    key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
-    world.do(bureau, "register_party", key.actor, {"role": "trainee", "public_key": key.public_key_b64,
-                                                   "personal_sha256": commitment(personal)}, personal=personal)
-    return key
-
-
 @pytest.fixture
 def scene(world: World) -> Scene:
     own, own_trainee = world.enrolled_voucher()
     issued = world.issue(world.trainee())
     other_institution = world.register(world.bureau, "institution", name="other school", kind="enterprise")
     world.do(world.bureau, "list_in_catalogue", other_institution.actor, {})
-    other = enrol_at(world, other_institution)
+    other = world.voucher_enrolled_at(other_institution)
     shandong = world.register(world.root, "bureau", name="shandong bureau", region="shandong")
     shandong_voucher = uuid.uuid4()
     world.do(shandong, "issue_voucher", shandong_voucher, {
-        "trainee": trainee_of(world, shandong).actor, "occupation": "6-31-01-03", "level": 4, "standard_fen": 150000,
+        "trainee": world.trainee(registrar=shandong).actor, "occupation": "6-31-01-03", "level": 4, "standard_fen": 150000,
         "shortage": False, "valid_until": "2023-08-28"})
     return Scene(world, http_client(world), own, own_trainee, issued, other_institution, other, shandong,
                  shandong_voucher)
@@ -241,7 +220,7 @@ def test_an_institution_reads_only_its_own_balances(world: World) -> None:
     world.paid_voucher()
     other = world.register(world.bureau, "institution", name="other school", kind="enterprise")
     world.do(world.bureau, "list_in_catalogue", other.actor, {})
-    enrol_at(world, other)
+    world.voucher_enrolled_at(other)
     http = http_client(world)
     own = party(world, http, world.institution).get_all("/v1/balances")
     assert {row["owner"] for row in own} == {world.institution.actor}

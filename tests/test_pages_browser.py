@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.browser import LONG_TIMELINE_EVENTS, Server, artifacts_dir, build_demo_ledger, launch_chromium, log_in
+from tests.browser import (LONG_TIMELINE_EVENTS, Server, artifacts_dir, build_demo_ledger, chromium_over, log_in,
+                           new_page)
 
 pytestmark = pytest.mark.browser
 VERIFIED = '#proof-badge[data-state="verified"]'
@@ -26,17 +26,8 @@ FAILED = '#proof-badge[data-state="failed"]'
 def site(tmp_path_factory):
     demo = build_demo_ledger(tmp_path_factory.mktemp("pages-demo"))
     server = Server(demo)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield demo, server, browser
-        finally:
-            browser.close()
-            server.stop()
-
-
-def new_page(browser):
-    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with chromium_over(server) as browser:
+        yield demo, server, browser
 
 
 def shot(page, name: str, full_page: bool = True) -> Path:

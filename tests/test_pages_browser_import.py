@@ -15,9 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import sync_playwright
 
-from tests.browser import Server, artifacts_dir, launch_chromium, log_in, run_vledger
+from tests.browser import Server, artifacts_dir, chromium_over, log_in, run_vledger
 from tests.roster_files import write_roster
 
 pytestmark = pytest.mark.browser
@@ -32,13 +31,8 @@ def site(tmp_path_factory):
     run_vledger(folder, database_url, "init")
     run_vledger(folder, database_url, "demo", "--vouchers", "1")
     server = Server(SimpleNamespace(folder=folder, database_url=database_url))
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield folder, server, browser
-        finally:
-            browser.close()
-            server.stop()
+    with chromium_over(server) as browser:
+        yield folder, server, browser
 
 
 def upload(page, roster: Path) -> None:

@@ -12,17 +12,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from api.demo_people import national_id
 from api.http.paths import ROUTE_BY_COMMAND
-from api.imports.kinds import KINDS
-from api.imports.plan import template_headers
 from ledger.envelope import sign_command
 from ledger.signing import SigningKey
 from tests.http_support import http_client
 from tests.test_pages import log_in
-from tests.world import ELECTRICIAN, World
+from tests.roster_files import roster_workbook
+from tests.world import World
 
 BAD_ROWS = {3: "level", 5: "valid_until", 8: "allowance_groups"}
 
@@ -30,23 +28,7 @@ BAD_ROWS = {3: "level", 5: "valid_until", 8: "allowance_groups"}
 def roster_xlsx(world: World, count: int, bad: dict[int, str] | None = None, serial: int = 970_000) -> bytes:
     """A roster under the template's two header rows; row numbers in `bad` (as the sheet numbers
     them, data from row 3) get a cell the roster refuses."""
-    valid_until = (world.clock.now + timedelta(days=180)).date().isoformat()
-    workbook = Workbook()
-    sheet = workbook.active
-    headers = template_headers(KINDS["roster"])
-    sheet.append([chinese for chinese, _ in headers])
-    sheet.append([english for _, english in headers])
-    for index in range(count):
-        number = index + 3
-        row = [f"学员{index}", national_id("liaoning", serial + index), ELECTRICIAN, "4", valid_until, "", ""]
-        broken = (bad or {}).get(number)
-        if broken == "level":
-            row[3] = "four"
-        elif broken == "valid_until":
-            row[4] = "next spring"
-        elif broken == "allowance_groups":
-            row[5] = "astronauts"
-        sheet.append(row)
+    workbook = roster_workbook(count, bad, serial, valid_until=(world.clock.now + timedelta(days=180)).date())
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,39 +12,16 @@ import uuid
 
 from ledger.application import VoucherLedger
 from ledger.envelope import sign_command
-from ledger.personal import commitment
-from ledger.signing import SigningKey
 from tests.http_support import http_client
 from tests.test_pages import log_in, second_institution
 from tests.world import ELECTRICIAN, World
 
 
-def enrolled_at(world: World, institution) -> uuid.UUID:
-    """A voucher enrolled at `institution` (in its "in training" list)."""
-    filing = uuid.uuid4()
-    world.do(institution, "file_class", filing, world.filing_body())
-    world.do(world.bureau, "approve_filing", filing, {})
-    trainee = world.trainee()
-    voucher = world.issue(trainee)
-    world.claim_and_choose(trainee, voucher, institution)
-    world.do(institution, "enrol", voucher, {"filing": str(filing)})
-    return voucher
-
-
-def trainee_of(world: World, bureau: SigningKey) -> SigningKey:
-    """A trainee registered by `bureau` (of another region than the world's)."""
-    personal = world.person()
-    key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
-    world.do(bureau, "register_party", key.actor, {"role": "trainee", "public_key": key.public_key_b64,
-                                                   "personal_sha256": commitment(personal)}, personal=personal)
-    return key
-
-
 def test_l7_an_institution_sees_only_its_own_vouchers_on_its_work_page(world: World) -> None:
     other = second_institution(world)
     own = world.certified_voucher()
-    theirs = enrolled_at(world, other)
-    mine_enrolled = enrolled_at(world, world.institution)
+    theirs = world.voucher_enrolled_at(other)
+    mine_enrolled = world.voucher_enrolled_at(world.institution)
     http = http_client(world)
     log_in(http, world.institution)
     page = http.get("/work")
@@ -61,7 +38,7 @@ def test_a_bureau_sees_only_its_own_regions_trainees_filings_and_redemptions(wor
     pending = uuid.uuid4()
     world.do(world.institution, "file_class", pending, world.filing_body())
     other_bureau = world.register(world.root, "bureau", name="shandong bureau", region="shandong")
-    other_trainee = trainee_of(world, other_bureau)
+    other_trainee = world.trainee(registrar=other_bureau)
     http = http_client(world)
     log_in(http, world.bureau)
     page = http.get("/work")

@@ -15,10 +15,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from ledger.signing import canonical_json
-from tests.browser import Server, build_demo_ledger, launch_chromium, log_in
+from tests.browser import Server, build_demo_ledger, chromium_over, log_in, new_page
 from tests.test_envelope_js import AWKWARD
 
 pytestmark = pytest.mark.browser
@@ -31,21 +30,8 @@ OCCUPATION, LEVEL = "4-03-02-01", "3"  # catalogued in Liaoning; the demo issues
 def site(tmp_path_factory):
     demo = build_demo_ledger(tmp_path_factory.mktemp("work-demo"))
     server = Server(demo)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield demo, server, browser
-        finally:
-            browser.close()
-            server.stop()
-
-
-def new_page(browser):
-    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-
-
-def key_file(demo, label: str) -> Path:
-    return demo.folder / "vledger-keys" / "demo" / f"{label}.json"
+    with chromium_over(server) as browser:
+        yield demo, server, browser
 
 
 def a_demo_trainee(demo) -> dict:
@@ -70,10 +56,10 @@ def test_s2_a_bureau_issues_a_voucher_from_its_work_page_and_sees_the_receipt(si
     demo, server, browser = site
     trainee = a_demo_trainee(demo)
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     stored = page.evaluate("""async () => { const kept = await window.VledgerEnvelope.signer();
         return {actor: kept.actor, extractable: kept.key.extractable, type: kept.key.type}; }""")
-    assert stored == {"actor": json.loads(key_file(demo, f"{REGION}-bureau").read_text())["actor"],
+    assert stored == {"actor": json.loads(demo.key_file(f"{REGION}-bureau").read_text())["actor"],
                       "extractable": False, "type": "private"}
     assert page.locator("#trainees tr").count() > 2
     for value in AWKWARD:  # Chromium's canonical JSON of what it signs is the ledger's, byte for byte
@@ -101,7 +87,7 @@ def test_s2_an_over_standard_voucher_is_refused_by_its_rule_and_the_ledger_is_un
     demo, server, browser = site
     trainee = a_demo_trainee(demo)
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     page.fill("#issue-trainee", trainee["actor"])
     page.fill("#issue-occupation", OCCUPATION)
     page.select_option("#issue-level", "4")
@@ -133,7 +119,7 @@ def test_l7_the_trainee_claims_and_chooses_on_its_own_work_page(site) -> None:
         claim.locator('.receipt[data-state="recorded"]').wait_for()
         page.reload()
     choose = page.locator('#choose form[data-command="choose_institution"]').first
-    institution = json.loads(key_file(demo, f"{REGION}-institution-1").read_text())["actor"]
+    institution = json.loads(demo.key_file(f"{REGION}-institution-1").read_text())["actor"]
     choose.locator("select").select_option(value=institution)
     shot(page, "trainee")
     choose.locator("button").click()
@@ -146,7 +132,7 @@ def test_l7_the_trainee_claims_and_chooses_on_its_own_work_page(site) -> None:
 def test_each_roles_work_home_opens(site, role: str, label: str) -> None:
     demo, server, browser = site
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, label), next_path="/work")
+    log_in(page, server.url, demo.key_file(label), next_path="/work")
     assert page.locator("h1").inner_text().startswith("Your work")
     if role == "assessor":
         page.fill("#assess-lookup", demo.long_voucher)
@@ -158,12 +144,12 @@ def test_each_roles_work_home_opens(site, role: str, label: str) -> None:
 def test_logging_out_or_a_page_without_a_session_deletes_the_key_kept_in_the_browser(site) -> None:
     demo, server, browser = site
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     assert page.evaluate("async () => Boolean(await window.VledgerEnvelope.signer())")
     page.click("header .who button")
     page.wait_for_url(f"{server.url}/login")
     assert page.evaluate("async () => (await window.VledgerEnvelope.signer()) === undefined")
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     assert page.evaluate("async () => Boolean(await window.VledgerEnvelope.signer())")
     page.context.clear_cookies()  # the session ends without a logout (expiry, restart)
     page.goto(f"{server.url}/login")
@@ -174,7 +160,7 @@ def test_logging_out_or_a_page_without_a_session_deletes_the_key_kept_in_the_bro
 def test_h3_finance_pays_a_due_item_with_the_amount_the_rules_give(site) -> None:
     demo, server, browser = site
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, "finance"), next_path="/work")
+    log_in(page, server.url, demo.key_file("finance"), next_path="/work")
     row = page.locator("#due-items tr[data-voucher]").first
     voucher, stage = row.get_attribute("data-voucher"), row.get_attribute("data-stage")
     amount = row.locator('input[name="amount_fen"]')
@@ -200,7 +186,7 @@ def test_l7_the_chosen_institution_signs_an_enrolment_and_a_class_of_another_lev
     log_in(page, server.url, a_demo_trainee(demo), next_path="/work")
     voucher = page.locator("#choose tr[data-voucher]").first.get_attribute("data-voucher")
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-institution-1"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-institution-1"), next_path="/work")
     page.click("#enrol-button")
     page.wait_for_selector('#enrol-receipt[data-state="bad-input"]')
     assert "the voucher number is needed" in page.inner_text("#enrol-receipt")
@@ -218,7 +204,7 @@ def test_a_press_after_a_lost_answer_resends_the_same_signed_command_and_it_is_r
     lines = (demo.folder / "vledger-keys" / "demo" / f"{REGION}-trainees.jsonl").read_text().splitlines()
     trainee = json.loads(lines[1])
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     sent: list[dict] = []
 
     def record_then_lose_the_answer(route):
@@ -248,7 +234,7 @@ def test_h1_an_assessor_signs_a_result_before_the_hours_are_done_and_is_refused_
     """The demo's 50-event voucher has far fewer minutes than its class: no assessment yet (H1)."""
     demo, server, browser = site
     page = new_page(browser)
-    log_in(page, server.url, key_file(demo, f"{REGION}-assessor"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-assessor"), next_path="/work")
     page.fill("#assess-lookup", demo.long_voucher)
     page.press("#assess-lookup", "Enter")
     page.wait_for_selector("#assess-form")
@@ -268,7 +254,7 @@ def test_s2_on_the_chinese_work_page_a_refusal_names_its_rules_line_and_bad_inpu
 
     demo, server, browser = site
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    log_in(page, server.url, key_file(demo, f"{REGION}-bureau"), next_path="/work")
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
     assert page.inner_text("h1").startswith("我的工作台")
     page.fill("#issue-trainee", a_demo_trainee(demo)["actor"])
     page.fill("#issue-occupation", OCCUPATION)

@@ -25,11 +25,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from ledger.personal import national_id_check_character
 from ledger.signing import SigningKey
-from tests.browser import build_demo_ledger, launch_chromium, log_in
+from tests.browser import build_demo_ledger, chromium_over, log_in, new_page
 from tests.shifted_server import ShiftedServer
 from tests.world import ELECTRICIAN
 
@@ -43,25 +42,16 @@ CLASS_MINUTES_EACH_WAY = 540  # 24 class hours of 45 minutes (L1): 540 online + 
 def site(tmp_path_factory):
     demo = build_demo_ledger(tmp_path_factory.mktemp("work-path-demo"))
     server = ShiftedServer(demo)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield demo, server, browser
-        finally:
-            browser.close()
-            server.stop()
-
-
-def key_file(demo, label: str) -> Path:
-    return demo.folder / "vledger-keys" / "demo" / f"{label}.json"
+    with chromium_over(server) as browser:
+        yield demo, server, browser
 
 
 def actor(demo, label: str) -> str:
-    return json.loads(key_file(demo, label).read_text())["actor"]
+    return json.loads(demo.key_file(label).read_text())["actor"]
 
 
 def as_party(browser, server, key) -> object:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = new_page(browser)
     log_in(page, server.url, key, next_path="/work")
     return page
 
@@ -102,7 +92,7 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     trainee_key = SigningKey.generate(actor=str(uuid.uuid4()), role="trainee")
     first_17 = "21010219920315" + str(uuid.uuid4().int % 1000).zfill(3)
     national_id = first_17 + national_id_check_character(first_17)
-    bureau = as_party(browser, server, key_file(demo, f"{REGION}-bureau"))
+    bureau = as_party(browser, server, demo.key_file(f"{REGION}-bureau"))
     form = generated(bureau, "register_party")
     form.locator("[data-role=target]").fill(trainee_key.actor)
     form.locator("[name=role]").select_option("trainee")
@@ -114,7 +104,7 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     assert trainee_key.actor in text and national_id not in text and "路径学员" not in text
 
     # the institution files a class through the generated form
-    institution = as_party(browser, server, key_file(demo, f"{REGION}-institution-1"))
+    institution = as_party(browser, server, demo.key_file(f"{REGION}-institution-1"))
     form = generated(institution, "file_class")
     form.locator("[name=occupation]").fill(ELECTRICIAN)
     form.locator("[name=level]").fill("4")
@@ -158,7 +148,7 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     # two days on, inside the class period: the platform's online session, the institution's offline training
     server.shift(2)
     session_at = (ledger_now(2) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    platform = as_party(browser, server, key_file(demo, f"{REGION}-platform"))
+    platform = as_party(browser, server, demo.key_file(f"{REGION}-platform"))
     assert voucher in platform.inner_text("#training")
     platform.click(f'#training tr[data-voucher="{voucher}"] button')  # picks the voucher into the form
     form = platform.locator("#form-record_online_learning")
@@ -178,10 +168,16 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     form.locator("[name=started_at]").fill(session_at)
     form.locator("[name=minutes]").fill(str(CLASS_MINUTES_EACH_WAY))
     form.locator("[name=location]").fill("实训车间 workshop")
-    sign(form)
+    sign_in_sheet = tmp_path / "sign-in.pdf"
+    sign_in_sheet.write_bytes(b"the day's sign-in sheet, " + voucher.encode())
+    form.locator("[data-evidence=kind]").first.select_option("attendance_sheet")
+    form.locator("[data-evidence=file]").first.set_input_files(str(sign_in_sheet))
+    sign(form)  # only the sheet's hash goes into the log (decision 0066)
+    assert hashlib.sha256(sign_in_sheet.read_bytes()).hexdigest() in log_text(demo)
+    assert b"the day's sign-in sheet" not in log_text(demo).encode()
 
     # an independent assessor records a pass
-    assessor = as_party(browser, server, key_file(demo, f"{REGION}-assessor"))
+    assessor = as_party(browser, server, demo.key_file(f"{REGION}-assessor"))
     assessor.fill("#assess-lookup", voucher)
     assessor.press("#assess-lookup", "Enter")
     assessor.wait_for_selector("#assess-form")
@@ -215,11 +211,11 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     sign(form)
 
     # finance sees it in the payment file and pays the balance the rules give
-    finance = as_party(browser, server, key_file(demo, "finance"))
+    finance = as_party(browser, server, demo.key_file("finance"))
     assert voucher in finance.request.get(f"{server.url}/work/payment-file.csv").text()
     sign(finance.locator(f'#due-items tr[data-voucher="{voucher}"] form'))
 
     # the inspector's voucher page shows it paid
-    inspector = as_party(browser, server, key_file(demo, "inspector"))
+    inspector = as_party(browser, server, demo.key_file("inspector"))
     inspector.goto(f"{server.url}/vouchers/{voucher}")
     assert inspector.locator('[data-status="paid"]').count() >= 1

@@ -263,6 +263,7 @@ def test_personal_data_never_appears_in_the_clear_in_the_log(world: World) -> No
     sealed = world.ledger.get_sealed_personal(trainee.actor)
     assert world.ledger.personal_data.open_personal(trainee.actor, sealed)["national_id"] == person["national_id"]
     assert party.national_id_hash == world.ledger.personal_data.national_id_hash(person["national_id"])
+    assert party.name == ""  # a trainee's name is kept sealed beside the log, never as the party's name
 
 
 def test_erasing_a_trainee_destroys_the_key_and_the_chain_still_verifies(world: World) -> None:

@@ -96,7 +96,8 @@ class World:
                 "nonce": uuid.uuid4().hex}
 
     def trainee(self, personal: dict[str, str] | None = None, allowance_groups: list[str] | None = None,
-                employer_credit_code: str | None = None) -> SigningKey:
+                employer_credit_code: str | None = None, registrar: SigningKey | None = None) -> SigningKey:
+        """A trainee registered by `registrar` (the world's bureau by default), in its region."""
         personal = personal or self.person()
         party = uuid.uuid4()
         key = SigningKey.generate(actor=str(party), role="trainee")
@@ -105,7 +106,7 @@ class World:
             body["allowance_groups"] = allowance_groups
         if employer_credit_code:
             body["employer_credit_code"] = employer_credit_code
-        self.do(self.bureau, "register_party", party, body, personal=personal)
+        self.do(registrar or self.bureau, "register_party", party, body, personal=personal)
         return key
 
     # -- steps of the loop ---------------------------------------------------
@@ -159,6 +160,17 @@ class World:
         self.claim_and_choose(trainee, voucher)
         self.do(self.institution, "enrol", voucher, {"filing": str(filing)})
         return voucher, trainee
+
+    def voucher_enrolled_at(self, institution: SigningKey) -> uuid.UUID:
+        """A voucher enrolled at `institution`, in a class it filed and the bureau approved."""
+        filing = uuid.uuid4()
+        self.do(institution, "file_class", filing, self.filing_body())
+        self.do(self.bureau, "approve_filing", filing, {})
+        trainee = self.trainee()
+        voucher = self.issue(trainee)
+        self.claim_and_choose(trainee, voucher, institution)
+        self.do(institution, "enrol", voucher, {"filing": str(filing)})
+        return voucher
 
     def claim_and_choose(self, trainee: SigningKey, voucher: uuid.UUID, institution: SigningKey | None = None
                          ) -> dict[str, Any]:

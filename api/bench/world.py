@@ -6,13 +6,20 @@ one through the application.
 
 Vouchers take a realistic number of learning records each
 (`RECORDS_PER_VOUCHER`), alternating an online session (platform) and an
-offline one (institution), so a voucher's history stays as long as a real one."""
+offline one (institution), so a voucher's history stays as long as a real one.
+The sessions are dated as a real timetable dates them: one every
+`SESSION_SPACING`, from the day the class starts, never two at once, so the
+views hold the few fraud flags a real log holds. For that the set-up (genesis,
+parties, the class filing and its approval) is recorded `SETUP_LEAD` before
+the bench's real time, on the ledger's own clock; everything after it is
+recorded at the real time, so the log's times only move forward, and sessions
+reach the ledger days after they took place (as N5's fortnightly table does)."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from api.demo_people import national_id
@@ -28,28 +35,43 @@ REGION = "liaoning"
 RECORDS_PER_VOUCHER = 20
 ONLINE_MINUTES = 5  # far below the online-share cap (L1) however many sessions
 OFFLINE_MINUTES = 60
+SETUP_LEAD = timedelta(days=4)  # the class is filed and approved, then starts the next day
+SESSION_SPACING = timedelta(hours=2)  # RECORDS_PER_VOUCHER sessions take 40 hours of the class period
 
 
 class BenchWorld:
     def __init__(self, ledger: VoucherLedger) -> None:
         self.ledger = ledger
-        if not ledger.is_initialised():
-            initialise(ledger)
-        self.root = trust_root_key(ledger.keys_dir)
-        self.serial = itertools.count(1)
-        self.bureau = self._register(self.root, "bureau", name="bench bureau", region=REGION)
-        self.platform = self._register(self.bureau, "platform", name="bench platform")
-        self.institution = self._register(self.bureau, "institution", name="bench school", kind="social_training")
-        for party in (self.platform, self.institution):
-            self.submit(self.signed(self.bureau, "list_in_catalogue", party.actor, {}))
-        self.filing = uuid.uuid4()
-        self.submit(self.signed(self.institution, "file_class", self.filing, self.filing_body()))
-        self.submit(self.signed(self.bureau, "approve_filing", self.filing, {}))
+        self.lead = timedelta(0) if ledger.is_initialised() else SETUP_LEAD  # never back before what is logged
+        real_clock = ledger.clock
+        ledger.clock = lambda: real_clock() - self.lead
+        try:
+            if not ledger.is_initialised():
+                initialise(ledger)
+            self.root = trust_root_key(ledger.keys_dir)
+            self.serial = itertools.count(1)
+            self.bureau = self._register(self.root, "bureau", name="bench bureau", region=REGION)
+            self.platform = self._register(self.bureau, "platform", name="bench platform")
+            self.institution = self._register(self.bureau, "institution", name="bench school",
+                                              kind="social_training")
+            for party in (self.platform, self.institution):
+                self.submit(self.signed(self.bureau, "list_in_catalogue", party.actor, {}))
+            self.filing = uuid.uuid4()
+            body = self.filing_body()
+            self.submit(self.signed(self.institution, "file_class", self.filing, body))
+            self.submit(self.signed(self.bureau, "approve_filing", self.filing, {}))
+        finally:
+            ledger.clock = real_clock
+        self.class_starts_at = datetime.combine(date.fromisoformat(body["starts_on"]), time(1), tzinfo=timezone.utc)
+        self.lead = timedelta(0)
+
+    def now(self) -> datetime:
+        return utc_now() - self.lead
 
     # -- envelopes ------------------------------------------------------------
 
     def signed(self, key: SigningKey, command: str, target: Any, body: dict[str, Any]) -> dict[str, Any]:
-        return sign_command(key, command, target, body, signed_at=utc_now(), ledger=self.ledger.origin)
+        return sign_command(key, command, target, body, signed_at=self.now(), ledger=self.ledger.origin)
 
     def submit(self, signed: dict[str, Any], personal: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.ledger.submit(signed, personal=personal).result
@@ -64,7 +86,7 @@ class BenchWorld:
         return key
 
     def filing_body(self) -> dict[str, Any]:
-        starts_on = (utc_now() + timedelta(days=2)).date()
+        starts_on = (self.now() + timedelta(days=1)).date()
         return {"occupation": "6-31-01-03", "level": 4, "occupation_type": "skill",
                 "courses": ["theory", "practice"], "teachers": ["张老师"], "training_kind": "employment",
                 "theory_class_hours": 12, "practical_class_hours": 12, "planned_online_minutes": 0,
@@ -101,11 +123,13 @@ class BenchWorld:
         return uuid.UUID(steps[-1][0]["envelope"]["target"])
 
     def learning_record(self, voucher: uuid.UUID, index: int) -> dict[str, Any]:
-        """The index-th learning record of a voucher: online and offline in turn."""
-        now = utc_now()
+        """The index-th learning record of a voucher: online and offline in turn, the
+        index-th slot of the class's timetable (never after now: a slot still to come
+        is dated now)."""
+        started_at = iso(min(self.class_starts_at + index * SESSION_SPACING, utc_now()))
         if index % 2 == 0:
             return self.signed(self.platform, "record_online_learning", voucher, {
-                "signed_in_at": iso(now), "minutes": ONLINE_MINUTES, "questions_answered": 3, "tests_taken": 1,
+                "signed_in_at": started_at, "minutes": ONLINE_MINUTES, "questions_answered": 3, "tests_taken": 1,
                 "tests_passed": 1, "face_checks_passed": 2, "face_checks_failed": 0})
         return self.signed(self.institution, "record_offline_training", voucher,
-                           {"started_at": iso(now), "minutes": OFFLINE_MINUTES, "location": "workshop 2"})
+                           {"started_at": started_at, "minutes": OFFLINE_MINUTES, "location": "workshop 2"})

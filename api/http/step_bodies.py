@@ -20,7 +20,7 @@ from ledger.occupations import CODE_PATTERN, LEVELS
 from ledger.rules import ALLOWANCE_GROUPS, FUNDS, OCCUPATION_TYPES, REGIONS, TRAINING_KINDS
 from ledger.steps.allowance import ALLOWANCE_FUND
 from ledger.steps.payments import MAX_AMOUNT_FEN
-from ledger.steps.redemption import EVIDENCE_KINDS, MAX_EVIDENCE_ITEMS
+from ledger.evidence import EVIDENCE_KINDS, MAX_EVIDENCE_ITEMS, OFFLINE_EVIDENCE_KINDS
 from ledger.steps.trust import BUREAU_REGISTERS, ROOT_REGISTERS
 from ledger.steps.vouchers import CERTIFICATE_KINDS, MINUTES_PER_DAY
 from ledger.subsidy import MAX_CLASS_HOURS, MAX_STANDARD_FEN
@@ -162,10 +162,18 @@ class OnlineLearningBody(StepBody):
     face_checks_failed: Count
 
 
+class OfflineEvidenceItem(BaseModel):
+    model_config = BODY
+    kind: choice(OFFLINE_EVIDENCE_KINDS)
+    sha256: Sha256
+
+
 class OfflineTrainingBody(StepBody):
     started_at: Moment
     minutes: Annotated[int, whole(1, MINUTES_PER_DAY)]
     location: Annotated[str, text(200)]
+    evidence: Optional[Annotated[list[OfflineEvidenceItem], Field(min_length=1, max_length=MAX_EVIDENCE_ITEMS)]] = Field(
+        None, description="hashes of the sign-in sheet, photos or video, never the files (H6)")
 
 
 class AssessBody(StepBody):

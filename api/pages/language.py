@@ -225,6 +225,8 @@ CHINESE: dict[str, str] = {
     "{minutes} min online from {signed_in_at}; face checks passed {passed}, failed {failed}":
         "自 {signed_in_at} 起线上学习 {minutes} 分钟；人脸识别通过 {passed} 次，未通过 {failed} 次",
     "{minutes} min offline from {started_at} at {location}": "自 {started_at} 起在 {location} 线下培训 {minutes} 分钟",
+    "{minutes} min offline from {started_at} at {location}; {count} evidence hash(es)":
+        "自 {started_at} 起在 {location} 线下培训 {minutes} 分钟；佐证材料哈希 {count} 个",
     "passed, certificate {certificate}": "考核合格，证书编号 {certificate}",
     "failed": "考核不合格",
     "redemption requested with {count} evidence hash(es)": "附佐证材料哈希 {count} 个",

@@ -64,9 +64,11 @@ STEP_CHINESE: dict[str, str] = {
         "网上办理开班备案：课程、师资、理论和实操课时、培训类型、线上培训平台、质量承诺（H4、L4）；"
         "课时须符合本地区规定（H1、L1、S1、J2、J3）。",
     "record offline training": "登记线下培训",
-    "The institution records offline (practical) training hours; none during the epidemic period where the "
-    "profile bans it (H5: 疫情期间，不允许组织线下集中实操培训).":
-        "培训机构登记线下（实操）培训学时；政策禁止时，疫情期间不得登记（H5：疫情期间，不允许组织线下集中实操培训）。",
+    "The institution records offline (practical) training hours, with the hashes of its sign-in sheet, photos or "
+    "video if it gives them (ledger/evidence.py); none during the epidemic period where the profile bans it (H5: "
+    "疫情期间，不允许组织线下集中实操培训).":
+        "培训机构登记线下（实操）培训学时，可一并提交签到表、照片或视频的哈希（ledger/evidence.py）；"
+        "政策禁止时，疫情期间不得登记（H5：疫情期间，不允许组织线下集中实操培训）。",
     "assess": "考核评价",
     'Record the assessment and, if passed, the certificate (L14), by an assessment body of the voucher\'s region '
     'independent of the institution ("由相应管理部门或相关单位按规定实施考核评价", 001), or by an enterprise for '
@@ -126,6 +128,7 @@ STEP_CHINESE: dict[str, str] = {
     "from day": "起始日期",
     "to day": "截止日期",
     "fund": "资金来源",
+    "evidence": "佐证材料",
     # the fields' hints
     "YYYY-MM-DD, years 2000-2100": "YYYY-MM-DD，年份 2000-2100",
     "the bureau's document naming the decision": "载明该决定的人社局文件",
@@ -149,4 +152,5 @@ STEP_CHINESE: dict[str, str] = {
     "required when passed": "考核合格时必填",
     "required when passed (L14)": "考核合格时必填（L14）",
     "amount in fen (1/100 yuan)": "金额，单位为分（1/100 元）",
+    "hashes of the sign-in sheet, photos or video, never the files (H6)": "签到表、照片或视频的哈希，从不上传文件本身（H6）",
 }

@@ -63,8 +63,12 @@ def what_happened(name: str, facts: dict[str, Any]) -> tuple[str, dict[str, Any]
             "minutes": facts.get("minutes"), "signed_in_at": facts.get("signed_in_at"),
             "passed": facts.get("face_checks_passed", 0), "failed": facts.get("face_checks_failed", 0)}
     if name == "OfflineTrainingRecorded":
-        return _("{minutes} min offline from {started_at} at {location}"), {
-            "minutes": facts.get("minutes"), "started_at": facts.get("started_at"), "location": facts.get("location")}
+        values = {"minutes": facts.get("minutes"), "started_at": facts.get("started_at"),
+                  "location": facts.get("location")}
+        if facts.get("evidence"):
+            return _("{minutes} min offline from {started_at} at {location}; {count} evidence hash(es)"), {
+                **values, "count": len(facts["evidence"])}
+        return _("{minutes} min offline from {started_at} at {location}"), values
     if name == "Assessed":
         if facts.get("passed"):
             return _("passed, certificate {certificate}"), {"certificate": str(facts.get("certificate_number"))}

@@ -29,7 +29,7 @@ from ledger.envelope import parse_date
 from ledger.lifecycle import STATES
 from ledger.rules import profile_for
 from ledger.standards import standards_for
-from ledger.steps.redemption import EVIDENCE_KINDS
+from ledger.evidence import EVIDENCE_KINDS
 from ledger.steps.vouchers import CERTIFICATE_KINDS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

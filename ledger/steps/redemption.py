@@ -11,6 +11,7 @@ from ledger.checks import learning_record_checks
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.evidence import EVIDENCE_KINDS, evidence_items
 from ledger.lifecycle import require_transition
 from ledger.rules import profile_for
 from ledger.steps import require, step
@@ -18,8 +19,6 @@ from ledger.steps.classes import require_catalogued
 from ledger.steps.periods import segmented_online_percent
 from ledger.steps.vouchers import live_voucher, release_claim, subsidy_quote
 
-EVIDENCE_KINDS = ("photo", "video", "platform_record", "attendance_sheet", "certificate_scan")
-MAX_EVIDENCE_ITEMS = 50
 
 
 def voucher_of_region(command: Command, *, usable: bool = False) -> Voucher:
@@ -36,19 +35,7 @@ def request_redemption(command: Command) -> None:
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
     require_catalogued(command.actor, "institution")
     require_transition(voucher, "request_redemption")
-    items = command.body.raw("evidence")
-    require(isinstance(items, list) and 1 <= len(items) <= MAX_EVIDENCE_ITEMS, BadInput,
-            f"body.evidence must list 1 to {MAX_EVIDENCE_ITEMS} items of {{kind, sha256}} (H6)")
-    evidence = []
-    for item in items:
-        require(isinstance(item, dict) and set(item) == {"kind", "sha256"}, BadInput,
-                "each evidence item is {kind, sha256}: the hash of the file, never the file (H6)")
-        require(item["kind"] in EVIDENCE_KINDS, BadInput, f"evidence kind must be one of: {', '.join(EVIDENCE_KINDS)}")
-        require(isinstance(item["sha256"], str) and len(item["sha256"]) == 64
-                and all(c in "0123456789abcdef" for c in item["sha256"]), BadInput,
-                "evidence sha256 must be 64 lowercase hex digits")
-        evidence.append({"kind": item["kind"], "sha256": item["sha256"]})
-    facts: dict = {"evidence": evidence}
+    facts: dict = {"evidence": evidence_items(command.body.raw("evidence"), EVIDENCE_KINDS)}
     if profile_for(voucher.region, voucher.profile_version).segments is not None:
         facts.update(_segmented_subsidy(command, voucher))
     voucher.redemption_requested(**command.seal(voucher, "RedemptionRequested", facts))

@@ -16,6 +16,7 @@ from ledger.checks import hours_of
 from ledger.command import Command
 from ledger.envelope import iso
 from ledger.errors import BadInput, RoleNotAllowed, RuleViolation
+from ledger.evidence import OFFLINE_EVIDENCE_KINDS, evidence_items
 from ledger.lifecycle import require_transition
 from ledger.occupations import read_occupation_and_level
 from ledger.rules import profile_for
@@ -231,8 +232,9 @@ def record_online_learning(command: Command) -> None:
 
 @step("record_offline_training", roles=("institution",))
 def record_offline_training(command: Command) -> None:
-    """The institution records offline (practical) training hours; none during the
-    epidemic period where the profile bans it (H5: 疫情期间，不允许组织线下集中实操培训)."""
+    """The institution records offline (practical) training hours, with the hashes of
+    its sign-in sheet, photos or video if it gives them (ledger/evidence.py); none during
+    the epidemic period where the profile bans it (H5: 疫情期间，不允许组织线下集中实操培训)."""
     voucher = live_voucher(command)
     require_transition(voucher, "record_offline_training")
     require(voucher.institution == command.actor_id, RoleNotAllowed, "the voucher is enrolled at another institution")
@@ -241,6 +243,7 @@ def record_offline_training(command: Command) -> None:
     started_at = body.moment("started_at")
     minutes = body.integer("minutes", minimum=1, maximum=MINUTES_PER_DAY)
     location = body.text("location", max_length=200)
+    evidence = body.raw("evidence", required=False)
     require(iso(started_at) >= _approved_at(command, voucher), RuleViolation,
             "training recorded before the class filing was approved gets no subsidy", "H4")
     require(started_at <= command.now, BadInput, "started_at is in the future")
@@ -251,9 +254,11 @@ def record_offline_training(command: Command) -> None:
                 f"no offline group practical training during the epidemic period (疫情期间，不允许组织线下集中实操培训): "
                 f"it runs from {period.starts_on} until the bureau records its end"
                 f"{f' ({ended_on})' if ended_on else '; no end is recorded yet'}", "H5")
-    voucher.offline_training_recorded(**command.seal(voucher, "OfflineTrainingRecorded", {
-        "institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location,
-        "outside_class_period": outside_class_period(command, voucher, started_at)}))
+    facts = {"institution": command.actor_id, "started_at": iso(started_at), "minutes": minutes, "location": location,
+             "outside_class_period": outside_class_period(command, voucher, started_at)}
+    if evidence is not None:
+        facts["evidence"] = evidence_items(evidence, OFFLINE_EVIDENCE_KINDS)
+    voucher.offline_training_recorded(**command.seal(voucher, "OfflineTrainingRecorded", facts))
 
 
 @step("assess", roles=("assessor", "institution"))

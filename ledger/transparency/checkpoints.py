@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ledger.errors import BadInput, Conflict, KeyNotValid, NotFound, TamperDetected
@@ -244,6 +244,13 @@ def latest_checkpoint(ledger) -> Checkpoint | None:
         row = connection.execute(select(checkpoints_table).order_by(checkpoints_table.c.tree_size.desc())
                                  .limit(1)).first()
     return None if row is None else _from_row(log_identity(ledger).origin, row)
+
+
+def latest_tree_size(ledger) -> int | None:
+    """The size of the latest checkpoint's tree, read alone (a proof needs no more of it)."""
+    create_tables(ledger.engine)
+    with ledger.engine.connect() as connection:
+        return connection.execute(select(func.max(checkpoints_table.c.tree_size))).scalar()
 
 
 def checkpoint_at(ledger, tree_size: int) -> Checkpoint | None:

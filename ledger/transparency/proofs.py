@@ -11,7 +11,7 @@ from typing import Any
 
 from ledger.errors import BadInput
 from ledger.merkle import verify_consistency, verify_inclusion
-from ledger.transparency.checkpoints import latest_checkpoint
+from ledger.transparency.checkpoints import latest_tree_size
 from ledger.transparency.tree_store import ensure_tree, leaf_index_of
 
 
@@ -20,10 +20,10 @@ def inclusion_proof(ledger, seq: int, tree_size: int | None = None) -> dict[str,
     for the event with notification id `seq`. Without `tree_size`: against
     the latest checkpoint when it holds the event, else the whole tree now."""
     log_tree = ensure_tree(ledger)
-    index = leaf_index_of(ledger, seq)
+    index = leaf_index_of(ledger, seq, log_tree)
     if tree_size is None:
-        latest = latest_checkpoint(ledger)
-        tree_size = latest.tree_size if latest is not None and latest.tree_size > index else log_tree.size
+        latest = latest_tree_size(ledger)
+        tree_size = latest if latest is not None and latest > index else log_tree.size
     if not index < tree_size <= log_tree.size:
         raise BadInput(f"--tree-size must be from {index + 1} (event #{seq} is leaf {index}) "
                        f"to {log_tree.size} (the log's size), not {tree_size}")

@@ -121,9 +121,10 @@ def stored_leaves(ledger, batch_size: int = BATCH_SIZE):
         start = batch[-1][0] + 1
 
 
-def leaf_index_of(ledger, notification_id: int) -> int:
-    """The leaf index of the event with this notification id (global sequence)."""
-    state = ensure_tree(ledger)
+def leaf_index_of(ledger, notification_id: int, state: LogTree | None = None) -> int:
+    """The leaf index of the event with this notification id (global sequence);
+    `state` is the tree the caller has just brought up to date, if it has."""
+    state = state or ensure_tree(ledger)
     if not 1 <= notification_id <= state.last_notification_id:
         raise NotFound(f"no event has sequence number {notification_id}; the log runs from 1 to "
                        f"{state.last_notification_id}")

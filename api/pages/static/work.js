@@ -110,8 +110,9 @@
         items.push({ kind, sha256: typed });
       }
     }
-    if (!items.length) throw new BadField(t("give at least one piece of evidence: a file to hash or its SHA-256"));
-    return items;
+    if (items.length) return items;
+    if (fieldset.dataset.optional !== undefined) return undefined;  // optional evidence left out
+    throw new BadField(t("give at least one piece of evidence: a file to hash or its SHA-256"));
   }
 
   async function bodyOf(form) {
@@ -122,7 +123,8 @@
       if (value !== undefined) body[input.name] = value;
     }
     for (const fieldset of form.querySelectorAll("fieldset[data-kind=evidence]")) {
-      body[fieldset.dataset.field] = await evidenceOf(fieldset);
+      const evidence = await evidenceOf(fieldset);
+      if (evidence !== undefined) body[fieldset.dataset.field] = evidence;
     }
     return body;
   }
