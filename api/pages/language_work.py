@@ -21,12 +21,12 @@ WORK_CHINESE: dict[str, str] = {
         "下面每张表单都在本浏览器中用您登录时的密钥签名（Web Crypto Ed25519，服务器从不接触密钥），"
         "再作为签名信封发送到账本自己的接口，与 <code>vledger submit</code> 完全相同。账本在记录之前核验签名、"
         "密钥、角色和规则；拒绝时会说明依据的规则，且不作任何记录。按账本时钟，今天是 {today}。",
-    'A {role} has no queue here: an inspector reads the whole ledger from the <a href="/">Ledger</a>, '
+    'Nothing waits for an inspector here: it reads the whole ledger from the <a href="/">Ledger</a>, '
     '<a href="/search">Search</a> and <a href="/draw">Inspection draw</a> pages. The steps it may sign are below.':
-        '{role}在这里没有待办事项：监管方通过<a href="/">账本</a>、<a href="/search">检索</a>和'
+        '监管方在这里没有待办事项：通过<a href="/">账本</a>、<a href="/search">检索</a>和'
         '<a href="/draw">随机抽查</a>页面查阅整个账本。可签名办理的事项列在下方。',
-    "A {role} has no queue here: nothing waits for a {role}. The steps it may sign are below.":
-        "{role}在这里没有待办事项：暂无需要{role}办理的事项。可签名办理的事项列在下方。",
+    "Nothing waits for your role ({role}) here. The steps it may sign are below.":
+        "您的角色（{role}）在这里没有待办事项。可签名办理的事项列在下方。",
     "Other steps you may sign": "其他可签名办理的事项",
     "{count} step": "{count} 项",
     "{count} steps": "{count} 项",
@@ -267,8 +267,9 @@ WORK_CHINESE: dict[str, str] = {
     "the server answered {status}": "服务器返回 {status}",
     # the import page (templates/import.html, api/pages/imports.py, static/import.js)
     "Import a file": "导入文件",
-    "A {role} imports nothing: a bureau imports rosters, a platform sessions, an assessor or an institution results.":
-        "{role}无需导入文件：人社局导入花名册，线上培训平台导入学习记录，评价机构或培训机构导入考核结果。",
+    "Your role ({role}) imports nothing: a bureau imports rosters, a platform sessions, an assessor or an institution "
+    "results.":
+        "您的角色（{role}）无需导入文件：人社局导入花名册，线上培训平台导入学习记录，评价机构或培训机构导入考核结果。",
     "Each row of the file becomes one or two commands signed in this browser with the key you logged in with; the "
     "server only reads the file and never sees a key. The same file uploaded again records nothing new: each "
     "command's id is derived from you, the file and the row, so its rows show <em>already recorded</em>.":
