@@ -146,3 +146,23 @@ def test_load_time_of_a_voucher_with_50_events_is_recorded(site) -> None:
     (artifacts_dir() / "timings.json").write_text(json.dumps(timings, indent=2))
     print(f"\n50-event voucher page: {timings}")
     assert page.locator("tr[data-sequence]").count() == LONG_TIMELINE_EVENTS
+
+
+def test_the_switch_turns_a_voucher_page_chinese_scripts_and_all(site) -> None:
+    """Issue 14 item 4: 中文 in the header sets the language and comes back to the
+    same page; the proof badge, written by the page's JavaScript, speaks Chinese too."""
+    demo, server, browser = site
+    page = new_page(browser)
+    log_in(page, server.url, demo.inspector_key)
+    page.goto(f"{server.url}/vouchers/{demo.long_voucher}")
+    page.wait_for_selector(VERIFIED)
+    page.click("#language-switch >> text=中文")
+    page.wait_for_selector(VERIFIED)
+    assert page.url == f"{server.url}/vouchers/{demo.long_voucher}"
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.inner_text("#proof-badge").startswith("已在本浏览器中核验")
+    assert "核验通过" in page.inner_text("#signature-note")
+    shot(page, "voucher-zh.png")
+    page.click("#language-switch >> text=English")
+    page.wait_for_selector(VERIFIED)
+    assert page.get_attribute("html", "lang") == "en" and "Verified in this browser" in page.inner_text("#proof-badge")

@@ -77,3 +77,20 @@ def test_a_bureau_imports_a_roster_through_the_page_once(site, tmp_path: Path) -
 
     upload(page, roster)
     assert outcomes_shown(page) == {"recorded": 0, "refused": 3, "already recorded": 197, "not sent": 0}
+
+
+def test_the_chinese_import_page_tells_each_rows_outcome_in_chinese_and_the_reason_as_recorded(site, tmp_path: Path
+                                                                                                ) -> None:
+    """Issue 14 item 4: the page's words in Chinese (words.js); the outcome file keeps its own words."""
+    folder, server, browser = site
+    roster = write_roster(tmp_path / "roster-zh.xlsx", 4, {4: "level"}, serial=960_000)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    log_in(page, server.url, folder / "vledger-keys" / "demo" / "liaoning-bureau.json", "/import")
+    assert page.inner_text("h1") == "导入文件"
+    upload(page, roster)
+    assert outcomes_shown(page) == {"recorded": 3, "refused": 1, "already recorded": 0, "not sent": 0}
+    refused = page.locator('#import-rows tr[data-outcome="refused"] td')
+    assert refused.nth(1).inner_text() == "已拒绝" and "level must be a whole number" in refused.nth(3).inner_text()
+    assert page.locator('#import-rows tr[data-outcome="recorded"] td').nth(1).inner_text() == "已记录"
+    assert page.inner_text("#import-summary") == "共 4 行：已记录 3 行、已拒绝 1 行"
+    assert page.inner_text("#import-status").startswith("完成。")

@@ -270,3 +270,35 @@ def test_h1_an_assessor_signs_a_result_before_the_hours_are_done_and_is_refused_
     page.wait_for_selector('#assess-receipt[data-state="refused"]')
     assert page.locator("#assess-receipt .rule").count() == 1
     assert events_in_log(demo) == before
+
+
+def test_s2_on_the_chinese_work_page_a_refusal_names_its_rules_line_and_bad_input_is_told_in_chinese(site) -> None:
+    """Issue 14 item 4: the script's sentences are Chinese on a Chinese page (words.js), a refusal shows its
+    rule ID with the rule's line from DOMAIN.md in Chinese, and the ledger's own reason stays as recorded."""
+    from api.pages.language import RULE_WORDS
+
+    demo, server, browser = site
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    log_in(page, server.url, demo.key_file(f"{REGION}-bureau"), next_path="/work")
+    assert page.inner_text("h1").startswith("我的工作台")
+    page.fill("#issue-trainee", a_demo_trainee(demo)["actor"])
+    page.fill("#issue-occupation", OCCUPATION)
+    page.select_option("#issue-level", "4")
+    page.fill("#issue-standard", "99999")
+    page.wait_for_selector('#issue-quote[data-state="quoted"] .refusal')
+    assert "按规则可得补贴" in page.inner_text("#issue-quote")
+    before = events_in_log(demo)
+    page.click("#issue-button")
+    page.wait_for_selector('#issue-receipt[data-state="refused"]')
+    receipt = page.inner_text("#issue-receipt")
+    rule = page.locator("#issue-receipt .rule").get_attribute("data-rule")
+    words = RULE_WORDS[rule]["zh"] or RULE_WORDS[rule]["en"]
+    assert "已拒绝" in receipt and "未作任何记录" in receipt and "above" in receipt  # the ledger's reason, as recorded
+    assert page.inner_text("#issue-receipt .rule-line") == f"{rule} · {words}"
+    assert page.locator("#issue-receipt .rule").get_attribute("title") == words
+    page.fill("#issue-standard", "")
+    page.fill("#issue-trainee", "not-an-id")
+    page.click("#issue-button")
+    page.wait_for_selector('#issue-receipt[data-state="bad-input"]')
+    assert page.inner_text("#issue-receipt").startswith("未签名：劳动者须为编号")
+    assert events_in_log(demo) == before

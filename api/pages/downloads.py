@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.export_sheets import write_export
+from api.pages.language import _
 from api.pages.overview import report_day
 from api.pages.rendering import PageRefused, PageRoute, viewer
 from api.pages.table_scope import scoped_table
@@ -40,10 +41,10 @@ def download_table(request: Request, file_name: str,
                    region: str | None = Query(default=None, max_length=40)) -> Response:
     """One table as CSV or XLSX; `institution` also narrows flags, as the institution page shows them."""
     who = viewer(request)
-    name, _, file_format = file_name.partition(".")
+    name, _dot, file_format = file_name.partition(".")
     if name not in EXPORT_TABLES or file_format not in FORMATS:
-        raise PageRefused(404, f"no table {file_name[:60]!r}; tables are {', '.join(EXPORT_TABLES)}, "
-                               "each as .csv or .xlsx")
+        raise PageRefused(404, _("no table {name}; tables are {tables}, each as .csv or .xlsx"),
+                          name=repr(file_name[:60]), tables=", ".join(EXPORT_TABLES))
     filters = {"voucher": _id(voucher, "voucher"), "institution": _id(institution, "institution"),
                "fortnight": parse_date(fortnight, what="fortnight") if fortnight else None,
                "status": status, "region": region}

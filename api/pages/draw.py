@@ -11,8 +11,9 @@ from typing import Any
 
 from api.http.access import voucher_readers
 from api.http.deps import Caller
+from api.pages.language import _
+from api.pages.rendering import PageRefused
 from ledger.aggregates.voucher import Voucher
-from ledger.errors import BadInput
 from ledger.occupations import occupation_label
 from ledger.rules import REGIONS
 from ledger.transparency import draw as drawing
@@ -24,9 +25,10 @@ SHOWN_CHECKPOINTS = 50
 def draw_context(ledger, caller: Caller, tree_size: int | None, count: int, kind: str, region: str | None
                  ) -> dict[str, Any]:
     if kind not in drawing.KINDS:
-        raise BadInput(f"draw institutions or vouchers, not {kind[:40]!r}")
+        raise PageRefused(400, _("draw institutions or vouchers, not {kind}"), kind=repr(kind[:40]))
     if region and region not in REGIONS:
-        raise BadInput(f"unknown region {region[:40]!r}; regions are: {', '.join(REGIONS)}")
+        raise PageRefused(400, _("unknown region {region}; regions are: {regions}"), region=repr(region[:40]),
+                          regions=", ".join(REGIONS))
     checkpoints = all_checkpoints(ledger)
     chosen = None
     if checkpoints:

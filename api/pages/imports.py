@@ -22,12 +22,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.http.access import with_article
 from api.http.paths import ROUTE_BY_COMMAND
 from api.imports.kinds import KINDS, ImportKind
 from api.imports.plan import PlannedRow, plan, read_import, write_template
 from api.imports.runner import RowOutcome, outcome_path, write_outcomes
 from api.pages.downloads import MEDIA_TYPES
+from api.pages.language import Word, _, language_of, rule_lines
 from api.pages.rendering import PageRefused, PageRoute, Viewer, render, viewer
 from api.spreadsheets import FORMATS, MAX_CELL_CHARACTERS
 from ledger.errors import BadInput
@@ -47,11 +47,15 @@ def importers(kind: ImportKind) -> tuple[str, ...]:
 def _kind_for(who: Viewer, name: str) -> ImportKind:
     kind = KINDS.get(name)
     if kind is None:
-        raise PageRefused(404, f"no import {name[:40]!r}; imports are: {', '.join(KINDS)}")
+        raise PageRefused(404, _("no import {name}; imports are: {kinds}"), name=repr(name[:40]),
+                          kinds=", ".join(KINDS))
     if who.role not in importers(kind):
-        raise PageRefused(403, f"a {kind.name} file is imported with the key of "
-                               f"{' or '.join(map(with_article, importers(kind)))}; you are logged in as "
-                               f"{with_article(who.role)}")
+        roles = [Word(role) for role in importers(kind)]
+        message = (_("a {kind} file is imported with the key of a party whose role is {importer}; your role is {role}")
+                   if len(roles) == 1 else
+                   _("a {kind} file is imported with the key of a party whose role is {importer} or {other}; your "
+                     "role is {role}"))
+        raise PageRefused(403, message, kind=Word(kind.name), importer=roles[0], other=roles[-1], role=Word(who.role))
     return kind
 
 
@@ -78,7 +82,7 @@ def import_page(request: Request, kind: str = Query(default="", max_length=20)) 
     allowed = [name for name, each in KINDS.items() if who.role in importers(each)]
     routes = {command: route.path for command, route in ROUTE_BY_COMMAND.items()}
     return render(request, "import.html", kinds=allowed, chosen=kind if kind in allowed else (allowed or [""])[0],
-                  routes=routes, all_kinds=list(KINDS))
+                  routes=routes, all_kinds=list(KINDS), rule_lines=rule_lines(language_of(request)))
 
 
 @router.get("/import/{name}/template.{file_format}")
@@ -86,8 +90,8 @@ def template(request: Request, name: str, file_format: str) -> Response:
     viewer(request)
     kind = KINDS.get(name)
     if kind is None or file_format not in FORMATS:
-        raise PageRefused(404, f"no template {name[:40]}.{file_format[:8]}; templates are roster, sessions, results "
-                               "as .csv or .xlsx")
+        raise PageRefused(404, _("no template {name}; templates are roster, sessions, results as .csv or .xlsx"),
+                          name=f"{name[:40]}.{file_format[:8]}")
     with tempfile.TemporaryDirectory(prefix="vledger-template-") as folder:
         path = Path(folder) / f"{name}.{file_format}"
         write_template(kind, path)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from api.pages.language import _, language_of, plain
 from api.pages.rendering import HERE, PageRefused, PageRoute, keeper, render
 from api.pages.session import COOKIE_NAME, SESSION_SECONDS
 
@@ -46,18 +47,19 @@ def same_origin_json(request: Request) -> tuple[int, str] | None:
     server's own scheme and host (browsers send it on every POST from script)."""
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
-        return 415, "a login is sent as application/json by the login page"
+        return 415, plain(language_of(request), _("a login is sent as application/json by the login page"))
     origin = request.headers.get("origin")
     own = f"{request.url.scheme}://{request.url.netloc}"
     if origin != own:
-        return 403, (f"a login is accepted only from this server's own login page ({own}), "
-                     f"not from {str(origin)[:100]}")
+        return 403, plain(language_of(request), _("a login is accepted only from this server's own login page "
+                                                   "({own}), not from {origin}"), own=own, origin=str(origin)[:100])
     return None
 
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", next=safe_next(next))
+    target = safe_next(next)
+    return render(request, "login.html", next=target, here=f"/login?next={quote(target, safe='')}")
 
 
 @router.post("/login/challenge")
@@ -72,13 +74,15 @@ async def login(request: Request) -> JSONResponse:
         return JSONResponse({"detail": refusal[1]}, status_code=refusal[0])
     body = await request.body()
     if len(body) > MAX_LOGIN_BYTES:
-        return JSONResponse({"detail": f"a login is at most {MAX_LOGIN_BYTES} bytes"}, status_code=413)
+        return JSONResponse({"detail": plain(language_of(request), _("a login is at most {count} bytes"),
+                                             count=MAX_LOGIN_BYTES)}, status_code=413)
     try:
         data: Any = json.loads(body or b"null")
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        return JSONResponse({"detail": "send {challenge, actor, key_id, signature} as JSON"}, status_code=400)
+        return JSONResponse({"detail": plain(language_of(request), _("send {fields} as JSON"),
+                                             fields="{challenge, actor, key_id, signature}")}, status_code=400)
     from ledger.errors import BadInput, LedgerError
 
     try:
@@ -106,5 +110,5 @@ def logout() -> RedirectResponse:
 def static_file(name: str) -> FileResponse:
     path = STATIC / name
     if "/" in name or name.startswith(".") or not path.is_file() or path.suffix not in STATIC_TYPES:
-        raise PageRefused(404, f"no static file {name}")
+        raise PageRefused(404, _("no static file {name}"), name=name)
     return FileResponse(path, media_type=STATIC_TYPES[path.suffix], headers={"Cache-Control": "max-age=3600"})

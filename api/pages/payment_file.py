@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.http.routes.lists import PAYMENT_FIELDS
+from api.pages.language import _
 from api.pages.rendering import PageRefused, PageRoute, caught_up_ledger, viewer
 from api.pages.work_queues import finance_queue
 from api.pages.work_rules import Due, due_payment
@@ -53,13 +54,13 @@ def _names(connection, ids: set[str]) -> dict[str, str]:
 def payment_file(request: Request, file_format: str) -> Response:
     who = viewer(request)
     if who.role != "finance":
-        raise PageRefused(403, "only finance pays, so only finance downloads the payment file")
+        raise PageRefused(403, _("only finance pays, so only finance downloads the payment file"))
     if file_format not in FORMATS:
-        raise PageRefused(404, f"the payment file comes as {' or '.join(FORMATS)}")
+        raise PageRefused(404, _("the payment file comes as {formats}"), formats=" / ".join(FORMATS))
     ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         dues = dues_of(ledger, finance_queue(connection, who.caller))
-        names = _names(connection, {row["institution"] for row, _ in dues if row["institution"]})
+        names = _names(connection, {row["institution"] for row, _due in dues if row["institution"]})
     rows = [(row["id"], row["region"], due.stage, row["institution"], names.get(row["institution"], ""),
              yuan(due.amount_fen), due.amount_fen, " / ".join(due.funds), due.command) for row, due in dues]
     with tempfile.TemporaryDirectory() as folder:

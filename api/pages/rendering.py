@@ -18,6 +18,7 @@ from markupsafe import Markup
 from starlette.requests import ClientDisconnect
 
 from api.http.deps import Caller
+from api.pages.language import HTML_LANG, ROLE_WORDS, _, language_of, plain, rule_line, rule_title, script_words, words
 from api.pages.session import COOKIE_NAME, SessionKeeper, current_key, find_party
 from api.pages.timeline import yuan
 from ledger.errors import BadInput, KeyNotValid, LedgerError, NotFound, ViewFailed
@@ -48,10 +49,14 @@ STATUS_OF = {BadInput: 400, KeyNotValid: 403, NotFound: 404}
 
 
 class PageRefused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    """A page's own refusal: `message` is catalogue text (api/pages/language.py)
+    with `{name}` places filled from `values` in the reader's language."""
+
+    def __init__(self, status: int, message: str, **values: Any) -> None:
+        super().__init__(message.format(**values))
         self.status = status
         self.message = message
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def viewer_or_none(request: Request) -> Viewer | None:
 def viewer(request: Request) -> Viewer:
     found = viewer_or_none(request)
     if found is None:
-        raise PageRefused(401, "log in with your key file to see this page")
+        raise PageRefused(401, _("log in with your key file to see this page"))
     return found
 
 
@@ -121,9 +126,22 @@ def caught_up_ledger(request: Request):
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The one place pages are rendered, in the reader's language (`_` in the templates)."""
     context.setdefault("viewer", viewer_or_none(request))
+    language = language_of(request)
+    context.update({"_": words(language), "language": language, "html_lang": HTML_LANG[language],
+                    "rule_line": rule_line(language), "rule_title": rule_title(language), "role_words": ROLE_WORDS,
+                    "script_words": script_words(language),
+                    "here": context.get("here") or _here(request, with_query=status_code == 200)})
     return templates.TemplateResponse(request, name, context, status_code=status_code,
                                       headers={"Cache-Control": "no-store"})
+
+
+def _here(request: Request, with_query: bool = True) -> str:
+    """This page's path and query, for the login and the language switch to
+    come back to. A refusal's links keep only the path: its query may be what
+    was refused (a national ID in a search address, L10)."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query and with_query else "")
 
 
 def _wants_json(request: Request) -> bool:
@@ -140,20 +158,22 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except PageRefused as refusal:
-                return _refusal(request, refusal.status, refusal.message)
-            except LedgerError as error:
+                return _refusal(request, refusal.status, refusal.message, refusal.values)
+            except LedgerError as error:  # the ledger's own words, with its rule's line beside them
                 status = next((code for cls, code in STATUS_OF.items() if isinstance(error, cls)), 400)
-                return _refusal(request, status, str(error))
+                return _refusal(request, status, str(error), rule=error.rule)
             except ClientDisconnect:  # left (or was cut off, api/cli/server_limits.py) before sending its body
                 return Response(status_code=400)
 
         return guarded
 
 
-def _refusal(request: Request, status: int, message: str) -> Response:
+def _refusal(request: Request, status: int, message: str, values: dict[str, Any] | None = None,
+             rule: str | None = None) -> Response:
+    values = values or {}
     if _wants_json(request):
-        return JSONResponse({"status": status, "detail": message}, status_code=status)
+        return JSONResponse({"status": status, "detail": plain(language_of(request), message, **values)},
+                            status_code=status)
     if status == 401:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return render(request, "error.html", status_code=status, status=status, message=message)
+        return RedirectResponse(f"/login?next={quote(_here(request), safe='')}", status_code=303)
+    return render(request, "error.html", status_code=status, status=status, message=message, values=values, rule=rule)

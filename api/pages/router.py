@@ -3,10 +3,11 @@
 
 from fastapi import APIRouter
 
-from api.pages import downloads, imports, login, payment_file, routes, workbench
+from api.pages import downloads, imports, language_switch, login, payment_file, routes, workbench
 
 pages_router = APIRouter()
 pages_router.include_router(login.router)
+pages_router.include_router(language_switch.router)
 pages_router.include_router(routes.router)
 pages_router.include_router(workbench.router)
 pages_router.include_router(downloads.router)

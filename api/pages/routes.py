@@ -21,9 +21,10 @@ from api.http.problems import HttpProblem
 from api.pages import draw as draws
 from api.pages import institution as institutions
 from api.pages import overview
+from api.pages.language import Word, _
 from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
 from api.pages.search import MAX_QUERY_CHARACTERS, NATIONAL_ID_KINDS, classify, search as run_search
-from api.pages.timeline import inclusion_proofs, timeline, voucher_events
+from api.pages.timeline import EVENT_WORDS, inclusion_proofs, timeline, voucher_events
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
 from ledger.transparency import log_identity
@@ -33,21 +34,23 @@ from projections.audit import AUDIT
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _uuid(text: str, what: str) -> UUID:
+def _uuid(text: str, refusal: str) -> UUID:
+    """`text` as an id, else a 404 saying `refusal` (catalogue text with `{text}`)."""
     try:
         return UUID(text)
     except ValueError:
-        raise PageRefused(404, f"{text[:60]!r} is not a {what} id") from None
+        raise PageRefused(404, refusal, text=repr(text[:60])) from None
 
 
 def _voucher_for(request: Request, who: Viewer, voucher_id: str) -> tuple[Any, Voucher]:
     ledger = request.app.state.ledger
-    voucher = ledger.find(_uuid(voucher_id, "voucher"))
+    voucher = ledger.find(_uuid(voucher_id, _("{text} is not a voucher id")))
     if not isinstance(voucher, Voucher):
-        raise PageRefused(404, f"voucher {voucher_id} does not exist")
+        raise PageRefused(404, _("voucher {voucher} does not exist"), voucher=voucher_id)
     if "history" not in voucher_readers(voucher, who.caller):
-        raise PageRefused(403, f"{who.role} {who.id} may not see voucher {voucher_id}: an institution sees its own "
-                               "vouchers, a bureau its region, an inspector everything")
+        raise PageRefused(403, _("{role} {party} may not see voucher {voucher}: an institution sees its own vouchers, "
+                                 "a bureau its region, an inspector everything"),
+                          role=Word(who.role), party=who.id, voucher=voucher_id)
     return ledger, voucher
 
 
@@ -91,7 +94,8 @@ def voucher_page(request: Request, voucher_id: str) -> Response:
     ledger, voucher = _voucher_for(request, who, voucher_id)
     rows = timeline(ledger, voucher_events(ledger, voucher.id))
     institution = ledger.find(UUID(voucher.institution)) if voucher.institution else None
-    return render(request, "voucher.html", voucher=voucher, rows=rows, institution=institution)
+    return render(request, "voucher.html", voucher=voucher, rows=rows, institution=institution,
+                  event_words=EVENT_WORDS)
 
 
 @router.get("/vouchers/{voucher_id}/proofs.json")
@@ -118,7 +122,7 @@ def event_link(request: Request, sequence: int) -> Response:
         row = connection.execute(select(AUDIT.table.c.voucher).where(AUDIT.table.c.sequence == sequence)).first()
     voucher = ledger.find(UUID(row.voucher)) if row is not None and row.voucher is not None else None
     if not isinstance(voucher, Voucher) or "history" not in voucher_readers(voucher, who.caller):
-        raise PageRefused(404, f"event #{sequence} is not an event of a voucher you may see")
+        raise PageRefused(404, _("event #{sequence} is not an event of a voucher you may see"), sequence=sequence)
     return RedirectResponse(f"/vouchers/{voucher.id}#event-{sequence}", status_code=303)
 
 
@@ -129,12 +133,13 @@ def event_link(request: Request, sequence: int) -> Response:
 def institution_page(request: Request, institution_id: str) -> Response:
     who = viewer(request)
     ledger = caught_up_ledger(request)
-    party = ledger.find(_uuid(institution_id, "institution"))
+    party = ledger.find(_uuid(institution_id, _("{text} is not an institution id")))
     if not isinstance(party, Party) or party.role != "institution":
-        raise PageRefused(404, f"institution {institution_id} does not exist")
+        raise PageRefused(404, _("institution {institution} does not exist"), institution=institution_id)
     if not may_read_institution_records(who.caller, str(party.id), party.region):
-        raise PageRefused(403, f"{who.role} {who.id} may not see institution {institution_id}: an institution "
-                               "sees only itself, a bureau its region")
+        raise PageRefused(403, _("{role} {party} may not see institution {institution}: an institution sees only "
+                                 "itself, a bureau its region"),
+                          role=Word(who.role), party=who.id, institution=institution_id)
     key = str(party.id)
     with ledger.engine.connect() as connection:
         rates = institutions.pass_rates(connection, key)
@@ -154,8 +159,8 @@ def search_page(request: Request, q: str = Query(default="", max_length=MAX_QUER
     would stay in the browser's history and the server's logs (L10), so it is
     refused here and searched only through the form (POST)."""
     if classify(q) in NATIONAL_ID_KINDS:
-        raise PageRefused(400, "search by national ID (or its hash) only with the search form, which posts it, so "
-                               "that it never sits in an address, a history or a log")
+        raise PageRefused(400, _("search by national ID (or its hash) only with the search form, which posts it, so "
+                                 "that it never sits in an address, a history or a log"))
     return _search(request, q)
 
 
@@ -164,7 +169,7 @@ async def search_form(request: Request) -> Response:
     """The search form posts, so a national ID typed in never reaches a URL, a log or the history."""
     body = await request.body()
     if len(body) > 1024:
-        raise PageRefused(400, "a search is at most 100 characters")
+        raise PageRefused(400, _("a search is at most {count} characters"), count=MAX_QUERY_CHARACTERS)
     values = parse_qs(body.decode("utf-8", "replace")).get("q", [""])
     return _search(request, values[0][:MAX_QUERY_CHARACTERS])
 

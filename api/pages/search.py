@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from api.pages.language import _
 from ledger.aggregates.indexes import CertificateNumber, NationalIdentity
 from ledger.aggregates.party import Party
 from ledger.aggregates.voucher import Voucher
@@ -52,24 +53,24 @@ def search(ledger, connection, query: str) -> Results:
     kind = classify(text)
     if kind == "national_id":
         return _by_national_id_hash(ledger, connection, ledger.personal_data.national_id_hash(text.upper()),
-                                    "national ID (hashed, not shown)")
+                                    _("national ID (hashed, not shown)"))
     if kind == "national_id_hash":
-        return _by_national_id_hash(ledger, connection, text.lower(), "national ID hash")
-    results = Results("text", shown_query=text)
+        return _by_national_id_hash(ledger, connection, text.lower(), _("national ID hash"))
+    results = Results(_("text"), shown_query=text)
     if kind == "id":
         found = ledger.find(UUID(text))
         if isinstance(found, Voucher):
-            results.kind = "voucher id"
+            results.kind = _("voucher id")
             results.vouchers = _vouchers(connection, VOUCHERS.table.c.id == str(found.id))
             return results
         if isinstance(found, Party) and found.role == "institution":
-            results.kind = "institution id"
+            results.kind = _("institution id")
             results.institutions = [_institution(found)]
             results.vouchers = _vouchers(connection, VOUCHERS.table.c.institution == str(found.id))
             return results
     certificate = ledger.find(CertificateNumber.id_for(text))
     if isinstance(certificate, CertificateNumber):
-        results.kind = "certificate number"
+        results.kind = _("certificate number")
         results.vouchers = _vouchers(connection, VOUCHERS.table.c.id == certificate.voucher)
         return results
     if len(text) >= 2:
@@ -79,7 +80,7 @@ def search(ledger, connection, query: str) -> Results:
                                                       table.c.name.like(pattern, escape="\\"))
                                   .order_by(table.c.name).limit(MAX_RESULTS)).mappings().all()
         if rows:
-            results.kind = "institution name"
+            results.kind = _("institution name")
             results.institutions = [{"id": row["id"], "name": row["name"], "region": row["region"]} for row in rows]
     return results
 

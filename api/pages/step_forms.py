@@ -8,6 +8,7 @@ before signing (static/work.js), and the ledger checks them again."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,16 @@ class StepForm:
     @property
     def on_voucher(self) -> bool:
         return self.target_param == "voucher_id"
+
+    @property
+    def step_name(self) -> str:
+        """The step as its button names it, e.g. "register party"."""
+        return self.command.replace("_", " ")
+
+    @property
+    def target_label(self) -> str:
+        """The id the form asks for, e.g. "voucher id" for `voucher_id`."""
+        return (self.target_param or "").replace("_", " ")
 
 
 def _widget(name: str, schema: dict[str, Any], definitions: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -125,8 +136,8 @@ def steps_for_role(role: str) -> list[str]:
 def first_sentence(function) -> str:
     """The first sentence of a step's docstring, on one line."""
     text = " ".join((function.__doc__ or "").split())
-    end = text.find(". ")
-    return text if end < 0 else text[:end + 1]
+    end = re.search(r"(?<!e\.g)(?<!i\.e)\. ", text)  # "e.g. " does not end it
+    return text if end is None else text[:end.start() + 1]
 
 
 def step_form(command: str, role: str) -> StepForm:

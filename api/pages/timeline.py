@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from sqlalchemy import select
 
+from api.pages.language import Word, _
 from ledger.aggregates.party import Party
 from ledger.errors import BadInput
 from ledger.occupations import occupation_label
@@ -24,6 +25,16 @@ EVENT_RULES = {
     "NoticeOpened": "H7", "ObjectionRaised": "H7", "NoticeClosed": "H7", "Prepaid": "H3", "Paid": "H7",
     "AllowancePaid": "N4", "Expired": "L7", "Revoked": "L7", "ClawedBack": "L12",
 }
+# Each event's name as the pages show it (Chinese in api/pages/language.py).
+EVENT_WORDS = {
+    "Issued": _("Issued"), "Claimed": _("Claimed"), "InstitutionChosen": _("InstitutionChosen"),
+    "Enrolled": _("Enrolled"), "OnlineLearningRecorded": _("OnlineLearningRecorded"),
+    "OfflineTrainingRecorded": _("OfflineTrainingRecorded"), "Assessed": _("Assessed"),
+    "RedemptionRequested": _("RedemptionRequested"), "Reviewed": _("Reviewed"), "NoticeOpened": _("NoticeOpened"),
+    "ObjectionRaised": _("ObjectionRaised"), "NoticeClosed": _("NoticeClosed"), "Prepaid": _("Prepaid"),
+    "Paid": _("Paid"), "AllowancePaid": _("AllowancePaid"), "Expired": _("Expired"), "Revoked": _("Revoked"),
+    "ClawedBack": _("ClawedBack"),
+}
 MAX_PROOFS = 2000
 
 
@@ -34,51 +45,74 @@ def yuan(amount_fen: int | None) -> str:
     return f"{sign}¥{abs(amount_fen) // 100:,}.{abs(amount_fen) % 100:02d}"
 
 
-def what_happened(name: str, facts: dict[str, Any]) -> str:
-    """One sentence for an event, from its facts (never personal data)."""
+def what_happened(name: str, facts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """One sentence for an event, from its facts (never personal data): the
+    catalogue text (api/pages/language.py) and the values of its places."""
+    amount = yuan(facts.get("amount_fen"))
+    fund = Word(facts.get("fund") or "")
     if name == "Issued":
-        return (f"issued for {occupation_label(facts.get('occupation'), facts.get('level'))}, standard "
-                f"{yuan(facts.get('standard_fen'))}, valid until {facts.get('valid_until')}")
+        return _("issued for {occupation}, standard {standard}, valid until {valid_until}"), {
+            "occupation": occupation_label(facts.get("occupation"), facts.get("level")),
+            "standard": yuan(facts.get("standard_fen")), "valid_until": facts.get("valid_until")}
     if name == "Enrolled":
-        total = (facts.get("subsidy") or {}).get("total_fen")
-        return f"enrolled at institution {facts.get('institution')} in class {facts.get('filing')}; subsidy {yuan(total)}"
+        return _("enrolled at institution {institution} in class {filing}; subsidy {subsidy}"), {
+            "institution": facts.get("institution"), "filing": facts.get("filing"),
+            "subsidy": yuan((facts.get("subsidy") or {}).get("total_fen"))}
     if name == "OnlineLearningRecorded":
-        return (f"{facts.get('minutes')} min online from {facts.get('signed_in_at')}; face checks passed "
-                f"{facts.get('face_checks_passed', 0)}, failed {facts.get('face_checks_failed', 0)}")
+        return _("{minutes} min online from {signed_in_at}; face checks passed {passed}, failed {failed}"), {
+            "minutes": facts.get("minutes"), "signed_in_at": facts.get("signed_in_at"),
+            "passed": facts.get("face_checks_passed", 0), "failed": facts.get("face_checks_failed", 0)}
     if name == "OfflineTrainingRecorded":
-        evidence = f"; {len(facts['evidence'])} evidence hash(es)" if facts.get("evidence") else ""
-        return f"{facts.get('minutes')} min offline from {facts.get('started_at')} at {facts.get('location')}{evidence}"
+        values = {"minutes": facts.get("minutes"), "started_at": facts.get("started_at"),
+                  "location": facts.get("location")}
+        if facts.get("evidence"):
+            return _("{minutes} min offline from {started_at} at {location}; {count} evidence hash(es)"), {
+                **values, "count": len(facts["evidence"])}
+        return _("{minutes} min offline from {started_at} at {location}"), values
     if name == "Assessed":
-        return ("passed, certificate " + str(facts.get("certificate_number"))) if facts.get("passed") else "failed"
+        if facts.get("passed"):
+            return _("passed, certificate {certificate}"), {"certificate": str(facts.get("certificate_number"))}
+        return _("failed"), {}
     if name == "RedemptionRequested":
-        return f"redemption requested with {len(facts.get('evidence', []))} evidence hash(es)"
+        return _("redemption requested with {count} evidence hash(es)"), {"count": len(facts.get("evidence", []))}
     if name == "Reviewed":
-        failed = [check["name"] for check in facts.get("checks", []) if not check.get("passed")]
-        checked = (f"; checks failed: {', '.join(failed)}" if failed else
-                   f"; {len(facts['checks'])} checks passed (L13)" if facts.get("checks") else "")
-        return ("approved" if facts.get("approved") else "rejected") + f": {facts.get('reason', '')}{checked}"
+        return _reviewed(facts)
     if name == "NoticeOpened":
-        return f"public notice opened until {facts.get('closes_at', facts.get('notice_closes_at', ''))}"
+        return _("public notice opened until {closes_at}"), {
+            "closes_at": facts.get("closes_at", facts.get("notice_closes_at", ""))}
     if name == "ObjectionRaised":
-        return f"objection: {facts.get('reason', '')}"
+        return _("objection: {reason}"), {"reason": facts.get("reason", "")}
     if name == "NoticeClosed":
-        return f"public notice closed: {facts.get('outcome')}"
+        return _("public notice closed: {outcome}"), {"outcome": Word(str(facts.get("outcome")))}
     if name == "AllowancePaid" and "from_day" in facts:
-        return (f"living allowance {yuan(facts.get('amount_fen'))} for {facts.get('days')} day(s), "
-                f"{facts.get('from_day')} to {facts.get('to_day')}, from {facts.get('fund')}")
-    if name in ("Prepaid", "Paid", "AllowancePaid"):
-        return f"{name.lower().replace('allowancepaid', 'allowance paid')} {yuan(facts.get('amount_fen'))} from {facts.get('fund')}"
+        return _("living allowance {amount} for {days} day(s), {from_day} to {to_day}, from {fund}"), {
+            "amount": amount, "days": facts.get("days"), "from_day": facts.get("from_day"),
+            "to_day": facts.get("to_day"), "fund": fund}
+    money = {"Prepaid": _("prepaid {amount} from {fund}"), "Paid": _("paid {amount} from {fund}"),
+             "AllowancePaid": _("allowance paid {amount} from {fund}")}
+    if name in money:
+        return money[name], {"amount": amount, "fund": fund}
     if name == "ClawedBack":
-        return f"clawed back {yuan(facts.get('amount_fen'))}: {facts.get('reason', '')}"
+        return _("clawed back {amount}: {reason}"), {"amount": amount, "reason": facts.get("reason", "")}
     if name == "Revoked":
-        return f"revoked: {facts.get('reason', '')}"
+        return _("revoked: {reason}"), {"reason": facts.get("reason", "")}
     if name == "Expired":
-        return f"expired (valid until {facts.get('valid_until')})"
+        return _("expired (valid until {valid_until})"), {"valid_until": facts.get("valid_until")}
     if name == "Claimed":
-        return "claimed by the trainee"
+        return _("claimed by the trainee"), {}
     if name == "InstitutionChosen":
-        return f"the trainee chose institution {facts.get('institution')}"
-    return name
+        return _("the trainee chose institution {institution}"), {"institution": facts.get("institution")}
+    return name, {}
+
+
+def _reviewed(facts: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    values = {"decision": Word("approved" if facts.get("approved") else "rejected"), "reason": facts.get("reason", "")}
+    failed = [check["name"] for check in facts.get("checks", []) if not check.get("passed")]
+    if failed:
+        return _("{decision}: {reason}; checks failed: {failed}"), {**values, "failed": ", ".join(failed)}
+    if facts.get("checks"):
+        return _("{decision}: {reason}; {count} checks passed (L13)"), {**values, "count": len(facts["checks"])}
+    return _("{decision}: {reason}"), values
 
 
 def voucher_events(ledger, voucher_id: UUID) -> list[LoggedEvent]:
@@ -105,7 +139,7 @@ def timeline(ledger, events: list[LoggedEvent]) -> list[dict[str, Any]]:
             "sequence": event.sequence, "version": event.version, "recorded_at": event.recorded_at,
             "event": name, "actor": event.actor, "actor_name": party.name if party else "unknown",
             "role": party.role if party else "unknown", "key_id": event.key_id,
-            "what": what_happened(name, event.facts),
+            "what": what_happened(name, event.facts),  # (catalogue text, its values)
             "rule": event.facts.get("rule") or EVENT_RULES.get(name, ""), "event_hash": event.event_hash})
     return rows
 

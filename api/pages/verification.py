@@ -57,4 +57,4 @@ def last_verification(engine) -> dict[str, Any] | None:
     summary = (f"intact: {row['events_checked']} events and {row['checkpoints_checked']} checkpoints verified"
                if row["intact"] else f"NOT intact: {row['first_problem']}")
     return {"finished_at": row["finished_at"], "intact": row["intact"], "events": row["events_checked"],
-            "checkpoints": row["checkpoints_checked"], "summary": summary}
+            "checkpoints": row["checkpoints_checked"], "first_problem": row["first_problem"], "summary": summary}

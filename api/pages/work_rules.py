@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from api.pages.language import _
+from api.pages.rendering import PageRefused
 from ledger.aggregates.voucher import Voucher
 from ledger.errors import BadInput, RuleViolation
 from ledger.occupations import occupation_problem
@@ -24,26 +26,27 @@ MAX_QUOTE_FIELD_CHARACTERS = 40
 
 def yuan_to_fen(text: str) -> int:
     """Exact decimal yuan to integer fen; more than two decimals is refused, not rounded."""
-    whole, _, fraction = text.strip().partition(".")
+    whole, _point, fraction = text.strip().partition(".")
     if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
-        raise BadInput(f"the standard {text[:MAX_QUOTE_FIELD_CHARACTERS]!r} must be yuan with at most two "
-                       "decimals, e.g. 800 or 800.50")
+        raise PageRefused(400, _("the standard {text} must be yuan with at most two decimals, e.g. 800 or 800.50"),
+                          text=repr(text[:MAX_QUOTE_FIELD_CHARACTERS]))
     return int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
 
 
 def issue_quote(region: str, occupation: str, level_text: str, standard_yuan: str | None,
                 filed_on: date) -> dict[str, Any]:
     """The quote for a voucher of `occupation` and `level` in `region`, for a
-    class filed on `filed_on`; a refusal by a rule is an answer, bad input a BadInput."""
+    class filed on `filed_on`; a refusal by a rule is an answer, bad input a BadInput (an occupation
+    the ledger refuses) or a PageRefused (the page's own sentence, in the reader's language)."""
     problem = occupation_problem(occupation)
     if problem:
         raise BadInput(problem)
     if not level_text.isdigit() or not 1 <= int(level_text) <= 5:
-        raise BadInput("the level must be a whole number from 1 to 5")
+        raise PageRefused(400, _("the level must be a whole number from 1 to 5"))
     level = int(level_text)
     typed_fen = yuan_to_fen(standard_yuan) if standard_yuan else None
     if typed_fen is not None and not 1 <= typed_fen <= MAX_STANDARD_FEN:
-        raise BadInput(f"the standard must be between 0.01 and {MAX_STANDARD_FEN // 100} yuan")
+        raise PageRefused(400, _("the standard must be between 0.01 and {most} yuan"), most=MAX_STANDARD_FEN // 100)
     catalogue = standards_for(region)
     catalogued_fen = catalogue.standard_fen(occupation, level)
     try:

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.http.access import voucher_readers
 from api.http.paths import ROUTE_BY_COMMAND
+from api.pages.language import Word, _, language_of, rule_lines
 from api.pages.rendering import PageRefused, PageRoute, Viewer, caught_up_ledger, render, viewer
 from api.pages.payment_file import dues_of
 from api.pages.step_forms import forms_for_role
@@ -25,7 +26,7 @@ from api.pages.work_rules import MAX_QUOTE_FIELD_CHARACTERS, issue_quote
 from ledger.aggregates.periods import EpidemicPeriod, SegmentedSubsidy
 from ledger.aggregates.voucher import Voucher
 from ledger.envelope import parse_date
-from ledger.errors import BadInput
+from ledger.lifecycle import STATES
 from ledger.rules import profile_for
 from ledger.standards import standards_for
 from ledger.evidence import EVIDENCE_KINDS
@@ -42,19 +43,25 @@ def _voucher_for_assessor(ledger, who: Viewer, voucher_id: str) -> Voucher:
     try:
         found = ledger.find(UUID(voucher_id[:36]))
     except ValueError:
-        raise BadInput(f"{voucher_id[:40]!r} is not a voucher number (a UUID)") from None
+        raise PageRefused(400, _("{text} is not a voucher number (a UUID)"), text=repr(voucher_id[:40])) from None
     if not isinstance(found, Voucher):
-        raise PageRefused(404, f"voucher {voucher_id[:36]} does not exist")
+        raise PageRefused(404, _("voucher {voucher} does not exist"), voucher=voucher_id[:36])
     if "voucher" not in voucher_readers(found, who.caller):
-        raise PageRefused(403, f"{who.role} {who.id} may not read voucher {voucher_id[:36]}: an assessor reads "
-                               "the vouchers of its region")
+        raise PageRefused(403, _("{role} {party} may not read voucher {voucher}: an assessor reads the vouchers of "
+                                 "its region"), role=Word(who.role), party=who.id, voucher=voucher_id[:36])
     return found
 
 
-def _known_ids(queue: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
-    """The ids the party's queue shows, offered as choices for a form's target."""
-    return [(str(row["id"]), f"{what} {row.get('status') or row.get('occupation') or ''}".strip())
+def _known_ids(queue: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
+    """The ids the party's queue shows, offered as choices for a form's target:
+    (id, the queue's name, its status or occupation)."""
+    return [(str(row["id"]), what, str(row.get("status") or row.get("occupation") or ""))
             for what, rows in queue.items() for row in rows if "id" in row]
+
+
+def _status_words(language: str) -> dict[str, str]:
+    """A voucher status as a form's id choices name it: the lifecycle's Chinese (ledger/lifecycle.py), or the code."""
+    return {name: state.chinese for name, state in STATES.items()} if language == "zh" else {}
 
 
 def _fixed_targets(who: Viewer) -> dict[str, str]:
@@ -71,10 +78,12 @@ def work_page(request: Request, voucher: str | None = Query(default=None, max_le
     ledger = caught_up_ledger(request)
     with ledger.engine.connect() as connection:
         queue = queue_for(connection, who.caller)
+    lines = rule_lines(language_of(request))  # a refusal shown by static/work.js names its rule's line
     if queue is None:
-        return render(request, "work_none.html")
+        return render(request, "work_none.html", rule_lines=lines)
     today = ledger.clock().date()
-    context: dict[str, Any] = {"queue": queue, "routes": ROUTES, "today": today.isoformat(),
+    context: dict[str, Any] = {"queue": queue, "routes": ROUTES, "today": today.isoformat(), "rule_lines": lines,
+                               "status_words": _status_words(language_of(request)),
                                "step_forms": forms_for_role(who.role), "known_ids": _known_ids(queue),
                                "fixed_targets": _fixed_targets(who)}
     if who.role == "bureau":
@@ -100,7 +109,7 @@ def work_quote(request: Request, occupation: str = Query(default="", max_length=
     """The subsidy the rules give for a voucher the bureau is about to issue (read-only)."""
     who = viewer(request)
     if who.role != "bureau":
-        raise PageRefused(403, "only a bureau issues vouchers, so only a bureau asks for an issue quote")
+        raise PageRefused(403, _("only a bureau issues vouchers, so only a bureau asks for an issue quote"))
     day = parse_date(filed_on, what="the filing day") if filed_on else request.app.state.ledger.clock().date()
     profile_for(who.region)  # an unknown region is a NotFound
     return JSONResponse(issue_quote(who.region, occupation.strip(), level.strip(), standard_yuan.strip() or None, day),

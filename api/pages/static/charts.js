@@ -2,6 +2,8 @@
 "use strict";
 (function () {
   function data(id) { return JSON.parse(document.getElementById(id).textContent); }
+  // The series' names in the page's language, from the chart's data-labels (api/pages/language.py).
+  function labels(element, english) { return element.dataset.labels ? JSON.parse(element.dataset.labels) : english; }
   function width(element) { return Math.max(320, element.clientWidth || 800); }
 
   const balance = document.getElementById("balance-chart");
@@ -10,14 +12,15 @@
     if (series.time.length) {
       const yuan = (fen) => fen.map((value) => value / 100);
       const steps = uPlot.paths.stepped({ align: 1 });
+      const names = labels(balance, ["prepaid (¥)", "paid (¥)", "clawed back (¥)"]);
       new uPlot({
         width: width(balance), height: 280,
         scales: { x: { time: true } },
         series: [
           {},
-          { label: "prepaid (¥)", stroke: "#2b6cb0", width: 2, paths: steps },
-          { label: "paid (¥)", stroke: "#2f855a", width: 2, paths: steps },
-          { label: "clawed back (¥)", stroke: "#c53030", width: 2, paths: steps },
+          { label: names[0], stroke: "#2b6cb0", width: 2, paths: steps },
+          { label: names[1], stroke: "#2f855a", width: 2, paths: steps },
+          { label: names[2], stroke: "#c53030", width: 2, paths: steps },
         ],
         axes: [{}, { size: 70 }],
       }, [series.time, yuan(series.prepaid_fen), yuan(series.paid_fen), yuan(series.clawed_back_fen)], balance);
@@ -32,7 +35,7 @@
       new uPlot({
         width: width(perDay), height: 220,
         scales: { x: { time: true } },
-        series: [{}, { label: "events per day", stroke: "#4a5568", fill: "rgba(74,85,104,0.25)",
+        series: [{}, { label: labels(perDay, ["events per day"])[0], stroke: "#4a5568", fill: "rgba(74,85,104,0.25)",
                        paths: uPlot.paths.bars({ size: [0.8, 40] }) }],
         axes: [{}, { size: 50 }],
       }, [series.time, series.events], perDay);

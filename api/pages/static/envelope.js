@@ -8,6 +8,10 @@
 "use strict";
 (function (root) {
   if (root.VledgerEnvelope) return;  // loaded once per page
+  // The page's words (static/words.js, loaded before this file); run alone (tests/js), the English.
+  const t = root.VledgerWords || function (text, values) {
+    return Object.entries(values || {}).reduce((out, [name, value]) => out.split("{" + name + "}").join(String(value)), text);
+  };
   const DATABASE = "vledger-signer";
   const STORE = "keys";
   const SLOT = "signer";
@@ -20,7 +24,7 @@
     path = path || "envelope";
     if (value === null || typeof value === "boolean" || typeof value === "string") return JSON.stringify(value);
     if (typeof value === "number") {
-      if (!Number.isSafeInteger(value)) throw new Error(path + " is not a whole number; amounts are integer fen");
+      if (!Number.isSafeInteger(value)) throw new Error(t("{path} is not a whole number; amounts are integer fen", { path }));
       return JSON.stringify(value);
     }
     if (Array.isArray(value)) return "[" + value.map((item, i) => canonicalJson(item, path + "[" + i + "]")).join(",") + "]";
@@ -28,7 +32,7 @@
       return "{" + Object.keys(value).sort().map(
         (key) => JSON.stringify(key) + ":" + canonicalJson(value[key], path + "." + key)).join(",") + "}";
     }
-    throw new Error(path + " has a value of type " + typeof value + ", which JSON cannot hold");
+    throw new Error(t("{path} has a value of type {type}, which JSON cannot hold", { path, type: typeof value }));
   }
 
   // ISO 8601 UTC with microseconds and a Z, as ledger/envelope.py iso() writes it.
@@ -69,7 +73,7 @@
 
   // Keeps a non-extractable signing key (a CryptoKey) with the party's actor and key id.
   function keepSigner(key, actor, keyId) {
-    if (key.extractable) throw new Error("the signing key must be non-extractable");
+    if (key.extractable) throw new Error(t("the signing key must be non-extractable"));
     return inStore("readwrite", (store) => store.put({ key, actor, key_id: keyId }, SLOT));
   }
 
@@ -84,13 +88,13 @@
   // -- signing and sending ------------------------------------------------------
   function routes() {
     const element = document.getElementById("vledger-routes");
-    if (!element) throw new Error("this page carries no routes to send commands to");
+    if (!element) throw new Error(t("this page carries no routes to send commands to"));
     return JSON.parse(element.textContent);
   }
 
   function pathFor(command, target, body) {
     const template = routes()[command];
-    if (!template) throw new Error("no route for the step " + command);
+    if (!template) throw new Error(t("no route for the step {command}", { command }));
     return template.replace(/\{(\w+)\}/g, (_, name) =>
       encodeURIComponent(name === "key_id" ? String(body.key_id || "") : target));
   }
@@ -99,9 +103,9 @@
   async function ledgerOrigin() {
     if (origin === null) {
       const reply = await fetch("/v1/keys?limit=1", { credentials: "same-origin" });
-      if (!reply.ok) throw new Error("GET /v1/keys answered " + reply.status);
+      if (!reply.ok) throw new Error(t("GET /v1/keys answered {status}", { status: reply.status }));
       origin = (await reply.json()).origin;
-      if (typeof origin !== "string" || !origin) throw new Error("GET /v1/keys names no ledger origin");
+      if (typeof origin !== "string" || !origin) throw new Error(t("GET /v1/keys names no ledger origin"));
     }
     return origin;
   }
@@ -114,10 +118,9 @@
   // Signs `command` on `target` with `body`: {envelope, signature}, or throws with a sentence.
   async function sign(command, target, body) {
     const kept = await signer();
-    if (!kept) throw new Error("no signing key is kept in this browser: log in again with your key file "
-      + "(a private window may not keep it)");
+    if (!kept) throw new Error(t("no signing key is kept in this browser: log in again with your key file (a private window may not keep it)"));
     const expected = document.body.dataset.viewer;
-    if (expected && kept.actor !== expected) throw new Error("the key kept in this browser belongs to another party: log in again");
+    if (expected && kept.actor !== expected) throw new Error(t("the key kept in this browser belongs to another party: log in again"));
     const envelope = buildEnvelope({ command_id: crypto.randomUUID(), ledger: await ledgerOrigin(), actor: kept.actor,
                                      key_id: kept.key_id, signed_at: isoNow(), command, target, body });
     const bytes = new TextEncoder().encode(canonicalJson(envelope));
@@ -135,7 +138,7 @@
       body: JSON.stringify(Object.assign({}, extra || {}, { envelope, signature: signed.signature })),
     });
     let answer = null;
-    try { answer = await reply.json(); } catch (error) { answer = { detail: "the server answered " + reply.status }; }
+    try { answer = await reply.json(); } catch (error) { answer = { detail: t("the server answered {status}", { status: reply.status }) }; }
     return reply.ok ? { ok: true, status: reply.status, result: answer, envelope }
                     : { ok: false, status: reply.status, problem: answer, envelope };
   }

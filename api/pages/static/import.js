@@ -24,6 +24,9 @@
     statusLine.textContent = text;
     statusLine.className = "status " + (kind || "");
   }
+  // The outcomes as the page shows them; the outcome file keeps the English words.
+  const OUTCOME_WORDS = { "recorded": t("recorded"), "refused": t("refused"), "already recorded": t("already recorded"),
+                          "not sent": t("not sent") };
   function base64(bytes) {
     let text = "";
     const view = new Uint8Array(bytes);
@@ -35,7 +38,7 @@
     return Uint8Array.from(atob(plain + "===".slice((plain.length + 3) % 4)), (c) => c.charCodeAt(0));
   }
   async function problemOf(reply) {
-    try { return await reply.json(); } catch (error) { return { detail: "the server answered " + reply.status }; }
+    try { return await reply.json(); } catch (error) { return { detail: t("the server answered {status}", { status: reply.status }) }; }
   }
 
   // -- signing: one step, with the command_id the server derived ---------------
@@ -44,8 +47,8 @@
   async function readySigner() {
     const envelopes = window.VledgerEnvelope;
     kept = envelopes ? await envelopes.signer() : null;
-    if (!kept) throw new Error("no signing key is kept in this browser: log out, then log in again with your key file");
-    if (kept.actor !== document.body.dataset.viewer) throw new Error("the key kept in this browser is another party's: log in again");
+    if (!kept) throw new Error(t("no signing key is kept in this browser: log out, then log in again with your key file"));
+    if (kept.actor !== document.body.dataset.viewer) throw new Error(t("the key kept in this browser is another party's: log in again"));
     if (ledgerName === null) {
       const keys = await fetch("/v1/keys?limit=1", { credentials: "same-origin" });
       ledgerName = (await keys.json()).origin;
@@ -95,7 +98,7 @@
       try {
         reply = await signAndPost(step, body);
       } catch (error) {
-        stopped = error instanceof TypeError ? "the server did not answer; upload the same file again later" : error.message;
+        stopped = error instanceof TypeError ? t("the server did not answer; upload the same file again later") : error.message;
         return { row: row.row, outcome: "not sent", rule: null, reason: stopped, ids: row.ids };
       }
       if (reply.ok) {
@@ -141,16 +144,18 @@
     const line = document.createElement("tr");
     line.dataset.outcome = outcome.outcome;
     line.className = "outcome-" + outcome.outcome.replace(/ /g, "-");
-    for (const text of [outcome.row, outcome.outcome, outcome.rule || "", outcome.reason || "", (outcome.ids || []).join(" ")]) {
+    // the outcome in the page's language; the rule with its line as a title; the reason as the ledger wrote it
+    for (const text of [outcome.row, OUTCOME_WORDS[outcome.outcome] || outcome.outcome, outcome.rule || "", outcome.reason || "", (outcome.ids || []).join(" ")]) {
       const cell = document.createElement("td");
       cell.textContent = String(text);  // text, never HTML
       line.appendChild(cell);
     }
+    if (ruleLine(outcome.rule)) line.children[2].title = ruleLine(outcome.rule);
     return line;
   }
 
   function count(counts) {
-    return Object.keys(counts).sort().map((name) => counts[name] + " " + name).join(", ");
+    return Object.keys(counts).sort().map((name) => t("{count} {outcome}", { count: counts[name], outcome: OUTCOME_WORDS[name] || name })).join(t(", "));
   }
 
   async function offerOutcomeFile(kind, file, outcomes) {
@@ -168,15 +173,15 @@
     const named = /filename\*=UTF-8''([^;]+)/.exec(disposition);
     outcomeLink.download = named ? decodeURIComponent(named[1]) : "outcome";
     outcomeLink.href = URL.createObjectURL(await reply.blob());
-    outcomeLink.textContent = "Outcome file " + outcomeLink.download;
+    outcomeLink.textContent = t("Outcome file {name}", { name: outcomeLink.download });
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = fileInput.files[0];
     const kind = kindSelect.value;
-    if (!file) { say("Choose a .xlsx or .csv file first.", "bad"); return; }
-    if (!window.crypto || !crypto.subtle) { say("This browser gives no Web Crypto here: open the pages over HTTPS or on localhost.", "bad"); return; }
+    if (!file) { say(t("Choose a .xlsx or .csv file first."), "bad"); return; }
+    if (!window.crypto || !crypto.subtle) { say(t("This browser gives no Web Crypto here: open the pages over HTTPS or on localhost."), "bad"); return; }
     delete document.body.dataset.importDone;
     tableBody.textContent = "";
     summary.textContent = "";
@@ -191,11 +196,11 @@
       document.body.dataset.importDone = "refused";
       return;
     }
-    say("Reading " + file.name + "…");
+    say(t("Reading {file}…", { file: file.name }));
     const planned = await fetch("/import/" + encodeURIComponent(kind) + "/plan.json?file=" + encodeURIComponent(file.name), {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/octet-stream" }, body: file });
     if (!planned.ok) {
-      say("Refused: " + (await problemOf(planned)).detail, "bad");
+      say(t("Refused: {detail}", { detail: (await problemOf(planned)).detail }), "bad");
       document.body.dataset.importDone = "refused";
       return;
     }
@@ -206,7 +211,7 @@
     progress.max = Math.max(rows.length, 1);
     progress.value = 0;
     progress.hidden = false;
-    say("Signing and sending " + rows.length + " rows…");
+    say(t("Signing and sending {count} rows…", { count: rows.length }));
     let next = 0;
     async function worker() {
       while (next < rows.length) {
@@ -215,14 +220,14 @@
         outcomes.push(outcome);
         counts[outcome.outcome] = (counts[outcome.outcome] || 0) + 1;
         outcomesSeen = outcomes.length;
-        summaryText = outcomes.length + " of " + rows.length + " rows: " + count(counts);
+        summaryText = t("{done} of {count} rows: {outcomes}", { done: outcomes.length, count: rows.length, outcomes: count(counts) });
         show(outcome);
       }
     }
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
     outcomes.sort((a, b) => a.row - b.row);
     if (drawing !== null) { clearTimeout(drawing); }
-    summaryText = rows.length + " rows: " + count(counts);
+    summaryText = t("{count} rows: {outcomes}", { count: rows.length, outcomes: count(counts) });
     drawWaiting();
     try {
       await offerOutcomeFile(kind, file, outcomes);
@@ -233,9 +238,9 @@
         keysLink.hidden = false;
       }
       downloads.hidden = false;
-      say("Done. " + summary.textContent, outcomes.every((o) => o.outcome === "recorded" || o.outcome === "already recorded") ? "good" : "");
+      say(t("Done. {summary}", { summary: summary.textContent }), outcomes.every((o) => o.outcome === "recorded" || o.outcome === "already recorded") ? "good" : "");
     } catch (error) {
-      say("The rows were sent, but the outcome file could not be made: " + error.message, "bad");
+      say(t("The rows were sent, but the outcome file could not be made: {error}", { error: error.message }), "bad");
     }
     document.body.dataset.importDone = "yes";
   });

@@ -32,21 +32,21 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!window.crypto || !crypto.subtle) {
-      say("This browser gives no Web Crypto here: open the pages at http://127.0.0.1 or localhost, or over HTTPS.", "bad");
+      say(t("This browser gives no Web Crypto here: open the pages at http://127.0.0.1 or localhost, or over HTTPS."), "bad");
       return;
     }
     let keyFile;
     try {
       keyFile = JSON.parse(textArea.value);
       for (const name of ["actor", "key_id", "public_key", "private_key"]) {
-        if (typeof keyFile[name] !== "string" || !keyFile[name]) throw new Error("the key file has no " + name);
+        if (typeof keyFile[name] !== "string" || !keyFile[name]) throw new Error(t("the key file has no {name}", { name }));
       }
     } catch (error) {
-      say("That is not a vledger key file: " + error.message, "bad");
+      say(t("That is not a vledger key file: {error}", { error: error.message }), "bad");
       return;
     }
     try {
-      say("Signing the challenge…");
+      say(t("Signing the challenge…"));
       const jwk = { kty: "OKP", crv: "Ed25519", d: base64url(bytesFromBase64(keyFile.private_key)),
                     x: base64url(bytesFromBase64(keyFile.public_key)), ext: false };
       const key = await crypto.subtle.importKey("jwk", jwk, { name: "Ed25519" }, false, ["sign"]);
@@ -61,17 +61,17 @@
       });
       const body = await reply.json();
       textArea.value = "";
-      if (!reply.ok) { say("Refused: " + body.detail, "bad"); return; }
+      if (!reply.ok) { say(t("Refused: {detail}", { detail: body.detail }), "bad"); return; }
       try {  // kept non-extractable in IndexedDB for signing commands on /work (envelope.js)
         await window.VledgerEnvelope.keepSigner(key, keyFile.actor, keyFile.key_id);
       } catch (error) {
-        say("Logged in, but this browser could not keep the key for signing: " + error.message, "bad");
+        say(t("Logged in, but this browser could not keep the key for signing: {error}", { error: error.message }), "bad");
         return;
       }
-      say("Logged in.", "good");
+      say(t("Logged in."), "good");
       window.location.assign(body.next || "/");
     } catch (error) {
-      say("Could not sign with this key: " + error.message, "bad");
+      say(t("Could not sign with this key: {error}", { error: error.message }), "bad");
     }
   });
 })();

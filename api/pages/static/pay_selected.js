@@ -22,7 +22,7 @@
   button.addEventListener("click", async () => {
     const rows = picks().filter((pick) => pick.checked).map((pick) => pick.closest("tr"));
     if (!rows.length) {
-      status.textContent = "Tick the payments to sign first.";
+      status.textContent = t("Tick the payments to sign first.");
       return;
     }
     button.disabled = true;
@@ -33,8 +33,8 @@
       delete box.dataset.state;
       form.requestSubmit();
       counts[await settled(box)] += 1;
-      status.textContent = `${done + 1} of ${rows.length} signed: ${counts.recorded} recorded, `
-        + `${counts.refused + counts["bad-input"]} not recorded (see each row).`;
+      status.textContent = t("{done} of {count} signed: {recorded} recorded, {refused} not recorded (see each row).",
+        { done: done + 1, count: rows.length, recorded: counts.recorded, refused: counts.refused + counts["bad-input"] });
     }
     status.dataset.state = "done";
     button.disabled = false;

@@ -113,10 +113,10 @@ const VerifyLedger = (function () {
     const options = { credentials: "same-origin" };
     const [checkpointReply, keysReply] = await Promise.all([
       fetch(badge.dataset.checkpointUrl, options), fetch(badge.dataset.keysUrl, options)]);
-    if (!keysReply.ok) throw new Error(`the public keys could not be fetched (${keysReply.status})`);
+    if (!keysReply.ok) throw new Error(t("the public keys could not be fetched ({status})", { status: keysReply.status }));
     const keys = await keysReply.json();
     if (checkpointReply.status === 404) return { checkpoint: null };
-    if (!checkpointReply.ok) throw new Error(`the latest checkpoint could not be fetched (${checkpointReply.status})`);
+    if (!checkpointReply.ok) throw new Error(t("the latest checkpoint could not be fetched ({status})", { status: checkpointReply.status }));
     return { checkpoint: await checkpointReply.json(), origin: keys.origin, ledger_public_key: keys.ledger_public_key };
   }
 
@@ -124,52 +124,57 @@ const VerifyLedger = (function () {
     const rows = Array.from(document.querySelectorAll("tr[data-sequence]"));
     const signatureNote = document.getElementById("signature-note");
     if (!window.crypto || !crypto.subtle) {
-      setBadge(badge, "unavailable", "This browser gives no Web Crypto here (open the page over 127.0.0.1, localhost or HTTPS): run vledger verify.");
+      setBadge(badge, "unavailable", t("This browser gives no Web Crypto here (open the page over 127.0.0.1, localhost or HTTPS): run vledger verify."));
       return;
     }
     try {
       const published = await latestCheckpoint(badge);
       if (!published.checkpoint) {
-        setBadge(badge, "pending", "No checkpoint yet: nothing to check these events against.");
+        setBadge(badge, "pending", t("No checkpoint yet: nothing to check these events against."));
         return;
       }
       const checkpoint = published.checkpoint;
       const url = `${badge.dataset.proofsUrl}?tree_size=${encodeURIComponent(checkpoint.tree_size)}`;
       const reply = await fetch(url, { credentials: "same-origin" });
-      if (!reply.ok) throw new Error(`the proofs could not be fetched (${reply.status})`);
+      if (!reply.ok) throw new Error(t("the proofs could not be fetched ({status})", { status: reply.status }));
       const proofs = new Map((await reply.json()).proofs.map((p) => [p.notification_id, p]));
       const signatures = await checkSignatures(published);
       let ok = 0, bad = 0, after = 0;
       for (const row of rows) {
         const state = await checkEvent(row.dataset.eventHash, proofs.get(Number(row.dataset.sequence)), checkpoint);
         const cell = row.querySelector(".proof-mark");
-        if (state === "ok") { ok++; mark(cell, "ok", "✓ in tree"); }
-        else if (state === "after") { after++; mark(cell, "after", "after checkpoint"); }
-        else { bad++; mark(cell, "bad", "✗ proof fails"); }
+        if (state === "ok") { ok++; mark(cell, "ok", t("✓ in tree")); }
+        else if (state === "after") { after++; mark(cell, "after", t("after checkpoint")); }
+        else { bad++; mark(cell, "bad", t("✗ proof fails")); }
       }
       const witnessText = signatures.witnesses.map((w) => `${w.name} ${w.ok === true ? "✓" : "✗"}`).join(", ");
       if (signatureNote) {
         signatureNote.textContent = signatures.ledger === null
-          ? "This browser cannot check Ed25519 signatures: the checkpoint's signature is checked by vledger verify."
-          : `Checkpoint ${checkpoint.tree_size} (${checkpoint.timestamp}): ledger key ${signatures.keyId} signature ${signatures.ledger ? "✓ verifies" : "✗ does NOT verify"}` +
-            (witnessText ? `; witnesses: ${witnessText}` : "; no witness cosignatures yet") +
-            ". Compare the key id with the one you hold.";
+          ? t("This browser cannot check Ed25519 signatures: the checkpoint's signature is checked by vledger verify.")
+          : t("Checkpoint {size} ({time}): ledger key {key} signature {verdict}", {
+            size: checkpoint.tree_size, time: checkpoint.timestamp, key: signatures.keyId,
+            verdict: signatures.ledger ? t("✓ verifies") : t("✗ does NOT verify") }) +
+            (witnessText ? t("; witnesses: {witnesses}", { witnesses: witnessText }) : t("; no witness cosignatures yet")) +
+            t(". Compare the key id with the one you hold.");
       }
       const signatureBad = signatures.ledger === false || !signatures.originMatches ||
         signatures.witnesses.some((w) => w.ok === false);
       if (bad || signatureBad) {
         setBadge(badge, "failed", signatureBad && !bad
-          ? `The checkpoint's signature does not verify: do not trust this page; run vledger verify.`
-          : `${bad} of ${rows.length} events do NOT verify against checkpoint ${checkpoint.tree_size}: do not trust this page; run vledger verify.`);
+          ? t("The checkpoint's signature does not verify: do not trust this page; run vledger verify.")
+          : t("{bad} of {total} events do NOT verify against checkpoint {size}: do not trust this page; run vledger verify.",
+              { bad, total: rows.length, size: checkpoint.tree_size }));
       } else if (after) {
-        setBadge(badge, "partial", `${ok} of ${rows.length} events verified in checkpoint ${checkpoint.tree_size}; ${after} recorded after it (wait for the next checkpoint).`);
+        setBadge(badge, "partial", t("{ok} of {total} events verified in checkpoint {size}; {after} recorded after it (wait for the next checkpoint).",
+          { ok, total: rows.length, size: checkpoint.tree_size, after }));
       } else if (ok) {
-        setBadge(badge, "verified", `Verified in this browser: all ${ok} events are in the ledger's Merkle tree at signed checkpoint ${checkpoint.tree_size}.`);
+        setBadge(badge, "verified", t("Verified in this browser: all {ok} events are in the ledger's Merkle tree at signed checkpoint {size}.",
+          { ok, size: checkpoint.tree_size }));
       } else {
-        setBadge(badge, "pending", "No event to check.");
+        setBadge(badge, "pending", t("No event to check."));
       }
     } catch (error) {
-      setBadge(badge, "failed", "Verification could not run: " + error.message);
+      setBadge(badge, "failed", t("Verification could not run: {error}", { error: error.message }));
     }
   }
 

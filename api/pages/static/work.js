@@ -20,7 +20,7 @@
 
   function yuanToFen(text, input) {
     const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
-    if (!match) throw new BadField(label(input) + " must be yuan with at most two decimals, e.g. 800 or 800.50");
+    if (!match) throw new BadField(t("{label} must be yuan with at most two decimals, e.g. 800 or 800.50", { label: label(input) }));
     return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0") || 0);
   }
 
@@ -31,18 +31,19 @@
       : input.value.split("\n").map((line) => line.trim()).filter((line) => line);
     if (!items.length) {
       if (input.dataset.optional !== undefined) return undefined;
-      throw new BadField(label(input) + " needs at least one " + (input.dataset.kind === "choices" ? "choice" : "line"));
+      throw new BadField(input.dataset.kind === "choices" ? t("{label} needs at least one choice", { label: label(input) })
+        : t("{label} needs at least one line", { label: label(input) }));
     }
     const longest = Number(input.dataset.maxLength || 0);
     const tooLong = items.find((item) => longest && item.length > longest);
-    if (tooLong) throw new BadField(label(input) + " has a line longer than " + longest + " characters");
+    if (tooLong) throw new BadField(t("{label} has a line longer than {count} characters", { label: label(input), count: longest }));
     return items;
   }
 
   function withinLimits(input, number) {
     const { min, max } = input.dataset;
     if ((min !== undefined && number < Number(min)) || (max !== undefined && number > Number(max))) {
-      throw new BadField(label(input) + " must be from " + (min ?? "any") + " to " + (max ?? "any"));
+      throw new BadField(t("{label} must be from {min} to {max}", { label: label(input), min: min ?? t("any"), max: max ?? t("any") }));
     }
     return number;
   }
@@ -52,38 +53,40 @@
     const text = (input.type === "checkbox" ? (input.checked ? "true" : "false") : input.value).trim();
     if (text === "") {
       if (input.dataset.optional !== undefined) return undefined;
-      throw new BadField(label(input) + " is needed");
+      throw new BadField(t("{label} is needed", { label: label(input) }));
     }
     switch (input.dataset.kind) {
       case "integer":
         if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-          throw new BadField(label(input) + " must be a whole number" + (input.dataset.unit ? " of " + input.dataset.unit : ""));
+          throw new BadField(input.dataset.unit ? t("{label} must be a whole number of {unit}", { label: label(input), unit: input.dataset.unit })
+            : t("{label} must be a whole number", { label: label(input) }));
         }
         return withinLimits(input, Number(text));
       case "yuan": return yuanToFen(text, input);
       case "boolean":
-        if (text !== "true" && text !== "false") throw new BadField(label(input) + " must be yes or no");
+        if (text !== "true" && text !== "false") throw new BadField(t("{label} must be yes or no", { label: label(input) }));
         return text === "true";
       case "uuid":
-        if (!UUID.test(text)) throw new BadField(label(input) + " must be an id like 7d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f (lowercase)");
+        if (!UUID.test(text)) throw new BadField(t("{label} must be an id like 7d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f (lowercase)", { label: label(input) }));
         return text;
       case "day":
-        if (!DAY.test(text)) throw new BadField(label(input) + " must be a date written YYYY-MM-DD");
+        if (!DAY.test(text)) throw new BadField(t("{label} must be a date written YYYY-MM-DD", { label: label(input) }));
         return text;
       case "moment":
         if (!MOMENT.test(text) || Number.isNaN(Date.parse(text))) {
-          throw new BadField(label(input) + " must be a time with its timezone, e.g. 2023-03-01T08:00:00Z");
+          throw new BadField(t("{label} must be a time with its timezone, e.g. 2023-03-01T08:00:00Z", { label: label(input) }));
         }
         return text;
       case "sha256":
-        if (!SHA256.test(text)) throw new BadField(label(input) + " must be 64 lowercase hex digits (SHA-256)");
+        if (!SHA256.test(text)) throw new BadField(t("{label} must be 64 lowercase hex digits (SHA-256)", { label: label(input) }));
         return text;
       default:
         if (input.maxLength > 0 && text.length > input.maxLength) {
-          throw new BadField(label(input) + " must be at most " + input.maxLength + " characters");
+          throw new BadField(t("{label} must be at most {count} characters", { label: label(input), count: input.maxLength }));
         }
         if (input.dataset.pattern && !new RegExp(input.dataset.pattern).test(text)) {
-          throw new BadField(label(input) + " is not in the expected form" + (input.dataset.hint ? ": " + input.dataset.hint : ""));
+          throw new BadField(input.dataset.hint ? t("{label} is not in the expected form: {hint}", { label: label(input), hint: input.dataset.hint })
+            : t("{label} is not in the expected form", { label: label(input) }));
         }
         return text;
     }
@@ -103,13 +106,13 @@
       const typed = row.querySelector("[data-evidence=sha256]").value.trim().toLowerCase();
       if (file && file.files.length) items.push({ kind, sha256: await sha256Hex(file.files[0]) });
       else if (typed) {
-        if (!SHA256.test(typed)) throw new BadField("a typed evidence hash must be 64 hex digits (SHA-256)");
+        if (!SHA256.test(typed)) throw new BadField(t("a typed evidence hash must be 64 hex digits (SHA-256)"));
         items.push({ kind, sha256: typed });
       }
     }
     if (items.length) return items;
     if (fieldset.dataset.optional !== undefined) return undefined;  // optional evidence left out
-    throw new BadField("give at least one piece of evidence: a file to hash or its SHA-256");
+    throw new BadField(t("give at least one piece of evidence: a file to hash or its SHA-256"));
   }
 
   async function bodyOf(form) {
@@ -133,11 +136,11 @@
     const name = form.querySelector("[data-personal=name]").value.trim();
     const nationalId = form.querySelector("[data-personal=national_id]").value.trim().toUpperCase();
     if (body.role !== "trainee") {
-      if (name || nationalId) throw new BadField("only a trainee's registration carries personal data; clear the name and national ID");
+      if (name || nationalId) throw new BadField(t("only a trainee's registration carries personal data; clear the name and national ID"));
       return undefined;
     }
-    if (!name) throw new BadField("a trainee's name is needed (it stays out of the log)");
-    if (!/^[0-9]{17}[0-9X]$/.test(nationalId)) throw new BadField("a national ID is 18 characters: 17 digits and a digit or X");
+    if (!name) throw new BadField(t("a trainee's name is needed (it stays out of the log)"));
+    if (!/^[0-9]{17}[0-9X]$/.test(nationalId)) throw new BadField(t("a national ID is 18 characters: 17 digits and a digit or X"));
     const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
     const personal = { name, national_id: nationalId, nonce };
     const bytes = new TextEncoder().encode(window.VledgerEnvelope.canonicalJson(personal));
@@ -165,21 +168,35 @@
   }
 
   function yuan(fen) {
-    return (fen / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + " yuan";
+    return t("{amount} yuan", { amount: (fen / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) });
   }
+
+  // A rule's ID, with its line from DOMAIN.md (words.js ruleLine) as its title.
+  function ruleOf(rule) {
+    const words = ruleLine(rule);
+    return element("span", Object.assign({ class: "rule", "data-rule": rule }, words ? { title: words } : {}), rule);
+  }
+
+  // A quote's payment stages and payees (ledger/subsidy.py) as the page shows them.
+  const QUOTE_WORDS = { online: t("online"), offline: t("offline"), prepayment: t("prepayment"), balance: t("balance"),
+                        full: t("full"), allowance: t("allowance"), institution: t("institution"),
+                        platform: t("platform"), trainee: t("trainee") };
 
   function showRefusal(box, problem, status) {
     box.replaceChildren();
     box.className = "receipt refused";
     box.dataset.state = "refused";
-    const line = element("p", { class: "refusal" }, "Refused" + (status ? " (" + status + ")" : "") + ": ");
-    if (problem && problem.rule) line.append(element("span", { class: "rule", "data-rule": problem.rule }, problem.rule), " ");
-    line.append(String((problem && (problem.detail || problem.title)) || "no reason given"));
-    box.append(line, element("p", { class: "note" }, "Nothing was recorded."));
+    const line = element("p", { class: "refusal" }, status ? t("Refused ({status}): ", { status }) : t("Refused: "));
+    if (problem && problem.rule) line.append(ruleOf(problem.rule), " ");
+    line.append(String((problem && (problem.detail || problem.title)) || t("no reason given")));
+    box.append(line);
+    const words = problem && ruleLine(problem.rule);
+    if (words) box.append(element("p", { class: "rule-line", "data-rule": problem.rule }, problem.rule + " · " + words));
+    box.append(element("p", { class: "note" }, t("Nothing was recorded.")));
   }
 
   function showBadInput(box, sentence) {
-    box.replaceChildren(element("p", { class: "refusal" }, "Not signed: " + sentence + ". Nothing was sent."));
+    box.replaceChildren(element("p", { class: "refusal" }, t("Not signed: {reason}. Nothing was sent.", { reason: sentence })));
     box.className = "receipt refused";
     box.dataset.state = "bad-input";
   }
@@ -189,14 +206,15 @@
     box.className = "receipt recorded";
     box.dataset.state = "recorded";
     box.append(element("p", { class: "status good" },
-      "Recorded: " + result.command + " on " + result.target + ", version " + result.version + ", at " + result.recorded_at));
+      t("Recorded: {command} on {target}, version {version}, at {time}",
+        { command: result.command, target: result.target, version: result.version, time: result.recorded_at })));
     const list = element("ul", { class: "event-hashes" });
-    (result.event_hashes || []).forEach((hash) => list.append(element("li", {}, "event hash ", element("code", { class: "wrap event-hash" }, hash))));
+    (result.event_hashes || []).forEach((hash) => list.append(element("li", {}, t("event hash") + " ", element("code", { class: "wrap event-hash" }, hash))));
     box.append(list);
     if (form.dataset.timeline === "yes") {
-      box.append(element("p", {}, element("a", { href: "/vouchers/" + encodeURIComponent(target), class: "timeline-link" }, "Open the voucher's timeline")));
+      box.append(element("p", {}, element("a", { href: "/vouchers/" + encodeURIComponent(target), class: "timeline-link" }, t("Open the voucher's timeline"))));
     }
-    box.append(element("p", { class: "note" }, "Command id " + result.command_id + ". Reload the page to see the queue without it."));
+    box.append(element("p", { class: "note" }, t("Command id {id}. Reload the page to see the queue without it.", { id: result.command_id })));
   }
 
   async function submit(form, event) {
@@ -216,7 +234,7 @@
     button.disabled = true;
     box.className = "receipt";
     box.dataset.state = "signing";
-    box.textContent = "Signing with your key and sending…";
+    box.textContent = t("Signing with your key and sending…");
     // A retry after no answer resends the same signed envelope (same command_id: recorded
     // at most once); a changed form, or any answer, means the next press signs afresh.
     const wanted = JSON.stringify([form.dataset.command, target, body,
@@ -234,8 +252,7 @@
       if (sent.ok) showReceipt(box, form, target, sent.result);
       else showRefusal(box, sent.problem, sent.status);
     } catch (error) {
-      showRefusal(box, { detail: "could not sign or send (" + error.message + "); press again to resend the same "
-        + "signed command, which the ledger records at most once" }, 0);
+      showRefusal(box, { detail: t("could not sign or send ({error}); press again to resend the same signed command, which the ledger records at most once", { error: error.message }) }, 0);
     } finally {
       button.disabled = false;
     }
@@ -245,15 +262,16 @@
   function quoteTable(quote) {
     const box = element("div", {});
     if (quote.steps && quote.steps.length) {
-      const table = element("table", { class: "compact" }, element("tr", {}, element("th", {}, "rule"), element("th", {}, "step"), element("th", {}, "amount")));
-      quote.steps.forEach((step) => table.append(element("tr", {}, element("td", {}, element("span", { class: "rule" }, step.rule)),
+      const table = element("table", { class: "compact" }, element("tr", {}, element("th", {}, t("rule")), element("th", {}, t("step")), element("th", {}, t("amount"))));
+      quote.steps.forEach((step) => table.append(element("tr", {}, element("td", {}, ruleOf(step.rule)),
         element("td", {}, step.description), element("td", {}, yuan(step.fen)))));
       box.append(table);
     }
-    box.append(element("p", { class: "quote-total" }, "Subsidy the rules give: " + yuan(quote.total_fen) + " (" + quote.total_fen + " fen)" +
-      (quote.payments && quote.payments.length ? "; paid as " + quote.payments.map((p) => p.stage + " " + yuan(p.fen) + " to the " + p.payee).join(", ") : "")));
+    const total = t("Subsidy the rules give: {amount} ({fen} fen)", { amount: yuan(quote.total_fen), fen: quote.total_fen });
+    const payments = (quote.payments || []).map((p) => t("{stage} {amount} to the {payee}", { stage: QUOTE_WORDS[p.stage] || p.stage, amount: yuan(p.fen), payee: QUOTE_WORDS[p.payee] || p.payee }));
+    box.append(element("p", { class: "quote-total" }, total + (payments.length ? t("; paid as {payments}", { payments: payments.join(t(", ")) }) : "")));
     (quote.refusals || []).forEach((refusal) => box.append(element("p", { class: "refusal" },
-      element("span", { class: "rule", "data-rule": refusal.rule }, refusal.rule), " " + refusal.reason)));
+      ruleOf(refusal.rule), " " + refusal.reason)));
     return box;
   }
 
@@ -265,10 +283,10 @@
       timer = setTimeout(async () => {
         const query = new URLSearchParams();
         form.querySelectorAll("[data-preview-as]").forEach((input) => query.set(input.dataset.previewAs, input.value.trim()));
-        if (!query.get("occupation") || !query.get("level")) { box.textContent = "Choose an occupation and a level to see the subsidy the rules give."; return; }
+        if (!query.get("occupation") || !query.get("level")) { box.textContent = t("Choose an occupation and a level to see the subsidy the rules give."); return; }
         const reply = await fetch(form.dataset.preview + "?" + query.toString(), { credentials: "same-origin" });
         const answer = await reply.json();
-        box.replaceChildren(reply.ok ? quoteTable(answer) : element("p", { class: "refusal" }, answer.detail || "no quote"));
+        box.replaceChildren(reply.ok ? quoteTable(answer) : element("p", { class: "refusal" }, answer.detail || t("no quote")));
         box.dataset.state = reply.ok ? "quoted" : "bad-input";
       }, 250);
     };
