@@ -39,6 +39,20 @@ def artifacts_dir() -> Path:
     return folder
 
 
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
+    """The page as a picture in the artifacts folder; with VLEDGER_SCREENSHOTS_TO_DOCS=1 also
+    in docs/screenshots, to refresh the committed ones (a plain test run leaves the tree clean)."""
+    path = artifacts_dir() / name
+    page.screenshot(path=str(path), full_page=full_page)
+    if os.environ.get("VLEDGER_SCREENSHOTS_TO_DOCS"):
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (DOCS_SCREENSHOTS / name).write_bytes(path.read_bytes())
+    return path
+
+
 def vledger_command() -> list[str]:
     script = Path(sys.executable).parent / "vledger"
     return [str(script)] if script.exists() else [sys.executable, "-m", "api.cli"]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.browser import (LONG_TIMELINE_EVENTS, Server, artifacts_dir, build_demo_ledger, chromium_over, log_in,
-                           new_page)
+                           new_page, screenshot)
 
 pytestmark = pytest.mark.browser
 VERIFIED = '#proof-badge[data-state="verified"]'
@@ -30,19 +29,13 @@ def site(tmp_path_factory):
         yield demo, server, browser
 
 
-def shot(page, name: str, full_page: bool = True) -> Path:
-    path = artifacts_dir() / name
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
-
-
 def test_j1_inspector_follows_a_voucher_from_search_to_a_verified_timeline(site) -> None:
     demo, server, browser = site
     page = new_page(browser)
     log_in(page, server.url, demo.inspector_key)
     page.wait_for_selector('#events-chart[data-drawn="yes"]')
     assert "Latest checkpoints" in page.content() and "inspector" in page.inner_text("#checkpoints")
-    shot(page, "ledger.png")
+    screenshot(page, "ledger.png")
     page.click("text=Search")
     page.fill("#q", demo.long_voucher_national_id)
     page.press("#q", "Enter")
@@ -53,8 +46,8 @@ def test_j1_inspector_follows_a_voucher_from_search_to_a_verified_timeline(site)
     page.wait_for_selector(VERIFIED)
     assert page.locator('.proof-mark[data-state="ok"]').count() == LONG_TIMELINE_EVENTS
     assert "✓ verifies" in page.inner_text("#signature-note")  # Ed25519 checked by Web Crypto in the browser
-    shot(page, "voucher.png", full_page=False)
-    shot(page, "voucher-full.png")
+    screenshot(page, "voucher.png", full_page=False)
+    screenshot(page, "voucher-full.png")
 
 
 def test_j1_a_tampered_proof_turns_the_badge_red(site) -> None:
@@ -74,7 +67,7 @@ def test_j1_a_tampered_proof_turns_the_badge_red(site) -> None:
     page.wait_for_selector(FAILED)
     assert page.locator('.proof-mark[data-state="bad"]').count() == 1
     assert "do NOT verify" in page.inner_text("#proof-badge")
-    shot(page, "voucher-tampered.png", full_page=False)
+    screenshot(page, "voucher-tampered.png", full_page=False)
 
 
 def test_j1_a_checkpoint_whose_signature_fails_turns_the_badge_red(site) -> None:
@@ -108,10 +101,10 @@ def test_l11_institution_draw_and_ledger_pages_open(site) -> None:
     first_institution.click()
     page.wait_for_selector("#by-status")
     page.wait_for_selector('#balance-chart[data-drawn="yes"]')
-    shot(page, "institution.png")
+    screenshot(page, "institution.png")
     page.goto(f"{server.url}/draw")
     assert page.locator("select[name=checkpoint] option").count() >= 1
-    shot(page, "draw.png")
+    screenshot(page, "draw.png")
 
 
 def test_l7_an_institution_cannot_open_another_institutions_voucher(site) -> None:
@@ -162,7 +155,7 @@ def test_the_switch_turns_a_voucher_page_chinese_scripts_and_all(site) -> None:
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert page.inner_text("#proof-badge").startswith("已在本浏览器中核验")
     assert "核验通过" in page.inner_text("#signature-note")
-    shot(page, "voucher-zh.png")
+    screenshot(page, "voucher-zh.png")
     page.click("#language-switch >> text=English")
     page.wait_for_selector(VERIFIED)
     assert page.get_attribute("html", "lang") == "en" and "Verified in this browser" in page.inner_text("#proof-badge")

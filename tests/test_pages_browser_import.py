@@ -8,20 +8,17 @@ docs/screenshots/import-roster.png with VLEDGER_SCREENSHOTS_TO_DOCS=1."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser import Server, artifacts_dir, chromium_over, log_in, run_vledger
+from tests.browser import Server, chromium_over, log_in, run_vledger, screenshot
 from tests.roster_files import write_roster
 
 pytestmark = pytest.mark.browser
 BAD_ROWS = {10: "level", 77: "valid_until", 150: "allowance_groups"}
-SCREENSHOT = Path(__file__).parent.parent / "docs" / "screenshots" / "import-roster.png"
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +55,7 @@ def test_a_bureau_imports_a_roster_through_the_page_once(site, tmp_path: Path) -
     assert "level must be a whole number" in reasons and "valid_until must be a date" in reasons
     assert "allowance_groups 'astronauts'" in reasons
     assert "197 recorded" in page.inner_text("#import-summary")
-    page.screenshot(path=str(artifacts_dir() / "import-roster.png"), full_page=False)
-    if os.environ.get("VLEDGER_SCREENSHOTS_TO_DOCS"):  # to refresh the committed screenshot
-        shutil.copy(artifacts_dir() / "import-roster.png", SCREENSHOT)
+    screenshot(page, "import-roster.png", full_page=False)
     with page.expect_download() as downloading:
         page.click("#outcome-link")
     saved = tmp_path / downloading.value.suggested_filename

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from ledger.signing import canonical_json
-from tests.browser import Server, build_demo_ledger, chromium_over, log_in, new_page
+from tests.browser import Server, build_demo_ledger, chromium_over, log_in, new_page, screenshot
 from tests.test_envelope_js import AWKWARD
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 REGION = "liaoning"
 OCCUPATION, LEVEL = "4-03-02-01", "3"  # catalogued in Liaoning; the demo issues this code at level 5 only
 
@@ -48,8 +46,7 @@ def events_in_log(demo) -> int:
 
 
 def shot(page, role: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"work-{role}.png"), full_page=True)
+    screenshot(page, f"work-{role}.png")
 
 
 def test_s2_a_bureau_issues_a_voucher_from_its_work_page_and_sees_the_receipt(site) -> None:

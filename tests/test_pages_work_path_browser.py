@@ -22,18 +22,16 @@ import re
 import sqlite3
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from ledger.personal import national_id_check_character
 from ledger.signing import SigningKey
-from tests.browser import build_demo_ledger, chromium_over, log_in, new_page
+from tests.browser import build_demo_ledger, chromium_over, log_in, new_page, screenshot
 from tests.shifted_server import ShiftedServer
 from tests.world import ELECTRICIAN
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 REGION = "liaoning"
 CLASS_MINUTES_EACH_WAY = 540  # 24 class hours of 45 minutes (L1): 540 online + 540 offline
 
@@ -153,8 +151,7 @@ def test_the_whole_loop_through_the_work_pages(site, tmp_path) -> None:
     platform.click(f'#training tr[data-voucher="{voucher}"] button')  # picks the voucher into the form
     form = platform.locator("#form-record_online_learning")
     assert form.locator("[data-role=target]").input_value() == voucher
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    platform.screenshot(path=str(SCREENSHOTS / "work-platform.png"), full_page=True)
+    screenshot(platform, "work-platform.png")
     form.locator("[name=signed_in_at]").fill("yesterday")
     assert "timezone" in sign(form, "bad-input")  # checked in the browser, nothing signed
     form.locator("[name=signed_in_at]").fill(session_at)
