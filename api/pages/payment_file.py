@@ -28,7 +28,7 @@ from projections.registry import PARTIES
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-HEADERS = (("代金券编号", "voucher"), ("地区", "region"), ("阶段", "stage"), ("收款机构编号", "payee institution"),
+HEADERS = (("培训券编号", "voucher"), ("地区", "region"), ("阶段", "stage"), ("收款机构编号", "payee institution"),
            ("收款机构名称", "payee name"), ("金额（元）", "amount (yuan)"), ("金额（分）", "amount (fen)"),
            ("资金来源", "funds"), ("步骤", "step to sign"))
 
