@@ -277,7 +277,8 @@ class RegionScenario:
                 if offline_today:
                     demo.act(voucher["institution"], "record_offline_training", voucher["id"], {
                         "started_at": iso(moment), "minutes": offline_today, "location": "实训车间 workshop",
-                        "evidence": [{"kind": "attendance_sheet", "sha256": sha256_hex(voucher["id"].bytes + b"sign-in")}]})
+                        "evidence": [{"kind": "attendance_sheet",
+                                      "sha256": sha256_hex(voucher["id"].bytes + b"sign-in")}]})
 
     def end_epidemic_period(self) -> None:
         """Offline practical training waits for the city's end of the epidemic (H5): one

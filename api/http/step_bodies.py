@@ -172,7 +172,8 @@ class OfflineTrainingBody(StepBody):
     started_at: Moment
     minutes: Annotated[int, whole(1, MINUTES_PER_DAY)]
     location: Annotated[str, text(200)]
-    evidence: Optional[Annotated[list[OfflineEvidenceItem], Field(min_length=1, max_length=MAX_EVIDENCE_ITEMS)]] = Field(
+    evidence: Optional[Annotated[list[OfflineEvidenceItem],
+                                 Field(min_length=1, max_length=MAX_EVIDENCE_ITEMS)]] = Field(
         None, description="hashes of the sign-in sheet, photos or video, never the files (H6)")
 
 

@@ -20,7 +20,6 @@ from ledger.steps.periods import segmented_online_percent
 from ledger.steps.vouchers import live_voucher, release_claim, subsidy_quote
 
 
-
 def voucher_of_region(command: Command, *, usable: bool = False) -> Voucher:
     voucher = live_voucher(command, usable=usable)
     require(voucher.region == command.actor.region or command.actor.role == "inspector", RoleNotAllowed,
