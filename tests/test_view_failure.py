@@ -82,7 +82,7 @@ def test_the_ledger_page_shows_the_stopped_view(hengyang: World) -> None:
     log_in(http, hengyang.inspector)
     page = http.get("/")
     assert page.status_code == 200
-    assert 'data-state="view-failed"' in page.text and f"event\n  {sequence}" in page.text
+    assert 'data-state="view-failed"' in page.text and f"cannot apply event {sequence} (" in page.text
 
 
 def test_the_follower_backs_off_instead_of_retrying_every_two_seconds(hengyang: World) -> None:
