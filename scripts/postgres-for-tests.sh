@@ -94,8 +94,12 @@ as_server "$BINDIR/initdb" --pgdata="$WORKDIR/data" --username="$USER_NAME" --pw
     || { cat "$WORKDIR/initdb.log" >&2; exit 1; }
 rm -f "$WORKDIR/password"
 
+# POSTGRES_DURABLE=1 keeps PostgreSQL's own defaults (fsync, synchronous_commit and full_page_writes on):
+# what `vledger bench` measures, so that its commits cost what SQLite's do.
+DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${POSTGRES_DURABLE:-0}" = 1 ] && DURABILITY="" && log "fsync, synchronous_commit and full_page_writes on"
 as_server "$BINDIR/pg_ctl" -D "$WORKDIR/data" -l "$WORKDIR/server.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories='$WORKDIR' -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories='$WORKDIR' -c max_connections=200 $DURABILITY" \
     >/dev/null || { cat "$WORKDIR/server.log" >&2; exit 1; }
 STARTED=1
 log "started PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT ($WORKDIR)"
