@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import httpx
 
-from api.http.paths import ROUTE_BY_COMMAND
+from api.http.paths import BATCH_PATH, ROUTE_BY_COMMAND
 from api.http.read_auth import ReadSigner
 from ledger.envelope import sign_command, utc_now
 from ledger.errors import BadInput
@@ -86,11 +86,28 @@ class LedgerClient:
         if personal is not None:
             payload["personal"] = personal
         response = self.http.post(route.url(envelope["target"], envelope["body"]), json=payload)
+        self._note_position(response)
+        return Reply(response.status_code, _json_or_problem(response),
+                     response.headers.get("Idempotent-Replay") == "true")
+
+    def send_batch(self, commands: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> list[Reply | ApiProblem]:
+        """Posts signed envelopes together (POST /v1/command-batches), decided in this order; each command's
+        reply, or its refusal as an ApiProblem. A refusal of the whole batch raises ApiProblem."""
+        items = [dict(signed, personal=personal) if personal is not None else signed for signed, personal in commands]
+        response = self.http.post(BATCH_PATH, json={"commands": items})
+        self._note_position(response)
+        answers: list[Reply | ApiProblem] = []
+        for item in _json_or_problem(response)["results"]:
+            if item["status"] >= 400:
+                answers.append(ApiProblem(item["status"], item["problem"]))
+            else:
+                answers.append(Reply(item["status"], item["result"], item["status"] == 200))
+        return answers
+
+    def _note_position(self, response: httpx.Response) -> None:
         position = response.headers.get(POSITION_HEADER, "")
         if position.isascii() and position.isdigit():
             self.position = max(self.position, int(position))
-        return Reply(response.status_code, _json_or_problem(response),
-                     response.headers.get("Idempotent-Replay") == "true")
 
     def submit(self, command: str, target: uuid.UUID | str, body: dict[str, Any], *,
                personal: dict[str, Any] | None = None, command_id: uuid.UUID | None = None) -> dict[str, Any]:

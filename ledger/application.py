@@ -114,18 +114,34 @@ class VoucherLedger(Application):
         records once and returns the first result. Concurrent submissions are
         decided in order and committed together (ledger/group_commit.py). Each
         outcome is told to `outcome_listeners`, and a refusal is logged with its rule."""
+        answer = self.submit_many([(signed, personal)])[0]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def submit_many(self, commands: list[tuple[Any, dict[str, Any] | None]]) -> list[Outcome | Exception]:
+        """Checks and records several signed commands (an import's rows), each as `submit` would, decided one
+        after another in their order with no other caller's command between them, and committed together
+        where they are accepted. Returns each command's outcome, or the error that refused it: a refused
+        command records nothing and does not stop the others."""
         self._refuse_if_read_only()
         started = time.perf_counter()
-        step = step_named(signed, self.steps)
-        try:
-            outcome = self.group_commit.submit(signed, personal)
-        except LedgerError as error:
-            tell(self.outcome_listeners, CommandOutcome(step, "refused", error.rule, type(error).__name__,
-                                                        time.perf_counter() - started), error)
-            raise
-        tell(self.outcome_listeners, CommandOutcome(step, "duplicate" if outcome.duplicate else "recorded", None,
-                                                    None, time.perf_counter() - started))
-        return outcome
+        answers: list[Outcome | Exception] = []
+        for (signed, _personal), pending in zip(commands, self.group_commit.submit_many(commands)):
+            step, seconds = step_named(signed, self.steps), time.perf_counter() - started
+            if pending.error is not None:
+                if not isinstance(pending.error, Exception):
+                    raise pending.error
+                if isinstance(pending.error, LedgerError):
+                    tell(self.outcome_listeners, CommandOutcome(step, "refused", pending.error.rule,
+                                                                type(pending.error).__name__, seconds), pending.error)
+                answers.append(pending.error)
+                continue
+            assert pending.outcome is not None
+            tell(self.outcome_listeners, CommandOutcome(step, "duplicate" if pending.outcome.duplicate else "recorded",
+                                                        None, None, seconds))
+            answers.append(pending.outcome)
+        return answers
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         self._refuse_if_read_only()

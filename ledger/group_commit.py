@@ -124,8 +124,8 @@ class WriteCache:
 
 class GroupCommit:
     """The queue and the writer of one ledger object. One submitting thread at a time is the writer: it runs
-    batches until its own command is decided, then hands over. The others wait on one condition, and a
-    thread whose command another writer decided returns without ever taking the writer's part, so the
+    batches until its own commands are decided, then hands over. The others wait on one condition, and a
+    thread whose commands another writer decided returns without ever taking the writer's part, so the
     commands queued while a batch commits are all in the next one."""
 
     def __init__(self, ledger: "VoucherLedger") -> None:
@@ -135,26 +135,28 @@ class GroupCommit:
         self._changed = threading.Condition()  # guards the queue and `_writing`; told when a writer hands over
         self._writing = False
 
-    def submit(self, signed: Any, personal: dict[str, Any] | None) -> "Outcome":
-        pending = Pending(signed, personal)
+    def submit_many(self, commands: list[tuple[Any, dict[str, Any] | None]]) -> list[Pending]:
+        """Queues the commands together, in their order, and returns once each is decided (its `outcome`
+        or its `error`). Other callers' commands come before or after them, never between."""
+        mine = [Pending(signed, personal) for signed, personal in commands]
+        if not mine:
+            return mine
         with self._changed:
-            self._queue.append(pending)
-            while self._writing and not pending.done:
+            self._queue.extend(mine)
+            while self._writing and not mine[-1].done:
                 self._changed.wait()
-            writer = not pending.done
+            writer = not mine[-1].done
             self._writing = self._writing or writer
         if writer:
             try:
-                while not pending.done:
+                while not mine[-1].done:  # the queue is in order: the last of mine decided, all of mine are
                     self._run(self._take())
             finally:
                 with self._changed:
                     self._writing = False
                     self._changed.notify_all()
-        if pending.error is not None:
-            raise pending.error
-        assert pending.outcome is not None
-        return pending.outcome
+        assert all(pending.done for pending in mine)
+        return mine
 
     def _take(self) -> list[Pending]:
         with self._changed:

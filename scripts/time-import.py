@@ -2,7 +2,7 @@
 `vledger import` and once through the import page in headless Chromium
 (issue 14 item 3). Not a test: run it by hand and read the two figures.
 
-    .venv/bin/python scripts/time-import.py [--rows 10000] [--folder DIR]
+    .venv/bin/python scripts/time-import.py [--rows 10000] [--folder DIR] [--no-page]
 
 Each way imports its own file (different trainees), so neither finds the
 other's rows already recorded."""
@@ -27,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--no-page", action="store_true", help="time `vledger import` only")
     arguments = parser.parse_args()
     folder = arguments.folder or Path(tempfile.mkdtemp(prefix="vledger-time-import-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,8 +44,9 @@ def main() -> None:
                                "--server", server.url], capture_output=True, text=True, cwd=folder)
         cli_seconds = time.monotonic() - started
         print(f"vledger import: {cli_seconds:.1f} s, exit {done.returncode}: {done.stdout.strip()}", flush=True)
-        page_seconds, summary = through_the_page(server.url, bureau, by_page)
-        print(f"import page: {page_seconds:.1f} s: {summary}", flush=True)
+        if not arguments.no_page:
+            page_seconds, summary = through_the_page(server.url, bureau, by_page)
+            print(f"import page: {page_seconds:.1f} s: {summary}", flush=True)
     finally:
         server.stop()
     print(f"folder: {folder}")

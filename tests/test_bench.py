@@ -43,8 +43,10 @@ def test_j1_bench_at_200_events_reports_every_measurement(tmp_path, database_url
     assert set(REQUIRED_FIELDS) <= set(report)
     assert report["machine"]["cores"] >= 1 and report["machine"]["database"] in ("sqlite", "postgresql")
     append = report["append"]
-    for section in (append["application"], append["baseline"], append["group"], append["http"]):
+    for section in (append["application"], append["baseline"], append["group"], append["http"],
+                    append["http"]["batches"]):
         assert section["commands"] > 0 and section["commands_per_second"] > 0
+    assert "batches of" in ran.stdout
     assert append["ratio_to_baseline"] > 0
     for clients in (16, 64):
         section = append["http"][f"clients_{clients}"]

@@ -106,6 +106,64 @@ def test_one_batch_of_accepted_and_refused_commands_gives_each_its_own_outcome_a
     ledger.close()
 
 
+def test_submit_many_gives_each_command_its_own_outcome_in_order_and_commits_the_accepted_together(
+        world: World) -> None:
+    """An import's rows come as one list (`VoucherLedger.submit_many`): each command's outcome or refusal in
+    the list's order, one commit for the accepted ones, nothing recorded for the refused."""
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=1)
+    ledger = counting(world)
+    first = offline(world, world.institution, voucher, 30)
+    forged = {**offline(world, world.institution, voucher, 40), "signature": first["signature"]}
+    commands = [first, forged, offline(world, world.bureau, voucher, 5), first,
+                offline(world, world.institution, voucher, 20)]
+    before = log_hashes(ledger)
+
+    answers = ledger.submit_many([(command, None) for command in commands])
+
+    assert [type(answer).__name__ for answer in answers] == [
+        "Outcome", "InvalidSignature", "RoleNotAllowed", "Outcome", "Outcome"]
+    assert answers[3].duplicate and answers[3].result == answers[0].result
+    assert answers[4].result["version"] == answers[0].result["version"] + 1
+    assert ledger.commits == [2]
+    assert len(log_hashes(ledger)) == len(before) + 2 * 2
+    assert ledger.get(voucher).offline_minutes == 50
+    assert ledger.submit_many([]) == []
+    ledger.close()
+
+
+def test_submit_many_is_decided_whole_with_no_other_callers_command_between_its_commands(world: World) -> None:
+    voucher, _ = world.enrolled_voucher()
+    world.clock.advance(days=1)
+    ledger = world.ledger
+    alone_before, many, alone_after = (offline(world, world.institution, voucher, 1),
+                                       [offline(world, world.institution, voucher, 2 + index) for index in range(3)],
+                                       offline(world, world.institution, voucher, 9))
+    answers: dict[str, Any] = {}
+    group = ledger.group_commit
+    with group._changed:  # a busy writer: the three callers queue in this order
+        group._writing = True
+    threads = [threading.Thread(target=lambda: answers.update(before=ledger.submit(alone_before))),
+               threading.Thread(target=lambda: answers.update(many=ledger.submit_many([(c, None) for c in many]))),
+               threading.Thread(target=lambda: answers.update(after=ledger.submit(alone_after)))]
+    try:
+        for thread, queued in zip(threads, (1, 4, 5)):
+            thread.start()
+            while len(group._queue) < queued:
+                time.sleep(0.001)
+    finally:
+        with group._changed:
+            group._writing = False
+            group._changed.notify_all()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    versions = [answers["before"].result["version"]] + [answer.result["version"] for answer in answers["many"]] \
+        + [answers["after"].result["version"]]
+    assert versions == list(range(versions[0], versions[0] + 5))
+    assert ledger.get(voucher).offline_minutes == 1 + 2 + 3 + 4 + 9
+
+
 def test_a_refusal_that_read_what_the_batch_changed_commits_the_batch_first_and_the_rest_decide_on_it(
         world: World) -> None:
     """A refused command may have changed an aggregate before its refusal: that copy is dropped, and the

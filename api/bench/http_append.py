@@ -1,7 +1,8 @@
 """Appends through HTTP: a real `vledger serve` subprocess on loopback, driven
 by the signing `LedgerClient` one command after another (what a platform's
 integration does), then by 16 and by 64 clients at once (group-committed by
-the server). Bounded in commands and in time. Then a few inclusion
+the server), then by one client sending them in batches (as `vledger import`
+does). Bounded in commands and in time. Then a few inclusion
 proofs over HTTP, so the server's peak memory includes holding the Merkle
 tree of the whole log."""
 
@@ -20,6 +21,7 @@ import httpx
 from api.bench.measure import latencies, peak_rss_kib, percentiles
 from api.bench.world import RECORDS_PER_VOUCHER, BenchWorld
 from api.client import ApiProblem, LedgerClient
+from api.imports.runner import BATCH_COMMANDS
 
 STARTUP_TIMEOUT_SECONDS = 60
 MAX_SECONDS = 60
@@ -38,8 +40,8 @@ def free_port() -> int:
 
 def http_runs(database_url: str) -> int:
     """How many runs `run_http_append` makes, each on its own vouchers: one client, each number of concurrent
-    clients, and on PostgreSQL the server in WORKERS processes."""
-    return 1 + len(CONCURRENT_CLIENTS) + (1 if database_url.startswith("postgresql") else 0)
+    clients, one client sending batches, and on PostgreSQL the server in WORKERS processes."""
+    return 2 + len(CONCURRENT_CLIENTS) + (1 if database_url.startswith("postgresql") else 0)
 
 
 def start_server(database_url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
@@ -96,23 +98,42 @@ def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], 
         concurrent = {f"clients_{clients}": _concurrent_clients(
                           world, base_url, vouchers[per_run * (run + 1):per_run * (run + 2)], commands, clients)
                       for run, clients in enumerate(CONCURRENT_CLIENTS)}
+        batch_run = len(CONCURRENT_CLIENTS) + 1
+        batches = _batches(world, http, vouchers[per_run * batch_run:per_run * (batch_run + 1)], commands)
         size = world.ledger.max_notification_id()
         proofs = latencies(lambda i: _ok(http.get("/v1/proofs/inclusion", params={"seq": 1 + (i * 7919) % size})),
                            PROOF_SAMPLES)
         http.close()
         result = {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
-                  **concurrent, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
+                  **concurrent, "batches": batches, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
     finally:
         stop_server(server)
-    if http_runs(database_url) > 1 + len(CONCURRENT_CLIENTS):
+    if http_runs(database_url) > 2 + len(CONCURRENT_CLIENTS):
         server, base_url = start_server(database_url, WORKERS)
         try:
-            rest = vouchers[per_run * (1 + len(CONCURRENT_CLIENTS)):]
+            rest = vouchers[per_run * (2 + len(CONCURRENT_CLIENTS)):]
             result["workers"] = {"workers": WORKERS, **_concurrent_clients(world, base_url, rest, commands,
                                                                            WORKERS * CLIENTS_PER_WORKER)}
         finally:
             stop_server(server)
     return result
+
+
+def _batches(world: BenchWorld, http: httpx.Client, vouchers: list[UUID], commands: int) -> dict[str, Any]:
+    """`commands` learning records, signed beforehand, sent by one client BATCH_COMMANDS at a time (POST
+    /v1/command-batches, as `vledger import` sends a file's rows); commands/s over the wall time."""
+    signed = [world.learning_record(vouchers[index // RECORDS_PER_VOUCHER], index % RECORDS_PER_VOUCHER)
+              for index in range(commands)]
+    client = LedgerClient(None, world.platform, http=http)
+    started = time.perf_counter()
+    for first in range(0, commands, BATCH_COMMANDS):
+        answers = client.send_batch([(command, None) for command in signed[first:first + BATCH_COMMANDS]])
+        refused = [answer for answer in answers if isinstance(answer, ApiProblem)]
+        if refused:
+            raise RuntimeError(f"{len(refused)} commands of a batch were not recorded; the first: {refused[0]}")
+    seconds = time.perf_counter() - started
+    return {"commands": commands, "per_batch": BATCH_COMMANDS, "seconds": round(seconds, 3),
+            "commands_per_second": round(commands / seconds, 1)}
 
 
 def _send(client: LedgerClient, command: dict[str, Any]) -> ApiProblem | None:

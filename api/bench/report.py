@@ -92,10 +92,10 @@ def table(report: dict[str, Any]) -> Table:
     out.add_row("append, plain eventsourcing baseline (saves/s)", _cell(append["baseline"]["commands_per_second"]),
                 "2 events per save, both")
     group = append.get("group", {})
+    ed25519_all = report["ed25519"]["verify_per_second_all_cores"]
     out.add_row(f"append, {_cell(group.get('threads'))} threads, group-committed (commands/s)",
                 _cell(group.get("commands_per_second")),
-                f"{_cell(_ratio(group.get('commands_per_second'), report['ed25519']['verify_per_second_all_cores']))}"
-                "× Ed25519 all processes")
+                f"{_cell(_ratio(group.get('commands_per_second'), ed25519_all))}× Ed25519 all processes")
     http = append.get("http", {})
     out.add_row("append through HTTP (commands/s)", _cell(http.get("commands_per_second")),
                 f"{_cell(_ratio(http.get('commands_per_second'), append['application']['commands_per_second']))}"
@@ -104,6 +104,11 @@ def table(report: dict[str, Any]) -> Table:
         section = http.get(f"clients_{clients}", {})
         out.add_row(f"append through HTTP, {clients} clients (commands/s)", _cell(section.get("commands_per_second")),
                     f"p50 / p99 {_cell(section.get('p50_ms'))} / {_cell(section.get('p99_ms'))} ms")
+    if "batches" in http:
+        section = http["batches"]
+        out.add_row(f"append through HTTP, batches of {section['per_batch']}, 1 client (commands/s)",
+                    _cell(section.get("commands_per_second")),
+                    f"{_cell(_ratio(section.get('commands_per_second'), ed25519_all))}× Ed25519 all processes")
     if "workers" in http:
         section = http["workers"]
         out.add_row(f"append through HTTP, --workers {section['workers']}, {section['clients']} clients (commands/s)",

@@ -18,7 +18,8 @@ from api.http.metrics import install_metrics
 from api.http.metrics import router as metrics_router
 from api.http.openapi_doc import install as install_openapi_additions
 from api.http.operation_ids import operation_id
-from api.http.problems import EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, ledger_error_response, problem_response
+from api.http.problems import (EDGE_PROBLEMS, STATUS_SLUGS, HttpProblem, field_error, ledger_error_response,
+                               problem_response)
 from api.http.read_side import ReadSide, ReadSideHeaders
 from api.http.writes import route_mismatch
 from ledger.application import VoucherLedger
@@ -76,7 +77,7 @@ def create_app(database_url: str | None = None, *, ledger: VoucherLedger | None 
     app = FastAPI(lifespan=lifespan, title="vledger", version="1", description=DESCRIPTION,
                   generate_unique_id_function=operation_id,
                   openapi_tags=[{"name": name} for name in
-                                ("parties", "catalogue", "filings", "vouchers", "transparency", "events",
+                                ("parties", "catalogue", "filings", "vouchers", "batches", "transparency", "events",
                                  "health")])
     app.state.ledger = ledger
     app.state.read_side = read_side
@@ -110,7 +111,7 @@ def _add_problem_handlers(app: FastAPI) -> None:
         mismatch = route_mismatch(request.url.path, list(error.errors()))
         if mismatch:
             return problem_response(EDGE_PROBLEMS["route-mismatch"], mismatch)
-        errors = [_field_error(item) for item in error.errors()[:20]]
+        errors = [field_error(item) for item in error.errors()[:20]]
         if any(item["type"] == "json_invalid" for item in errors):
             return problem_response(EDGE_PROBLEMS["malformed-body"],
                                     "the body is not valid JSON; send one JSON object", errors=errors)
@@ -136,7 +137,3 @@ def _add_problem_handlers(app: FastAPI) -> None:
         return problem_response(EDGE_PROBLEMS["server-fault"],
                                 "the server failed while handling this request; the fault is logged")
 
-
-def _field_error(item: dict[str, Any]) -> dict[str, Any]:
-    where = ".".join(str(part) for part in item.get("loc", ()))
-    return {"where": where or "request", "message": str(item.get("msg", "invalid")), "type": item.get("type", "")}

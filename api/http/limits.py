@@ -2,7 +2,9 @@
 refused with 413 problem+json, whether announced by Content-Length or streamed.
 An import file posted to the import page (POST /import/...) may be up to
 MAX_UPLOAD_BYTES: the page only parses it; every write it leads to is still
-one signed envelope of at most 64 KiB."""
+one signed envelope of at most 64 KiB. A batch of signed envelopes (POST
+/v1/command-batches) may be up to MAX_BATCH_BODY_BYTES, each of its commands
+still at most 64 KiB."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from typing import Any
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.paths import BATCH_PATH
 from api.http.problems import EDGE_PROBLEMS, problem_response
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # an import file posted to the import page (api/pages/imports.py)
 UPLOAD_PATHS = ("/import/",)
+MAX_BATCH_BODY_BYTES = 8 * 1024 * 1024
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -22,8 +26,9 @@ class BodyTooLarge(StarletteHTTPException):
     its body parsing, so the app's handler answers 413."""
 
     def __init__(self, max_body_bytes: int) -> None:
-        what = ("an import file is at most 16 MiB; split it" if max_body_bytes == MAX_UPLOAD_BYTES
-                else "a signed envelope is at most 64 KiB")
+        what = {MAX_UPLOAD_BYTES: "an import file is at most 16 MiB; split it",
+                MAX_BATCH_BODY_BYTES: "a batch of commands is at most 8 MiB; send fewer at a time"}.get(
+                    max_body_bytes, "a signed envelope is at most 64 KiB")
         super().__init__(413, f"the request body is larger than {max_body_bytes // 1024} KiB; {what}")
 
 
@@ -36,8 +41,9 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        uploading = scope["method"] == "POST" and str(scope.get("path", "")).startswith(UPLOAD_PATHS)
-        max_body_bytes = MAX_UPLOAD_BYTES if uploading else self.default_max_body_bytes
+        path = str(scope.get("path", "")) if scope["method"] == "POST" else ""
+        max_body_bytes = (MAX_UPLOAD_BYTES if path.startswith(UPLOAD_PATHS) else
+                          MAX_BATCH_BODY_BYTES if path == BATCH_PATH else self.default_max_body_bytes)
         await self._limited(scope, receive, send, max_body_bytes)
 
     async def _limited(self, scope: dict[str, Any], receive: Any, send: Any, max_body_bytes: int) -> None:

@@ -28,6 +28,8 @@ def _voucher(suffix: str, command: str, summary: str) -> WriteRoute:
     return WriteRoute(f"/v1/vouchers/{{voucher_id}}/{suffix}", (command,), "vouchers", summary, "voucher_id")
 
 
+BATCH_PATH = "/v1/command-batches"  # several signed envelopes at once, decided in order (api/http/routes/batches.py)
+
 WRITE_ROUTES: tuple[WriteRoute, ...] = (
     WriteRoute("/v1/parties", ("register_party",), "parties",
                "Register a party with its first public key (a trainee's personal data goes beside the envelope)"),

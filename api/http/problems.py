@@ -118,13 +118,19 @@ def domain_kind(error_class: type[LedgerError]) -> ProblemKind:
     raise KeyError(error_class)
 
 
-def problem_response(kind: ProblemKind, detail: str, *, rule: str | None = None,
-                     errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+def problem_content(kind: ProblemKind, detail: str, *, rule: str | None = None,
+                    errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     content: dict[str, Any] = {"type": kind.type, "title": kind.title, "status": kind.status, "detail": detail}
     if rule:
         content["rule"] = rule
     if errors:
         content["errors"] = errors
+    return content
+
+
+def problem_response(kind: ProblemKind, detail: str, *, rule: str | None = None,
+                     errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+    content = problem_content(kind, detail, rule=rule, errors=errors)
     headers = {"WWW-Authenticate": 'Signature realm="vledger"'} if kind.status == 401 else None
     if headers and kind.slug == "not-authenticated":  # RFC 9421 section 5.1: the signature a read needs
         headers["Accept-Signature"] = ACCEPT_SIGNATURE
@@ -136,6 +142,12 @@ ACCEPT_SIGNATURE = 'vledger=("@method" "@authority" "@path" "@query");created;no
 
 def ledger_error_response(error: LedgerError) -> JSONResponse:
     return problem_response(domain_kind(type(error)), error.message, rule=error.rule)
+
+
+def field_error(item: dict[str, Any]) -> dict[str, Any]:
+    """One entry of a problem's `errors`, from one of pydantic's validation errors."""
+    where = ".".join(str(part) for part in item.get("loc", ()))
+    return {"where": where or "request", "message": str(item.get("msg", "invalid")), "type": item.get("type", "")}
 
 
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:

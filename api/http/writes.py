@@ -25,7 +25,8 @@ REPLAY_HEADER = "Idempotent-Replay"
 
 def submit(ledger: VoucherLedger, route: WriteRoute, signed: Any, path_values: dict[str, str],
            response: Response) -> dict[str, Any]:
-    envelope = signed.envelope.model_dump(exclude_unset=True)  # exactly the fields sent, as signed
+    payload, personal = signed_payload(signed)
+    envelope = payload["envelope"]
     if envelope["command"] not in route.commands:
         raise HttpProblem("route-mismatch", f"{route.path} takes {' or '.join(route.commands)}, "
                           f"not {envelope['command']!r}; send it to the endpoint of that step")
@@ -34,12 +35,19 @@ def submit(ledger: VoucherLedger, route: WriteRoute, signed: Any, path_values: d
                           f"{route.target_param} in the path ({path_values[route.target_param]})")
     if "key_id" in path_values and envelope["body"].get("key_id") != path_values["key_id"]:
         raise HttpProblem("route-mismatch", "body.key_id must be the key_id in the path")
-    personal = signed.personal.model_dump() if getattr(signed, "personal", None) else None
-    outcome = ledger.submit({"envelope": envelope, "signature": signed.signature}, personal=personal)
+    outcome = ledger.submit(payload, personal=personal)
     if outcome.duplicate:
         response.status_code = 200
         response.headers[REPLAY_HEADER] = "true"
     return outcome.result
+
+
+def signed_payload(signed: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The signed command as the ledger takes it (the envelope exactly as sent and signed), and the personal
+    data beside it, from a write route's request model."""
+    envelope = signed.envelope.model_dump(exclude_unset=True)
+    personal = signed.personal.model_dump() if getattr(signed, "personal", None) else None
+    return {"envelope": envelope, "signature": signed.signature}, personal
 
 
 def add_write_route(router: APIRouter, route: WriteRoute) -> None:

@@ -17,7 +17,7 @@ def load(ledger: Any, cls: type, aggregate_id: str, what: str) -> Any:
 
 
 def all_routers() -> list:
-    from api.http.routes import catalogue, events, filings, health, lists, parties, transparency, vouchers
+    from api.http.routes import batches, catalogue, events, filings, health, lists, parties, transparency, vouchers
 
-    return [health.router, parties.router, catalogue.router, filings.router, vouchers.router, transparency.router,
-            lists.router, events.router]
+    return [health.router, parties.router, catalogue.router, filings.router, vouchers.router, batches.router,
+            transparency.router, lists.router, events.router]
