@@ -14,7 +14,9 @@ import pytest
 
 from ledger.application import VoucherLedger
 from ledger.envelope import iso
-from ledger.errors import CommandIdReused, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.credit_code import make_credit_code
+from ledger.errors import CommandIdReused, Conflict, InvalidSignature, KeyNotValid, LedgerError, RoleNotAllowed
+from ledger.signing import SigningKey
 from projections import compare_views
 from tests.log_checks import assert_ledger_verifies, log_hashes
 from tests.world import World
@@ -129,6 +131,24 @@ def test_submit_many_gives_each_command_its_own_outcome_in_order_and_commits_the
     assert len(log_hashes(ledger)) == len(before) + 2 * 2
     assert ledger.get(voucher).offline_minutes == 50
     assert ledger.submit_many([]) == []
+    ledger.close()
+
+
+def test_a_new_record_whose_id_an_earlier_command_of_the_batch_took_is_refused_as_it_is_decided(
+        world: World) -> None:
+    """Two registrations naming one new party id in one batch: the second is refused when it is decided (the
+    id is taken in the batch, not yet in the database), so the batch's commit does not fail and re-run."""
+    ledger = counting(world)
+    party = uuid.uuid4()
+    commands = [world.signed(world.bureau, "register_party", party, {
+        "role": "assessor", "name": f"assessor {number}", "public_key": SigningKey.generate().public_key_b64,
+        "credit_code": make_credit_code(party.int % 31 ** 9 + number)}) for number in (1, 2)]
+
+    answers = ledger.submit_many([(command, None) for command in commands])
+
+    assert type(answers[0]).__name__ == "Outcome" and isinstance(answers[1], Conflict)
+    assert "already in use" in answers[1].message
+    assert ledger.commits == [1], "decided once, committed once: no failed commit and no re-run"
     ledger.close()
 
 

@@ -45,10 +45,12 @@ def load_all_steps() -> dict[str, Step]:
 
 
 def require_new_target(command: "Command", what: str) -> None:
-    """A step that creates a record needs a target id nothing in the ledger uses yet."""
+    """A step that creates a record needs a target id nothing in the ledger uses yet, nor a command decided
+    before it in the same batch (what the writer's cache holds, ledger/group_commit.py)."""
+    from ledger.aggregates.chained import Chained
     from ledger.errors import Conflict
 
-    require(command.ledger.find(command.target) is None, Conflict,
+    require(command.find(Chained, command.target) is None, Conflict,
             f"id {command.target} is already in use; a new {what} needs a new id")
 
 
