@@ -16,9 +16,9 @@ true by these rules:
 - a refused command may have changed aggregates before its refusal: they are
   dropped from the cache, and if one of them holds events of this batch not
   yet committed, the batch commits before the next command is decided;
-- before each batch, the events other writers (other processes, other
-  ledger objects) appended since the last look are found by notification id;
-  if there are any, the cache is emptied;
+- before each batch, the events appended since the last look are counted:
+  more than this writer committed means other writers (other processes,
+  other ledger objects) appended some, and the cache is emptied;
 - a failed commit empties the cache.
 A batch whose commit fails (another writer took an aggregate version first,
 a busy database) is rolled back whole, and its commands are run again one
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 if TYPE_CHECKING:
     from ledger.aggregates.chained import Chained
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 MAX_BATCH_COMMANDS = 256
 CACHED_AGGREGATES = 10_000
-FOREIGN_LOOKUP_LIMIT = 10_000
 
 
 @dataclass
@@ -108,18 +107,19 @@ class WriteCache:
             self.own_ids.clear()
             self.checked_until = ledger.max_notification_id()
             return
-        query = (select(table.c.id).where(table.c.id > self.checked_until).order_by(table.c.id)
-                 .limit(FOREIGN_LOOKUP_LIMIT))
+        # One row, not one per event: under load every row fetched hands the GIL to a request thread and
+        # waits to take it back. The ids after `checked_until` are this writer's commits and any other's;
+        # as many as this writer committed means they are all its own.
+        query = select(func.count(), func.max(table.c.id)).where(table.c.id > self.checked_until)
         with ledger.engine.connect() as connection:
-            appended = [row[0] for row in connection.execute(query)]
-        if any(notification_id not in self.own_ids for notification_id in appended) \
-                or len(appended) == FOREIGN_LOOKUP_LIMIT:
+            appended, last = connection.execute(query).one()
+        if appended != len(self.own_ids):
             self.clear()
             self.checked_until = ledger.max_notification_id()
             return
         if appended:
-            self.checked_until = appended[-1]
-            self.own_ids = {notification_id for notification_id in self.own_ids if notification_id > appended[-1]}
+            self.checked_until = last
+            self.own_ids.clear()
 
 
 class GroupCommit:
