@@ -23,6 +23,7 @@ from ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from ledger.transparency.tree_store import LogTree
 
 # The Certificate Transparency reference test data, as published in
 # transparency-dev/merkle testonly/constants.go and proof/verify_test.go.
@@ -398,3 +399,15 @@ def test_the_store_refuses_leaf_hashes_that_are_not_32_bytes():
     with pytest.raises(ValueError):
         tree.append(b"short")
     assert tree.size == 0
+
+
+def test_a_leaf_index_is_found_in_memory_across_the_ids_a_sequence_skipped() -> None:
+    """PostgreSQL's sequence skips ids after a rolled-back transaction; the tree has no gaps, so the
+    leaf of id N is found from the runs of consecutive ids, and an id in a gap has no leaf."""
+    state = LogTree()
+    state.extend([1, 2, 3], [bytes([n]) * 32 for n in (1, 2, 3)])
+    state.extend([7, 8], [bytes([n]) * 32 for n in (7, 8)])  # 4-6 skipped
+    state.extend([9, 20], [bytes([n]) * 32 for n in (9, 20)])  # 10-19 skipped, within one batch
+    assert [state.leaf_index(n) for n in (1, 3, 7, 8, 9, 20)] == [0, 2, 3, 4, 5, 6]
+    assert [state.leaf_index(n) for n in (0, 4, 6, 10, 19, 21)] == [None] * 6
+    assert (state.run_ids, state.run_leaves, state.last_notification_id, state.size) == ([1, 7, 20], [0, 3, 6], 20, 7)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import threading
 import weakref
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, insert, select
@@ -46,14 +47,34 @@ leaves_table = Table(
 
 @dataclass
 class LogTree:
-    """One process's copy of the tree, and the last notification it holds."""
+    """One process's copy of the tree, the last notification it holds, and where each run of consecutive
+    notification ids starts (its first id and leaf index): a leaf's index is found without a query, and
+    the runs are as few as the gaps PostgreSQL's sequence left."""
 
     tree: MerkleTree = field(default_factory=MerkleTree)
     last_notification_id: int = 0
+    run_ids: list[int] = field(default_factory=list)
+    run_leaves: list[int] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         return self.tree.size
+
+    def extend(self, notification_ids: list[int], event_hashes: list[bytes]) -> None:
+        for offset, notification_id in enumerate(notification_ids):
+            if notification_id != self.last_notification_id + 1 or not self.run_ids:
+                self.run_ids.append(notification_id)
+                self.run_leaves.append(self.size + offset)
+            self.last_notification_id = notification_id
+        self.tree.extend(leaf_hash(value) for value in event_hashes)
+
+    def leaf_index(self, notification_id: int) -> int | None:
+        run = bisect_right(self.run_ids, notification_id) - 1
+        if run < 0:
+            return None
+        index = self.run_leaves[run] + notification_id - self.run_ids[run]
+        run_end = self.run_leaves[run + 1] if run + 1 < len(self.run_leaves) else self.size
+        return index if index < run_end else None  # past its run's end: an id the sequence skipped
 
 
 _trees: "weakref.WeakKeyDictionary[object, LogTree]" = weakref.WeakKeyDictionary()
@@ -86,10 +107,11 @@ def _load_stored_leaves(ledger, state: LogTree) -> None:
     query = (select(leaves_table.c.leaf_index, leaves_table.c.notification_id, leaves_table.c.event_hash)
              .where(leaves_table.c.leaf_index >= state.size).order_by(leaves_table.c.leaf_index))
     with ledger.engine.connect() as connection:
-        for index, notification_id, stored_hash in connection.execute(query):
-            assert index == state.size, f"leaf {index} follows {state.size - 1}: the leaves table has a gap"
-            state.tree.append(leaf_hash(bytes(stored_hash)))
-            state.last_notification_id = notification_id
+        rows = connection.execute(query).all()
+    for offset, (index, _notification_id, _stored_hash) in enumerate(rows):
+        assert index == state.size + offset, \
+            f"leaf {index} follows {state.size + offset - 1}: the leaves table has a gap"
+    state.extend([row[1] for row in rows], [bytes(row[2]) for row in rows])
 
 
 def _append_new_events(ledger, state: LogTree) -> None:
@@ -102,8 +124,7 @@ def _append_new_events(ledger, state: LogTree) -> None:
                 for offset, (notification, value) in enumerate(zip(batch, hashes))]
         with ledger.engine.begin() as connection:
             connection.execute(insert(leaves_table), rows)
-        state.tree.extend(leaf_hash(value) for value in hashes)
-        state.last_notification_id = batch[-1].id
+        state.extend([notification.id for notification in batch], hashes)
 
 
 def stored_leaves(ledger, batch_size: int = BATCH_SIZE):
@@ -128,9 +149,8 @@ def leaf_index_of(ledger, notification_id: int, state: LogTree | None = None) ->
     if not 1 <= notification_id <= state.last_notification_id:
         raise NotFound(f"no event has sequence number {notification_id}; the log runs from 1 to "
                        f"{state.last_notification_id}")
-    with ledger.engine.connect() as connection:
-        index = connection.execute(select(leaves_table.c.leaf_index)
-                                   .where(leaves_table.c.notification_id == notification_id)).scalar()
+    with _lock:
+        index = state.leaf_index(notification_id)
     if index is None:
         raise NotFound(f"no event has sequence number {notification_id}")
     return index
