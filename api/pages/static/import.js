@@ -1,9 +1,10 @@
 // The import page (api/pages/imports.py): the server reads the file and
 // answers each row's unsigned steps; this page signs each step with the key
-// kept at login (envelope.js) and sends it, a few rows at a time, showing each
-// row's outcome as it arrives; then the server writes the outcome file. A new
-// trainee's key pair is made here and offered for download; no key ever
-// leaves this browser.
+// kept at login (envelope.js) and sends them in the file's order, BATCH_STEPS
+// at a time (POST /v1/command-batches, as `vledger import` does), showing each
+// row's outcome as its batch is answered; then the server writes the outcome
+// file. A new trainee's key pair is made here and offered for download; no
+// key ever leaves this browser.
 "use strict";
 (function () {
   const form = document.getElementById("import-form");
@@ -17,7 +18,7 @@
   const outcomeLink = document.getElementById("outcome-link");
   const keysLink = document.getElementById("trainee-keys-link");
   const tableBody = document.querySelector("#import-rows tbody");
-  const IN_FLIGHT = Number(form.dataset.inFlight) || 8;
+  const BATCH_STEPS = Number(form.dataset.batchSteps) || 200;
   const ALREADY_USED = "command-id-reused";
 
   function say(text, kind) {
@@ -55,7 +56,7 @@
     }
   }
 
-  async function signAndPost(step, body) {
+  async function signedPayload(step, body) {
     const envelopes = window.VledgerEnvelope;
     const envelope = envelopes.buildEnvelope({
       command_id: step.command_id, ledger: ledgerName, actor: kept.actor, key_id: kept.key_id,
@@ -64,9 +65,7 @@
     const signature = base64(await crypto.subtle.sign({ name: "Ed25519" }, kept.key, message));
     const payload = { envelope, signature };
     if (step.personal) payload.personal = step.personal;
-    return fetch(envelopes.pathFor(step.command, step.target, body), {
-      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(payload) });
+    return payload;
   }
 
   // -- a new trainee's key pair, made here --------------------------------------
@@ -80,37 +79,59 @@
              private_key: base64(fromBase64url(privateJwk.d)) };
   }
 
-  // -- one row: its steps in order, as `vledger import` sends them --------------
+  // -- rows in batches, in the file's order, as `vledger import` sends them --------
   let stopped = null;
-  async function importRow(row, traineeKeys) {
-    if (row.outcome) return { row: row.row, outcome: row.outcome, rule: row.rule, reason: row.reason, ids: [] };
-    if (stopped) return { row: row.row, outcome: "not sent", rule: null, reason: stopped, ids: row.ids };
-    const results = [];
-    const made = [];
-    for (const step of row.steps) {
-      const body = Object.assign({}, step.body);
-      if (step.trainee_key) {
-        const key = await traineeKey(step.target);
-        body.public_key = key.public_key;
-        made.push(key);
+  async function importBatch(rows, traineeKeys) {
+    const payloads = [];
+    const spans = new Map();  // row number -> [first payload, its steps' keys]
+    try {
+      for (const row of rows) {
+        if (row.outcome) continue;
+        const made = [];
+        spans.set(row.row, [payloads.length, made]);
+        for (const step of row.steps) {
+          const body = Object.assign({}, step.body);
+          if (step.trainee_key) {
+            const key = await traineeKey(step.target);
+            body.public_key = key.public_key;
+            made.push(key);
+          }
+          payloads.push(await signedPayload(step, body));
+        }
       }
-      let reply;
+    } catch (error) {
+      stopped = stopped || error.message;
+    }
+    let results = null;
+    if (payloads.length && !stopped) {
       try {
-        reply = await signAndPost(step, body);
+        const reply = await fetch("/v1/command-batches", {
+          method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ commands: payloads }) });
+        const problem = reply.ok ? null : await problemOf(reply);
+        results = reply.ok ? (await reply.json()).results : payloads.map(() => ({ status: reply.status, problem }));
       } catch (error) {
         stopped = error instanceof TypeError ? t("the server did not answer; upload the same file again later") : error.message;
-        return { row: row.row, outcome: "not sent", rule: null, reason: stopped, ids: row.ids };
       }
-      if (reply.ok) {
-        results.push(reply.headers.get("Idempotent-Replay") === "true" ? "already recorded" : "recorded");
-        continue;
-      }
-      const problem = await problemOf(reply);
-      if (String(problem.type || "").split("/").pop() === ALREADY_USED) { results.push("already recorded"); continue; }
-      return { row: row.row, outcome: "refused", rule: problem.rule || null, reason: problem.detail || String(reply.status),
+    }
+    return rows.map((row) => rowOutcome(row, results, spans.get(row.row), traineeKeys));
+  }
+
+  // One row's outcome from its steps' answers: the first not recorded decides it (a later step of it is
+  // refused by the ledger too, and records nothing).
+  function rowOutcome(row, results, span, traineeKeys) {
+    if (row.outcome) return { row: row.row, outcome: row.outcome, rule: row.rule, reason: row.reason, ids: [] };
+    if (!results) return { row: row.row, outcome: "not sent", rule: null, reason: stopped, ids: row.ids };
+    const [first, made] = span;
+    const outcomes = [];
+    for (const result of results.slice(first, first + row.steps.length)) {
+      if (result.status < 300) { outcomes.push(result.status === 200 ? "already recorded" : "recorded"); continue; }
+      const problem = result.problem || {};
+      if (String(problem.type || "").split("/").pop() === ALREADY_USED) { outcomes.push("already recorded"); continue; }
+      return { row: row.row, outcome: "refused", rule: problem.rule || null, reason: problem.detail || String(result.status),
                ids: row.ids };
     }
-    if (results.every((outcome) => outcome === "already recorded")) {
+    if (outcomes.every((outcome) => outcome === "already recorded")) {
       return { row: row.row, outcome: "already recorded", rule: null, reason: null, ids: row.ids };
     }
     traineeKeys.push(...made);
@@ -212,20 +233,20 @@
     progress.value = 0;
     progress.hidden = false;
     say(t("Signing and sending {count} rows…", { count: rows.length }));
-    let next = 0;
-    async function worker() {
-      while (next < rows.length) {
-        const row = rows[next++];
-        const outcome = await importRow(row, traineeKeys);
+    for (let first = 0; first < rows.length;) {
+      const batch = [];
+      for (let steps = 0; first < rows.length && steps < BATCH_STEPS; first++) {
+        batch.push(rows[first]);
+        steps += rows[first].outcome ? 0 : rows[first].steps.length;
+      }
+      for (const outcome of await importBatch(batch, traineeKeys)) {
         outcomes.push(outcome);
         counts[outcome.outcome] = (counts[outcome.outcome] || 0) + 1;
-        outcomesSeen = outcomes.length;
-        summaryText = t("{done} of {count} rows: {outcomes}", { done: outcomes.length, count: rows.length, outcomes: count(counts) });
         show(outcome);
       }
+      outcomesSeen = outcomes.length;
+      summaryText = t("{done} of {count} rows: {outcomes}", { done: outcomes.length, count: rows.length, outcomes: count(counts) });
     }
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rows.length) }, worker));
-    outcomes.sort((a, b) => a.row - b.row);
     if (drawing !== null) { clearTimeout(drawing); }
     summaryText = t("{count} rows: {outcomes}", { count: rows.length, outcomes: count(counts) });
     drawWaiting();
