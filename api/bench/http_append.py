@@ -105,7 +105,8 @@ def run_http_append(world: BenchWorld, database_url: str, vouchers: list[UUID], 
                            PROOF_SAMPLES)
         http.close()
         result = {"commands": done, "seconds": round(seconds, 3), "commands_per_second": round(done / seconds, 1),
-                  **concurrent, "batches": batches, "inclusion_proof_over_http": proofs, "server_peak_rss_kib": peak_rss_kib(server.pid)}
+                  **concurrent, "batches": batches, "inclusion_proof_over_http": proofs,
+                  "server_peak_rss_kib": peak_rss_kib(server.pid)}
     finally:
         stop_server(server)
     if http_runs(database_url) > 2 + len(CONCURRENT_CLIENTS):

@@ -28,7 +28,7 @@ from ledger.errors import LedgerError
 
 __all__ = ["Importer", "RowOutcome", "derived_id", "outcome_path", "read_import", "write_outcomes"]
 
-BATCH_COMMANDS = 200  # steps per request (a roster's 100 rows); cells of at most 1,000 characters keep it under 8 MiB
+BATCH_COMMANDS = 200  # steps per request (a roster's 100 rows); cells of at most 1,000 characters: under 8 MiB
 ALREADY_USED = "command-id-reused"  # the problem type of ledger.errors.CommandIdReused
 OUTCOME_HEADERS = (("行号", "row"), ("结果", "outcome"), ("规则", "rule"), ("原因", "reason"), ("编号", "ids"))
 

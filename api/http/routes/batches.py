@@ -63,11 +63,12 @@ class BatchReply(BaseModel):
 
 
 @router.post(BATCH_PATH, response_model=BatchReply, responses=documented(400, 413, 422, 500, 503),
-             operation_id="submitCommandBatch", summary=f"Several signed commands at once, decided in order (at most {MAX_BATCH_COMMANDS})")
+             operation_id="submitCommandBatch",
+             summary=f"Several signed commands at once, decided in order (at most {MAX_BATCH_COMMANDS})")
 def submit_batch(ledger: LedgerDep, batch: CommandBatch) -> dict[str, Any]:
     checked = [_checked(item) for item in batch.commands]
-    accepted = [payload for payload in checked if isinstance(payload, tuple)]
-    answers = iter(ledger.submit_many(accepted))
+    readable = [payload for payload in checked if isinstance(payload, tuple)]
+    answers = iter(ledger.submit_many(readable))
     results = [_answer(next(answers)) if isinstance(payload, tuple) else payload for payload in checked]
     count = {status: sum(1 for result in results if result["status"] == status) for status in (200, 201)}
     return {"recorded": count[201], "repeated": count[200], "refused": len(results) - count[200] - count[201],
