@@ -106,12 +106,12 @@ def ensure_tree(ledger) -> LogTree:
 def _load_stored_leaves(ledger, state: LogTree) -> None:
     query = (select(leaves_table.c.leaf_index, leaves_table.c.notification_id, leaves_table.c.event_hash)
              .where(leaves_table.c.leaf_index >= state.size).order_by(leaves_table.c.leaf_index))
-    with ledger.engine.connect() as connection:
-        rows = connection.execute(query).all()
-    for offset, (index, _notification_id, _stored_hash) in enumerate(rows):
-        assert index == state.size + offset, \
-            f"leaf {index} follows {state.size + offset - 1}: the leaves table has a gap"
-    state.extend([row[1] for row in rows], [bytes(row[2]) for row in rows])
+    with ledger.engine.connect() as connection:  # in batches: a million leaves are never all in memory as rows
+        for rows in connection.execution_options(stream_results=True).execute(query).partitions(BATCH_SIZE):
+            for offset, (index, _notification_id, _stored_hash) in enumerate(rows):
+                assert index == state.size + offset, \
+                    f"leaf {index} follows {state.size + offset - 1}: the leaves table has a gap"
+            state.extend([row[1] for row in rows], [bytes(row[2]) for row in rows])
 
 
 def _append_new_events(ledger, state: LogTree) -> None:
